@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Everything the server reads from the environment, parsed once. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset: embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  /** Raw KEYPLANE_ENCRYPTION_KEY; resolved into a key ring by `secrets/key-ring.ts`. */
+  encryptionKey: string | undefined;
+  /** Environment override of the hosted-key-llm flag; undefined lets the flag decide. */
+  hostedKeyLlm: boolean | undefined;
+  hostedCostMultiplier: string;
+  admin: { email: string | undefined; password: string | undefined; token: string | undefined };
+  logLevel: string;
+  /** The raw environment, for per-provider variables (`<P>_API_KEY_N`, `<P>_BASE_URL`). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const booleanFlag = optionalString.pipe(
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1')),
+);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  KEYPLANE_DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+  KEYPLANE_ENCRYPTION_KEY: optionalString,
+  HOSTED_KEY_LLM: booleanFlag,
+  HOSTED_COST_MULTIPLIER: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal number such as 1 or 1.25')
+    .default('1'),
+  KEYPLANE_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
+  KEYPLANE_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+  KEYPLANE_ADMIN_TOKEN: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parse the environment; throws ConfigError naming every bad variable (never echoing its value). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.KEYPLANE_DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    encryptionKey: e.KEYPLANE_ENCRYPTION_KEY,
+    hostedKeyLlm: e.HOSTED_KEY_LLM,
+    hostedCostMultiplier: e.HOSTED_COST_MULTIPLIER,
+    admin: { email: e.KEYPLANE_ADMIN_EMAIL, password: e.KEYPLANE_ADMIN_PASSWORD, token: e.KEYPLANE_ADMIN_TOKEN },
+    logLevel: e.LOG_LEVEL,
+    env,
+  };
+}

@@ -1,0 +1,112 @@
+import { FEATURE_FLAGS, type FeatureFlagKey, HOSTED_KEY_LLM_FLAG } from '../../../shared/domain.js';
+import type { PrismaClient } from '../../db/database.js';
+import type { FeatureFlagOverride, FlagScope } from '../../db/generated/client.js';
+import { type Actor, requireOperator } from '../actor.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { badInput, notFound } from '../errors.js';
+
+export interface FeatureFlagState {
+  key: FeatureFlagKey;
+  description: string;
+  /** The global value (what applies where no override does). */
+  enabled: boolean;
+  /** Set from the environment; when present it decides everywhere. */
+  envOverride: boolean | null;
+  overrides: FeatureFlagOverride[];
+}
+
+export interface SetFeatureFlagInput {
+  key: string;
+  enabled: boolean;
+  organizationId?: string | null;
+  projectId?: string | null;
+}
+
+export class FeatureFlagService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditService,
+    /** Environment overrides by flag key (HOSTED_KEY_LLM for hosted-key-llm). */
+    private readonly envOverrides: Partial<Record<FeatureFlagKey, boolean>>,
+  ) {}
+
+  async list(actor: Actor): Promise<FeatureFlagState[]> {
+    requireOperator(actor);
+    const rows = await this.prisma.featureFlag.findMany({ include: { overrides: { orderBy: { updatedAt: 'asc' } } } });
+    return (Object.keys(FEATURE_FLAGS) as FeatureFlagKey[]).map((key) => {
+      const row = rows.find((candidate) => candidate.key === key);
+      return {
+        key,
+        description: FEATURE_FLAGS[key].description,
+        enabled: row?.enabled ?? FEATURE_FLAGS[key].defaultEnabled,
+        envOverride: this.envOverrides[key] ?? null,
+        overrides: row?.overrides ?? [],
+      };
+    });
+  }
+
+  /** Global when neither id is given; otherwise an override for that organization or project. */
+  async set(actor: Actor, input: SetFeatureFlagInput): Promise<FeatureFlagState> {
+    requireOperator(actor);
+    if (!(input.key in FEATURE_FLAGS)) throw badInput(`Unknown feature flag "${input.key.slice(0, 60)}"`);
+    const key = input.key as FeatureFlagKey;
+    if (input.organizationId && input.projectId) throw badInput('Give organizationId or projectId, not both');
+    const scope = await this.resolveScope(input);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.featureFlag.upsert({
+        where: { key },
+        create: { key, description: FEATURE_FLAGS[key].description, enabled: scope ? FEATURE_FLAGS[key].defaultEnabled : input.enabled },
+        update: scope ? {} : { enabled: input.enabled },
+      });
+      if (scope) {
+        await tx.featureFlagOverride.upsert({
+          where: { flagKey_scope_scopeId: { flagKey: key, scope: scope.scope, scopeId: scope.scopeId } },
+          create: { flagKey: key, scope: scope.scope, scopeId: scope.scopeId, enabled: input.enabled },
+          update: { enabled: input.enabled },
+        });
+      }
+      await this.audit.record(tx, actor, {
+        organizationId: scope?.organizationId ?? null,
+        action: 'feature-flag.set',
+        targetType: 'FeatureFlag',
+        targetId: key,
+        details: { key, enabled: input.enabled, scope: scope?.scope ?? 'GLOBAL', scopeId: scope?.scopeId ?? null },
+      });
+    });
+    const states = await this.list(actor);
+    return states.find((state) => state.key === key) as FeatureFlagState;
+  }
+
+  /** Effective value for a request: env override, then project, organization, global, default. */
+  async isEnabled(key: FeatureFlagKey, organizationId: string, projectId: string): Promise<boolean> {
+    const forced = this.envOverrides[key];
+    if (forced !== undefined) return forced;
+    const row = await this.prisma.featureFlag.findUnique({
+      where: { key },
+      include: { overrides: { where: { scopeId: { in: [organizationId, projectId] } } } },
+    });
+    if (!row) return FEATURE_FLAGS[key].defaultEnabled;
+    const project = row.overrides.find((o) => o.scope === 'PROJECT' && o.scopeId === projectId);
+    const organization = row.overrides.find((o) => o.scope === 'ORGANIZATION' && o.scopeId === organizationId);
+    return project?.enabled ?? organization?.enabled ?? row.enabled;
+  }
+
+  private async resolveScope(input: SetFeatureFlagInput): Promise<{ scope: FlagScope; scopeId: string; organizationId: string } | null> {
+    if (input.projectId) {
+      const project = await this.prisma.project.findUnique({ where: { id: input.projectId }, select: { organizationId: true } });
+      if (!project) throw notFound('Project');
+      return { scope: 'PROJECT', scopeId: input.projectId, organizationId: project.organizationId };
+    }
+    if (input.organizationId) {
+      const organization = await this.prisma.organization.findUnique({ where: { id: input.organizationId }, select: { id: true } });
+      if (!organization) throw notFound('Organization');
+      return { scope: 'ORGANIZATION', scopeId: input.organizationId, organizationId: input.organizationId };
+    }
+    return null;
+  }
+}
+
+/** Map the environment's flag overrides (SPEC §2) to flag keys. */
+export function envFlagOverrides(hostedKeyLlm: boolean | undefined): Partial<Record<FeatureFlagKey, boolean>> {
+  return hostedKeyLlm === undefined ? {} : { [HOSTED_KEY_LLM_FLAG]: hostedKeyLlm };
+}

@@ -1,0 +1,132 @@
+import type { PrismaClient } from '../../db/database.js';
+import type { BudgetPeriod, GatewayKey } from '../../db/generated/client.js';
+import { hashSecret, newGatewayKeySecret, secretPrefix } from '../../secrets/tokens.js';
+import { type Actor, requireOrgRole } from '../actor.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { badInput, notFound } from '../errors.js';
+import { parseDecimal } from '../money.js';
+import { cleanText } from '../text.js';
+
+export interface CreateGatewayKeyInput {
+  projectId: string;
+  name: string;
+  rpmLimit?: number | null;
+  budgetUsd?: string | null;
+  budgetPeriod?: BudgetPeriod | null;
+  allowedModels?: string[] | null;
+  expiresAt?: Date | null;
+}
+
+export type GatewayKeyView = Omit<GatewayKey, 'hash'>;
+
+const VIEW = {
+  id: true,
+  projectId: true,
+  name: true,
+  prefix: true,
+  rpmLimit: true,
+  budgetUsd: true,
+  budgetPeriod: true,
+  allowedModels: true,
+  expiresAt: true,
+  revokedAt: true,
+  createdById: true,
+  createdAt: true,
+} as const;
+
+export class GatewayKeyService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditService,
+  ) {}
+
+  async listForProjects(projectIds: readonly string[]): Promise<GatewayKeyView[]> {
+    return this.prisma.gatewayKey.findMany({
+      where: { projectId: { in: [...projectIds] } },
+      select: VIEW,
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  /** The secret is returned here once and stored only as a hash. */
+  async create(actor: Actor, input: CreateGatewayKeyInput, now = new Date()): Promise<{ key: GatewayKeyView; secret: string }> {
+    const project = await this.prisma.project.findUnique({ where: { id: input.projectId }, select: { organizationId: true } });
+    if (!project || !(actor.isOperator || actor.roles.has(project.organizationId))) throw notFound('Project');
+    requireOrgRole(actor, project.organizationId, 'ADMIN');
+    const limits = validateLimits(input, now);
+    const secret = newGatewayKeySecret();
+    const key = await this.prisma.$transaction(async (tx) => {
+      const row = await tx.gatewayKey.create({
+        data: { projectId: input.projectId, hash: hashSecret(secret), prefix: secretPrefix(secret), createdById: actor.userId, ...limits },
+        select: VIEW,
+      });
+      await this.audit.record(tx, actor, {
+        organizationId: project.organizationId,
+        action: 'gateway-key.create',
+        targetType: 'GatewayKey',
+        targetId: row.id,
+        details: { name: row.name, prefix: row.prefix, projectId: input.projectId, ...auditLimits(limits) },
+      });
+      return row;
+    });
+    return { key, secret };
+  }
+
+  async revoke(actor: Actor, id: string, now = new Date()): Promise<GatewayKeyView> {
+    const existing = await this.prisma.gatewayKey.findUnique({ where: { id }, select: { ...VIEW, project: { select: { organizationId: true } } } });
+    if (!existing || !(actor.isOperator || actor.roles.has(existing.project.organizationId))) throw notFound('Gateway key');
+    const organizationId = existing.project.organizationId;
+    requireOrgRole(actor, organizationId, 'ADMIN');
+    if (existing.revokedAt) return stripProject(existing);
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.gatewayKey.update({ where: { id }, data: { revokedAt: now }, select: VIEW });
+      await this.audit.record(tx, actor, {
+        organizationId,
+        action: 'gateway-key.revoke',
+        targetType: 'GatewayKey',
+        targetId: id,
+        details: { name: row.name, prefix: row.prefix },
+      });
+      return row;
+    });
+  }
+}
+
+function stripProject<T extends { project: unknown }>(row: T): Omit<T, 'project'> {
+  const { project: _project, ...rest } = row;
+  return rest;
+}
+
+function validateLimits(input: CreateGatewayKeyInput, now: Date) {
+  const name = cleanText('name', input.name);
+  if (input.rpmLimit != null && (!Number.isInteger(input.rpmLimit) || input.rpmLimit < 1 || input.rpmLimit > 1_000_000)) {
+    throw badInput('rpmLimit must be a whole number from 1 to 1000000');
+  }
+  const hasBudget = input.budgetUsd != null && input.budgetUsd !== '';
+  if (hasBudget !== (input.budgetPeriod != null)) throw badInput('budgetUsd and budgetPeriod go together: set both or neither');
+  const budgetUsd = hasBudget ? parseDecimal('budgetUsd', input.budgetUsd as string, { max: 1_000_000_000 }) : null;
+  const allowedModels = [...new Set((input.allowedModels ?? []).map((model) => model.trim()))];
+  if (allowedModels.length > 200) throw badInput('allowedModels may list at most 200 models');
+  if (allowedModels.some((model) => model === '' || model.length > 200)) throw badInput('allowedModels entries must be 1 to 200 characters');
+  if (input.expiresAt != null && (Number.isNaN(input.expiresAt.getTime()) || input.expiresAt <= now)) {
+    throw badInput('expiresAt must be in the future');
+  }
+  return {
+    name,
+    rpmLimit: input.rpmLimit ?? null,
+    budgetUsd,
+    budgetPeriod: hasBudget ? (input.budgetPeriod ?? null) : null,
+    allowedModels,
+    expiresAt: input.expiresAt ?? null,
+  };
+}
+
+function auditLimits(limits: ReturnType<typeof validateLimits>) {
+  return {
+    rpmLimit: limits.rpmLimit,
+    budgetUsd: limits.budgetUsd,
+    budgetPeriod: limits.budgetPeriod,
+    allowedModels: limits.allowedModels,
+    expiresAt: limits.expiresAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,37 @@
+import type { FeatureFlagKey } from '../../shared/domain.js';
+import type { PrismaClient } from '../db/database.js';
+import type { KeyRing } from '../secrets/key-ring.js';
+import { AuditService } from './audit/audit.service.js';
+import { AuthService } from './auth/auth.service.js';
+import { CreditService } from './credits/credit.service.js';
+import { FeatureFlagService } from './flags/feature-flag.service.js';
+import { GatewayKeyService } from './gateway-keys/gateway-key.service.js';
+import { MemberService } from './members/member.service.js';
+import { OrganizationService } from './organizations/organization.service.js';
+import { ProjectService } from './projects/project.service.js';
+import { type ProviderDirectory, ProviderKeyService } from './provider-keys/provider-key.service.js';
+
+export interface ServiceDependencies {
+  prisma: PrismaClient;
+  keyRing: KeyRing;
+  providers: ProviderDirectory;
+  envFlagOverrides: Partial<Record<FeatureFlagKey, boolean>>;
+}
+
+/** The domain services, shared by the GraphQL API, the gateway and the CLI. */
+export function createServices(deps: ServiceDependencies) {
+  const audit = new AuditService(deps.prisma);
+  return {
+    audit,
+    auth: new AuthService(deps.prisma, audit),
+    organizations: new OrganizationService(deps.prisma, audit),
+    members: new MemberService(deps.prisma, audit),
+    projects: new ProjectService(deps.prisma, audit),
+    providerKeys: new ProviderKeyService(deps.prisma, audit, deps.keyRing, deps.providers),
+    gatewayKeys: new GatewayKeyService(deps.prisma, audit),
+    flags: new FeatureFlagService(deps.prisma, audit, deps.envFlagOverrides),
+    credits: new CreditService(deps.prisma, audit),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

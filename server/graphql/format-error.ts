@@ -1,0 +1,42 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import { DomainError } from '../domain/errors.js';
+
+interface Logger {
+  error(object: object, message: string): void;
+}
+
+/**
+ * Map every error to the contract's codes. Validation details keep the field and the rule,
+ * never the submitted value (for setProviderKey that would be the plaintext key).
+ */
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = (error as { originalError?: unknown }).originalError ?? error;
+    const path = formatted.path ? { path: formatted.path } : {};
+    if (original instanceof DomainError) {
+      return { message: original.message, ...path, extensions: { code: original.code } };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const fields = original.extensions.validationErrors.map((issue) => ({
+        property: issue.property,
+        constraints: issue.constraints ?? {},
+      }));
+      const first = fields.flatMap((field) => Object.values(field.constraints))[0];
+      return { message: first ? `Invalid input: ${first}` : 'Invalid input', ...path, extensions: { code: 'BAD_USER_INPUT', fields } };
+    }
+    const code = formatted.extensions?.code;
+    if (code === 'UNAUTHORIZED') return { message: 'You do not have access to this', ...path, extensions: { code: 'FORBIDDEN' } };
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+      // Parse, validation and variable-coercion errors from graphql-js/Apollo: the caller's fault.
+      return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...path, extensions: { code } };
+    }
+    const requestId = (error as { requestId?: string }).requestId;
+    logger.error({ err: original }, 'GraphQL resolver failed');
+    return {
+      message: `Internal error${requestId ? ` (request ${requestId})` : ''}; it has been logged`,
+      ...path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,19 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { actorOf, type GraphQLContext } from '../context.js';
+import { SetProviderKeyInput } from './provider-key.input.js';
+import { ProviderKey } from './provider-key.type.js';
+
+@Resolver(() => ProviderKey)
+export class ProviderKeyResolver {
+  @Authorized()
+  @Mutation(() => ProviderKey, { description: 'Create or replace the key for a provider (and region)' })
+  setProviderKey(@Arg('input', () => SetProviderKeyInput) input: SetProviderKeyInput, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.providerKeys.set(actorOf(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean)
+  deleteProviderKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.providerKeys.delete(actorOf(ctx), id);
+  }
+}

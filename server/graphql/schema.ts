@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AccessTokenResolver } from './access-tokens/access-token.resolver.js';
+import { AuditResolver } from './audit/audit.resolver.js';
+import { authChecker } from './auth-checker.js';
+import './common/enums.js';
+import { CreditResolver } from './credits/credit.resolver.js';
+import { FeatureFlagResolver } from './flags/feature-flag.resolver.js';
+import { GatewayKeyResolver } from './gateway-keys/gateway-key.resolver.js';
+import { MemberResolver } from './members/member.resolver.js';
+import { OrganizationResolver } from './organizations/organization.resolver.js';
+import { ProjectResolver } from './projects/project.resolver.js';
+import { ProviderKeyResolver } from './provider-keys/provider-key.resolver.js';
+import { ViewerResolver } from './viewer/viewer.resolver.js';
+
+export const RESOLVERS = [
+  ViewerResolver,
+  OrganizationResolver,
+  MemberResolver,
+  ProjectResolver,
+  ProviderKeyResolver,
+  GatewayKeyResolver,
+  FeatureFlagResolver,
+  CreditResolver,
+  AccessTokenResolver,
+  AuditResolver,
+] as const;
+
+export function buildGraphQLSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    // Passing resolvers explicitly makes the schema independent of import order.
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
+}

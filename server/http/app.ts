@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import Fastify, {
+  LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Database } from '../db/database.js';
+import type { Services } from '../domain/services.js';
+import type { Logger } from '../observability/logger.js';
+import { registerAuthRoutes } from './auth.routes.js';
+import { registerGraphQL } from './graphql.plugin.js';
+import { registerHealthRoutes } from './health.routes.js';
+import { registerDashboard } from './static.routes.js';
+
+export interface AppDependencies {
+  db: Database;
+  services: Services;
+  logger: Logger;
+  webRoot: string;
+  secureCookies?: boolean;
+}
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Per-request access logs cost more than the gateway's whole overhead budget.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    connectionTimeout: 60_000,
+    requestTimeout: 120_000,
+  });
+  app.setErrorHandler(errorHandler);
+  await app.register(fastifyCookie);
+  await registerGraphQL(app, deps.services, deps.logger);
+  registerAuthRoutes(app, deps.services, { secureCookies: deps.secureCookies ?? false });
+  registerHealthRoutes(app, deps.db);
+  await registerDashboard(app, deps.webRoot);
+  return app;
+}
+
+/** Client errors (bad JSON, too large, wrong content type) stay 4xx with a clear message. */
+function errorHandler(this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) this.log.error({ err: error, requestId: request.id }, 'Unhandled error');
+  const message = status === 500 ? `Internal error (request ${request.id}); it has been logged` : error.message;
+  const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+  if (request.url.startsWith('/graphql')) return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
+  return reply.code(status).send({ error: { message, code } });
+}

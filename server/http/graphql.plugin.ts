@@ -1,0 +1,49 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { DomainError } from '../domain/errors.js';
+import type { Services } from '../domain/services.js';
+import { createLoaders, type GraphQLContext } from '../graphql/context.js';
+import { createFormatError } from '../graphql/format-error.js';
+import { buildGraphQLSchema } from '../graphql/schema.js';
+import type { Logger } from '../observability/logger.js';
+import { resolveActor } from './authenticate.js';
+
+/** Limits on what one operation may ask for (depth, aliases, cost, size); batching is off. */
+const armor = new ApolloArmor({
+  maxDepth: { n: 10 },
+  maxAliases: { n: 15 },
+  maxDirectives: { n: 20 },
+  maxTokens: { n: 5000 },
+  costLimit: { maxCost: 5000 },
+});
+
+export async function registerGraphQL(app: FastifyInstance, services: Services, logger: Logger): Promise<void> {
+  const protection = armor.protect();
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await buildGraphQLSchema(),
+    introspection: true,
+    ...protection,
+    // graphql-armor's typings name Apollo's CommonJS build; the objects are the same at runtime.
+    plugins: [...(protection.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]), fastifyApolloDrainPlugin(app)],
+    formatError: createFormatError(logger),
+    logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
+  });
+  await apollo.start();
+  await app.register(fastifyApollo(apollo), {
+    path: '/graphql',
+    context: async (request: FastifyRequest): Promise<GraphQLContext> => {
+      try {
+        return { actor: await resolveActor(request, services), services, loaders: createLoaders(services), requestId: request.id };
+      } catch (error) {
+        // Apollo answers 500 for a failing context unless told the status.
+        if (error instanceof DomainError) {
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
+        }
+        throw error;
+      }
+    },
+  });
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.js';
+import { type MigrationStatus, migrationStatus } from '../db/migrations.js';
+
+const CACHE_MS = 5_000;
+
+/** /healthz: the process is up. /readyz: the database answers and its migrations match the code. */
+export function registerHealthRoutes(app: FastifyInstance, db: Database): void {
+  let cached: { at: number; status: MigrationStatus } | null = null;
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await db.prisma.$queryRaw`SELECT 1`;
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: 'unreachable' });
+    }
+    try {
+      // Diagnosing history starts a schema engine: not something to do on every probe.
+      if (!cached || Date.now() - cached.at > CACHE_MS) cached = { at: Date.now(), status: await migrationStatus(db) };
+    } catch (error) {
+      return reply.code(503).send({ status: 'unavailable', database: 'ok', migrations: { error: (error as Error).message } });
+    }
+    const { upToDate, pending, edited, failed, unknown } = cached.status;
+    const problems = [
+      ...pending.map((name) => `pending: ${name} (run: npx keyplane migrate)`),
+      ...edited.map((name) => `edited after it was applied: ${name}`),
+      ...failed.map((name) => `failed: ${name}`),
+      ...unknown.map((name) => `applied but not in prisma/migrations: ${name}`),
+    ];
+    return reply.code(upToDate ? 200 : 503).send({
+      status: upToDate ? 'ready' : 'unavailable',
+      database: 'ok',
+      migrations: { upToDate, pending, edited, failed, unknown, problems },
+    });
+  });
+}

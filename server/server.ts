@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { isProviderId } from '../shared/catalog/providers.js';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { applyMigrations } from './db/migrations.js';
+import { envFlagOverrides } from './domain/flags/feature-flag.service.js';
+import { createServices, type Services } from './domain/services.js';
+import { buildApp } from './http/app.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { WEB_ROOT } from './paths.js';
+import { resolveKeyRing } from './secrets/key-ring.js';
+import { randomBase62 } from './secrets/tokens.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  db: Database;
+  services: Services;
+  logger: Logger;
+  /** Set on the first start against an empty database: how to sign in. */
+  createdOperator: { email: string; password: string; generated: boolean } | null;
+  close(): Promise<void>;
+}
+
+export interface CreateServerOptions {
+  /** An open database (tests pass one); otherwise opened from the config. */
+  db?: Database;
+  logger?: Logger;
+  webRoot?: string;
+}
+
+/** Config → database (migrated) → services → HTTP app. Does not listen. */
+export async function createServer(config: Config, options: CreateServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const keyRing = resolveKeyRing(config);
+  const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') }));
+  try {
+    const applied = await applyMigrations(db);
+    if (applied.length > 0) logger.info({ applied }, 'Applied database migrations');
+    const services = createServices({
+      prisma: db.prisma,
+      keyRing,
+      providers: { has: isProviderId },
+      envFlagOverrides: envFlagOverrides(config.hostedKeyLlm),
+    });
+    const createdOperator = await services.auth.bootstrap({
+      email: config.admin.email,
+      password: config.admin.password,
+      token: config.admin.token,
+      generatePassword: () => randomBase62(20),
+    });
+    const app = await buildApp({ db, services, logger, webRoot: options.webRoot ?? WEB_ROOT });
+    return {
+      app,
+      db,
+      services,
+      logger,
+      createdOperator,
+      close: async () => {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

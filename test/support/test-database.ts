@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type Database, openDatabase } from '../../server/db/database.js';
+import { TEST_DATABASE_URL, databaseUrl } from './test-env.js';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** Both backends where PostgreSQL is reachable (always in CI); PGlite alone otherwise. */
+export function availableBackends(): Backend[] {
+  return inject('postgresTemplate') ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/** A fresh, migrated database of its own for one test file. */
+export async function createTestDatabase(backend: Backend): Promise<Database & { url: string | undefined }> {
+  if (backend === 'pglite') {
+    const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplatePath'))]) });
+    return { ...(await openDatabase({ pglite })), url: undefined };
+  }
+  const template = inject('postgresTemplate');
+  if (!template) throw new Error(inject('postgresUnavailable') ?? 'PostgreSQL is unavailable');
+  const name = `kp_t_${template.slice('kp_tmpl_'.length)}_${randomBytes(4).toString('hex')}`;
+  await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  const url = databaseUrl(name);
+  const db = await openDatabase({ url, poolSize: 5 });
+  return {
+    ...db,
+    url,
+    close: async () => {
+      await db.close();
+      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,22 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  // type-graphql uses legacy decorators; oxc must lower them and emit design:type metadata.
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
+  resolve: {
+    // Vite would pick graphql's ESM build for our files while type-graphql (loaded by Node)
+    // gets the CommonJS one; two copies break graphql's instanceof checks. Use Node's.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: more workers only add PGlite instances competing for them.
+    maxWorkers: 2,
+  },
+});
