@@ -7,6 +7,7 @@ import { CreditService } from './credits/credit.service.js';
 import { FeatureFlagService } from './flags/feature-flag.service.js';
 import { GatewayKeyService } from './gateway-keys/gateway-key.service.js';
 import { MemberService } from './members/member.service.js';
+import { ModelCatalogService } from './models/model-catalog.service.js';
 import { OrganizationService } from './organizations/organization.service.js';
 import { ProjectService } from './projects/project.service.js';
 import { type ProviderDirectory, ProviderKeyService } from './provider-keys/provider-key.service.js';
@@ -31,6 +32,7 @@ export function createServices(deps: ServiceDependencies) {
     gatewayKeys: new GatewayKeyService(deps.prisma, audit),
     flags: new FeatureFlagService(deps.prisma, audit, deps.envFlagOverrides),
     credits: new CreditService(deps.prisma, audit),
+    models: new ModelCatalogService(),
   };
 }
 

@@ -9,6 +9,7 @@ import { CreditResolver } from './credits/credit.resolver.js';
 import { FeatureFlagResolver } from './flags/feature-flag.resolver.js';
 import { GatewayKeyResolver } from './gateway-keys/gateway-key.resolver.js';
 import { MemberResolver } from './members/member.resolver.js';
+import { ModelResolver } from './models/model.resolver.js';
 import { OrganizationResolver } from './organizations/organization.resolver.js';
 import { ProjectResolver } from './projects/project.resolver.js';
 import { ProviderKeyResolver } from './provider-keys/provider-key.resolver.js';
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   CreditResolver,
   AccessTokenResolver,
   AuditResolver,
+  ModelResolver,
 ] as const;
 
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
