@@ -1,0 +1,38 @@
+import type { BuildContext, ProviderAdapter, UpstreamRequest } from '../adapter.js';
+import type { ParsedChatRequest } from '../chat-request.js';
+import { buildCompatibleBody } from './convert-request.js';
+import { classifyCompatibleError } from './errors.js';
+import type { OpenAiCompatibleOptions } from './options.js';
+import { parseCompletion, parseCompletionStream } from './parse-response.js';
+
+/** `{base}/chat/completions`, tolerating a trailing slash on the base. */
+export function chatCompletionsUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
+}
+
+/**
+ * One adapter for every OpenAI Chat Completions–compatible upstream; the
+ * options carry each provider's quirks.
+ */
+export function createOpenAiCompatibleAdapter(options: OpenAiCompatibleOptions): ProviderAdapter {
+  return {
+    kind: 'openai-compatible',
+    requestsStreamUsage: options.streamUsage === 'stream_options',
+    buildRequest(parsed: ParsedChatRequest, context: BuildContext): UpstreamRequest {
+      return {
+        url: chatCompletionsUrl(context.baseUrl),
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: context.stream ? 'text/event-stream' : 'application/json',
+          authorization: `Bearer ${context.apiKey}`,
+          ...options.headers,
+        },
+        body: JSON.stringify(buildCompatibleBody(parsed, context, options)),
+      };
+    },
+    parseResponse: parseCompletion,
+    parseStream: parseCompletionStream,
+    classifyError: classifyCompatibleError,
+  };
+}
