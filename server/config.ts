@@ -15,6 +15,8 @@ export interface Config {
   hostedCostMultiplier: string;
   admin: { email: string | undefined; password: string | undefined; token: string | undefined };
   logLevel: string;
+  /** Upstream must answer with headers, and then send each chunk, within this long. */
+  upstreamTimeoutMs: number;
   /** The raw environment, for per-provider variables (`<P>_API_KEY_N`, `<P>_BASE_URL`). */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -51,6 +53,7 @@ const envSchema = z.object({
   KEYPLANE_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
   KEYPLANE_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
   KEYPLANE_ADMIN_TOKEN: optionalString,
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -77,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     hostedCostMultiplier: e.HOSTED_COST_MULTIPLIER,
     admin: { email: e.KEYPLANE_ADMIN_EMAIL, password: e.KEYPLANE_ADMIN_PASSWORD, token: e.KEYPLANE_ADMIN_TOKEN },
     logLevel: e.LOG_LEVEL,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     env,
   };
 }

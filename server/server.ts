@@ -3,12 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { isProviderId } from '../shared/catalog/providers.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
-import { applyMigrations } from './db/migrations.js';
+import { applyMigrations, type MigrationPaths } from './db/migrations.js';
 import { envFlagOverrides } from './domain/flags/feature-flag.service.js';
 import { createServices, type Services } from './domain/services.js';
+import { createGateway, type Gateway } from './gateway/gateway.js';
 import { buildApp } from './http/app.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { WEB_ROOT } from './paths.js';
+import { createPlatform } from './platform.js';
 import { resolveKeyRing } from './secrets/key-ring.js';
 import { randomBase62 } from './secrets/tokens.js';
 
@@ -16,6 +18,7 @@ export interface RunningServer {
   app: FastifyInstance;
   db: Database;
   services: Services;
+  gateway: Gateway;
   logger: Logger;
   /** Set on the first start against an empty database: how to sign in. */
   createdOperator: { email: string; password: string; generated: boolean } | null;
@@ -27,6 +30,8 @@ export interface CreateServerOptions {
   db?: Database;
   logger?: Logger;
   webRoot?: string;
+  /** Schema and migrations folder to apply and check (default: prisma/). */
+  migrations?: MigrationPaths;
 }
 
 /** Config → database (migrated) → services → HTTP app. Does not listen. */
@@ -35,13 +40,16 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const keyRing = resolveKeyRing(config);
   const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') }));
   try {
-    const applied = await applyMigrations(db);
+    const applied = await applyMigrations(db, options.migrations);
     if (applied.length > 0) logger.info({ applied }, 'Applied database migrations');
+    const platform = createPlatform(config);
     const services = createServices({
       prisma: db.prisma,
       keyRing,
       providers: { has: isProviderId },
       envFlagOverrides: envFlagOverrides(config.hostedKeyLlm),
+      state: platform.state,
+      hostedKeyNames: platform.hostedKeyNames,
     });
     const createdOperator = await services.auth.bootstrap({
       email: config.admin.email,
@@ -49,15 +57,28 @@ export async function createServer(config: Config, options: CreateServerOptions 
       token: config.admin.token,
       generatePassword: () => randomBase62(20),
     });
-    const app = await buildApp({ db, services, logger, webRoot: options.webRoot ?? WEB_ROOT });
+    const gateway = createGateway(config, db, services, platform, logger);
+    const app = await buildApp({
+      db,
+      services,
+      gateway,
+      logger,
+      webRoot: options.webRoot ?? WEB_ROOT,
+      ...(options.migrations ? { migrations: options.migrations } : {}),
+    });
     return {
       app,
       db,
       services,
+      gateway,
       logger,
       createdOperator,
+      /** Stop accepting, finish requests in flight, write every settlement, then close. */
       close: async () => {
         await app.close();
+        const unwritten = await gateway.close();
+        if (unwritten > 0) logger.error({ unwritten }, 'Usage records could not be written before shutdown');
+        await platform.state.close();
         await db.close();
       },
     };

@@ -8,6 +8,7 @@ import { applyMigrations, createMigration } from '../db/migrations.js';
 import { DomainError } from '../domain/errors.js';
 import { envFlagOverrides } from '../domain/flags/feature-flag.service.js';
 import { createServices } from '../domain/services.js';
+import { createPlatform } from '../platform.js';
 import { KeyRingError, resolveKeyRing } from '../secrets/key-ring.js';
 
 
@@ -30,7 +31,15 @@ async function withServices<T>(run: (ctx: { services: ReturnType<typeof createSe
   const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') });
   try {
     await applyMigrations(db);
-    const services = createServices({ prisma: db.prisma, keyRing, providers: { has: isProviderId }, envFlagOverrides: envFlagOverrides(config.hostedKeyLlm) });
+    const { state, hostedKeyNames } = createPlatform(config);
+    const services = createServices({
+      prisma: db.prisma,
+      keyRing,
+      providers: { has: isProviderId },
+      envFlagOverrides: envFlagOverrides(config.hostedKeyLlm),
+      state,
+      hostedKeyNames,
+    });
     return await run({ services, db });
   } finally {
     await db.close();

@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
   pglite?: PGlite;
   /** Connection pool size for a PostgreSQL server. */
   poolSize?: number;
+  /** Called with every SQL statement Prisma sends (tests count them to catch N+1 queries). */
+  onQuery?: (sql: string) => void;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -34,7 +36,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       // The schema engine needs the adapter to name its schema.
       { schema: 'public' },
     );
-    const prisma = new PrismaClient({ adapter: adapterFactory });
+    const prisma = createClient(adapterFactory, options.onQuery);
     return { kind: 'postgres', prisma, adapterFactory, close: () => prisma.$disconnect() };
   }
   let pglite = options.pglite;
@@ -45,7 +47,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   const owned = pglite;
   const adapterFactory = withPublicSchema(new PrismaPGlite(owned));
-  const prisma = new PrismaClient({ adapter: adapterFactory });
+  const prisma = createClient(adapterFactory, options.onQuery);
   return {
     kind: 'pglite',
     prisma,
@@ -56,6 +58,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       if (!owned.closed) await owned.close();
     },
   };
+}
+
+function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, onQuery: ((sql: string) => void) | undefined): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  client.$on('query', (event) => onQuery(event.query));
+  return client as unknown as PrismaClient;
 }
 
 /** pglite-prisma-adapter reports no schema name, which the schema engine requires. */

@@ -1,6 +1,7 @@
 import type { FeatureFlagKey } from '../../shared/domain.js';
 import type { PrismaClient } from '../db/database.js';
 import type { KeyRing } from '../secrets/key-ring.js';
+import type { StateStore } from '../state/state-store.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuthService } from './auth/auth.service.js';
 import { CreditService } from './credits/credit.service.js';
@@ -11,12 +12,17 @@ import { ModelCatalogService } from './models/model-catalog.service.js';
 import { OrganizationService } from './organizations/organization.service.js';
 import { ProjectService } from './projects/project.service.js';
 import { type ProviderDirectory, ProviderKeyService } from './provider-keys/provider-key.service.js';
+import { ProviderSettingService } from './provider-settings/provider-setting.service.js';
 
 export interface ServiceDependencies {
   prisma: PrismaClient;
   keyRing: KeyRing;
   providers: ProviderDirectory;
   envFlagOverrides: Partial<Record<FeatureFlagKey, boolean>>;
+  /** Cooldowns, disabled keys, limits: in memory, or shared through Redis. */
+  state: StateStore;
+  /** The platform's hosted keys by provider, as names (the pool's secrets stay in the gateway). */
+  hostedKeyNames: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The domain services, shared by the GraphQL API, the gateway and the CLI. */
@@ -33,6 +39,7 @@ export function createServices(deps: ServiceDependencies) {
     flags: new FeatureFlagService(deps.prisma, audit, deps.envFlagOverrides),
     credits: new CreditService(deps.prisma, audit),
     models: new ModelCatalogService(),
+    providerSettings: new ProviderSettingService(deps.prisma, audit, deps.providers),
   };
 }
 

@@ -29,7 +29,8 @@ export function createFormatError(logger: Logger) {
     if (code === 'UNAUTHORIZED') return { message: 'You do not have access to this', ...path, extensions: { code: 'FORBIDDEN' } };
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
       // Parse, validation and variable-coercion errors from graphql-js/Apollo: the caller's fault.
-      return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...path, extensions: { code } };
+      const message = withoutSubmittedValues(formatted.message);
+      return { message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...path, extensions: { code } };
     }
     const requestId = (error as { requestId?: string }).requestId;
     logger.error({ err: original }, 'GraphQL resolver failed');
@@ -39,4 +40,30 @@ export function createFormatError(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+const VARIABLE_PREFIX = /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" got invalid value /;
+
+/**
+ * graphql-js quotes what the caller sent: `Variable "$input" got invalid value { key: "sk-…" }; …`
+ * and `Syntax Error: Expected ":", found String "sk-…"` with a source excerpt. Keep the reason,
+ * drop the value, which may be the very secret being submitted.
+ */
+export function withoutSubmittedValues(message: string): string {
+  const firstLine = message.split('\n')[0] ?? '';
+  if (firstLine.startsWith('Syntax Error:')) return firstLine.replace(/found String ".*"\.?$/, 'found a string.');
+  const head = VARIABLE_PREFIX.exec(message);
+  if (!head) return message;
+  // Skip the printed value: JSON-quoted strings inside {…}/[…] until " at \"path\"" or "; ".
+  let depth = 0;
+  let i = head[0].length;
+  for (; i < message.length; i += 1) {
+    const ch = message[i];
+    if (ch === '"') {
+      for (i += 1; i < message.length && message[i] !== '"'; i += 1) if (message[i] === '\\') i += 1;
+    } else if (ch === '{' || ch === '[') depth += 1;
+    else if (ch === '}' || ch === ']') depth -= 1;
+    else if (depth <= 0 && (message.startsWith('; ', i) || message.startsWith(' at "', i))) break;
+  }
+  return `${head[0].trimEnd()}${message.slice(i)}`;
 }

@@ -3,9 +3,12 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, {
   LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.js';
+import type { MigrationPaths } from '../db/migrations.js';
 import type { Services } from '../domain/services.js';
+import type { Gateway } from '../gateway/gateway.js';
 import type { Logger } from '../observability/logger.js';
 import { registerAuthRoutes } from './auth.routes.js';
+import { registerGatewayRoutes } from './gateway.routes.js';
 import { registerGraphQL } from './graphql.plugin.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerDashboard } from './static.routes.js';
@@ -13,9 +16,12 @@ import { registerDashboard } from './static.routes.js';
 export interface AppDependencies {
   db: Database;
   services: Services;
+  gateway: Gateway;
   logger: Logger;
   webRoot: string;
   secureCookies?: boolean;
+  /** Where /readyz finds the migrations it compares the database with (default: prisma/). */
+  migrations?: MigrationPaths;
 }
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -33,7 +39,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(fastifyCookie);
   await registerGraphQL(app, deps.services, deps.logger);
   registerAuthRoutes(app, deps.services, { secureCookies: deps.secureCookies ?? false });
-  registerHealthRoutes(app, deps.db);
+  registerHealthRoutes(app, deps.db, deps.migrations);
+  registerGatewayRoutes(app, deps.gateway);
   await registerDashboard(app, deps.webRoot);
   return app;
 }
@@ -45,5 +52,9 @@ function errorHandler(this: FastifyInstance, error: FastifyError, request: Fasti
   const message = status === 500 ? `Internal error (request ${request.id}); it has been logged` : error.message;
   const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
   if (request.url.startsWith('/graphql')) return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
+  if (request.url.startsWith('/v1/')) {
+    const type = status === 500 ? 'api_error' : 'invalid_request_error';
+    return reply.code(status).send({ error: { message, type, code: code.toLowerCase(), param: null } });
+  }
   return reply.code(status).send({ error: { message, code } });
 }

@@ -16,9 +16,12 @@ const armor = new ApolloArmor({
   maxDepth: { n: 10 },
   maxAliases: { n: 15 },
   maxDirectives: { n: 20 },
-  maxTokens: { n: 5000 },
+  // graphql-armor's token limit re-parses in a plugin hook, where any syntax error becomes a
+  // 500 quoting the document; graphql-js's own parser limit (parseOptions) answers 400.
+  maxTokens: { enabled: false },
   costLimit: { maxCost: 5000 },
 });
+const MAX_TOKENS = 5000;
 
 export async function registerGraphQL(app: FastifyInstance, services: Services, logger: Logger): Promise<void> {
   const protection = armor.protect();
@@ -26,6 +29,7 @@ export async function registerGraphQL(app: FastifyInstance, services: Services, 
     schema: await buildGraphQLSchema(),
     introspection: true,
     ...protection,
+    parseOptions: { maxTokens: MAX_TOKENS },
     // graphql-armor's typings name Apollo's CommonJS build; the objects are the same at runtime.
     plugins: [...(protection.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]), fastifyApolloDrainPlugin(app)],
     formatError: createFormatError(logger),

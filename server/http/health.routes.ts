@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.js';
-import { type MigrationStatus, migrationStatus } from '../db/migrations.js';
+import { type MigrationPaths, type MigrationStatus, migrationStatus } from '../db/migrations.js';
 
 const CACHE_MS = 5_000;
 
 /** /healthz: the process is up. /readyz: the database answers and its migrations match the code. */
-export function registerHealthRoutes(app: FastifyInstance, db: Database): void {
+export function registerHealthRoutes(app: FastifyInstance, db: Database, migrations: MigrationPaths = {}): void {
   let cached: { at: number; status: MigrationStatus } | null = null;
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -18,7 +18,7 @@ export function registerHealthRoutes(app: FastifyInstance, db: Database): void {
     }
     try {
       // Diagnosing history starts a schema engine: not something to do on every probe.
-      if (!cached || Date.now() - cached.at > CACHE_MS) cached = { at: Date.now(), status: await migrationStatus(db) };
+      if (!cached || Date.now() - cached.at > CACHE_MS) cached = { at: Date.now(), status: await migrationStatus(db, migrations) };
     } catch (error) {
       return reply.code(503).send({ status: 'unavailable', database: 'ok', migrations: { error: (error as Error).message } });
     }

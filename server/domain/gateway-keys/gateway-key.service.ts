@@ -40,6 +40,27 @@ export class GatewayKeyService {
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * The key behind a gateway secret, with what the gateway needs of its project and
+   * organization. Null for an unknown secret; revoked and expired keys are returned so the
+   * caller can say which.
+   */
+  async lookupBySecret(secret: string) {
+    return this.prisma.gatewayKey.findUnique({
+      where: { hash: hashSecret(secret) },
+      select: {
+        ...VIEW,
+        project: {
+          select: {
+            mode: true,
+            preferStoredKeys: true,
+            organization: { select: { id: true, hostedCostMultiplier: true, byokFeeRate: true } },
+          },
+        },
+      },
+    });
+  }
+
   async listForProjects(projectIds: readonly string[]): Promise<GatewayKeyView[]> {
     return this.prisma.gatewayKey.findMany({
       where: { projectId: { in: [...projectIds] } },

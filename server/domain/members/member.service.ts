@@ -46,6 +46,8 @@ export class MemberService {
         where: { userId_organizationId: { userId: user.id, organizationId: input.organizationId } },
       });
       if (existing?.role === 'OWNER' && input.role !== 'OWNER') {
+        // Demoting an OWNER takes an OWNER, as removing one does.
+        requireOrgRole(actor, input.organizationId, 'OWNER');
         await this.assertAnotherOwner(tx, input.organizationId, user.id);
       }
       const membership = await tx.membership.upsert({

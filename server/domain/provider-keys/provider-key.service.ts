@@ -100,6 +100,15 @@ export class ProviderKeyService {
     return true;
   }
 
+  /** The organization's keys by provider, decrypted, for the gateway only. Never log the result. */
+  async decryptedForOrganization(organizationId: string): Promise<Map<string, { id: string; secret: string }>> {
+    const rows = await this.prisma.providerKey.findMany({
+      where: { organizationId, region: '' },
+      select: { id: true, provider: true, ciphertext: true, iv: true, authTag: true, keyVersion: true },
+    });
+    return new Map(rows.map((row) => [row.provider, { id: row.id, secret: this.keyRing.open(row) }]));
+  }
+
   /** Re-encrypt every stored key with the ring's first key. Returns how many rows changed. */
   async reencryptAll(onProgress?: (done: number, total: number) => void): Promise<number> {
     const stale = await this.prisma.providerKey.findMany({

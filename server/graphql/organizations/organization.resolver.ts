@@ -23,8 +23,12 @@ export class OrganizationResolver {
 
   @Authorized()
   @Mutation(() => Organization, { description: 'Create an organization; you become its OWNER' })
-  createOrganization(@Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.organizations.create(actorOf(ctx), input);
+  async createOrganization(@Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: GraphQLContext) {
+    const actor = actorOf(ctx);
+    const organization = await ctx.services.organizations.create(actor, input);
+    // The caller is now its OWNER: the reply's fields (viewerRole, creditLedger) must see that.
+    ctx.actor = { ...actor, roles: new Map([...actor.roles, [organization.id, 'OWNER']]) };
+    return organization;
   }
 
   @Authorized()

@@ -1,0 +1,127 @@
+import type { CatalogModel, ModelOffer } from '../../../shared/catalog.js';
+import type { StateStore } from '../../state/state-store.js';
+import type { TokenPrices } from '../billing/pricing.js';
+import type { HostedKeyPool } from '../keys/hosted-pool.js';
+import { isKeyed, type KeyChoice } from '../keys/key-choice.js';
+import type { ProviderHealth } from './provider-health.js';
+
+export interface RouteCandidate {
+  provider: string;
+  providerModel: string;
+  prices: TokenPrices | null;
+  maxOutputTokens: number | null;
+  key: KeyChoice;
+}
+
+export type CandidateStatus = 'ok' | 'no-key' | 'cooling-down' | 'disabled' | 'unhealthy' | 'pool-unavailable';
+
+/** What routing saw and chose; stored on the usage record. */
+export interface RoutingDecision {
+  model: string;
+  candidates: { provider: string; source: string | null; keyRef: string | null; status: CandidateStatus; retryAfterMs?: number }[];
+  order: string[];
+  why: string;
+  attempts: { provider: string; source: string; keyRef: string; outcome: string }[];
+}
+
+export interface RouteInput {
+  model: CatalogModel;
+  offers: readonly ModelOffer[];
+  hybrid: boolean;
+  chooseKey(provider: string): KeyChoice | null;
+  /** True when the provider's hosted limiter queues (a cooling pool is then still worth waiting for). */
+  queues(provider: string): boolean;
+}
+
+export type RouteResult =
+  | { ok: true; candidates: RouteCandidate[]; decision: RoutingDecision }
+  | { ok: false; reason: 'no-key' | 'unavailable'; retryAfterMs: number | null; decision: RoutingDecision };
+
+/**
+ * Candidates = providers serving the model × the key each would use. Health filtering runs
+ * over the whole set first; only then does HYBRID prefer keyed providers (so a rate-limited
+ * keyed provider falls back to platform keys), and within a group the cheapest wins.
+ */
+export class Router {
+  constructor(
+    private readonly state: StateStore,
+    private readonly pool: HostedKeyPool,
+    private readonly health: ProviderHealth,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async route(input: RouteInput): Promise<RouteResult> {
+    const decision: RoutingDecision = { model: input.model.id, candidates: [], order: [], why: '', attempts: [] };
+    const keyed: RouteCandidate[] = [];
+    for (const offer of input.offers) {
+      const key = input.chooseKey(offer.provider);
+      if (!key) {
+        decision.candidates.push({ provider: offer.provider, source: null, keyRef: null, status: 'no-key' });
+        continue;
+      }
+      keyed.push({
+        provider: offer.provider,
+        providerModel: offer.providerModel,
+        prices: offer.price,
+        maxOutputTokens: offer.maxOutputTokens,
+        key,
+      });
+    }
+    if (keyed.length === 0) return { ok: false, reason: 'no-key', retryAfterMs: null, decision: { ...decision, why: 'no key source allowed by the project mode' } };
+
+    const keyRefs = keyed.filter((c) => c.key.source !== 'hosted').map((c) => c.key.keyRef);
+    const states = await this.state.keyStates(keyRefs);
+    const now = this.now();
+    const healthy: RouteCandidate[] = [];
+    let retryAfterMs: number | null = null;
+    const noteRetry = (ms: number | null) => {
+      if (ms !== null) retryAfterMs = retryAfterMs === null ? ms : Math.min(retryAfterMs, ms);
+    };
+    for (const candidate of keyed) {
+      const status = await this.status(candidate, states, now, input, noteRetry);
+      decision.candidates.push({ provider: candidate.provider, source: candidate.key.source, keyRef: candidate.key.keyRef, status });
+      if (status === 'ok') healthy.push(candidate);
+    }
+    if (healthy.length === 0) return { ok: false, reason: 'unavailable', retryAfterMs, decision: { ...decision, why: 'every candidate is cooling down, disabled or unhealthy' } };
+
+    const byPrice = (a: RouteCandidate, b: RouteCandidate) => unitPrice(a) - unitPrice(b);
+    const preferred = input.hybrid ? healthy.filter((c) => isKeyed(c.key.source)) : healthy;
+    const rest = input.hybrid ? healthy.filter((c) => !isKeyed(c.key.source)) : [];
+    const ordered = [...preferred.sort(byPrice), ...rest.sort(byPrice)];
+    decision.order = ordered.map((c) => `${c.provider}:${c.key.source}`);
+    decision.why = input.hybrid
+      ? preferred.length > 0
+        ? 'hybrid: healthy providers with the organization’s or caller’s key first, cheapest first'
+        : 'hybrid: no healthy keyed provider, falling back to platform keys, cheapest first'
+      : 'cheapest healthy provider first';
+    return { ok: true, candidates: ordered, decision };
+  }
+
+  private async status(
+    candidate: RouteCandidate,
+    states: Map<string, { cooldownUntil: number; disabled: boolean }>,
+    now: number,
+    input: RouteInput,
+    noteRetry: (ms: number | null) => void,
+  ): Promise<CandidateStatus> {
+    if (!this.health.isHealthy(candidate.provider)) return 'unhealthy';
+    if (candidate.key.source === 'hosted') {
+      if (input.queues(candidate.provider)) return 'ok';
+      const availability = await this.pool.availability(candidate.provider);
+      noteRetry(availability.retryAfterMs);
+      return availability.available ? 'ok' : 'pool-unavailable';
+    }
+    const state = states.get(candidate.key.keyRef);
+    if (state?.disabled) return 'disabled';
+    if (state && state.cooldownUntil > now) {
+      noteRetry(state.cooldownUntil - now);
+      return 'cooling-down';
+    }
+    return 'ok';
+  }
+}
+
+/** Price of a typical call (1 input : 1 output token); unpriced offers sort last. */
+function unitPrice(candidate: RouteCandidate): number {
+  return candidate.prices ? candidate.prices.input + candidate.prices.output : Number.POSITIVE_INFINITY;
+}

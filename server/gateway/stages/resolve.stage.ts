@@ -1,0 +1,73 @@
+import { LRUCache } from 'lru-cache';
+import { HOSTED_KEY_LLM_FLAG } from '../../../shared/domain.js';
+import type { Services } from '../../domain/services.js';
+import { DEFAULT_LIMITER, type LimiterSetting } from '../keys/hosted-pool.js';
+import type { GatewayIdentity } from './authenticate.stage.js';
+
+/** What the gateway knows about a project's situation for one request. */
+export interface ProjectScope {
+  hostedEnabled: boolean;
+  byokKeys: ReadonlyMap<string, { id: string; secret: string }>;
+  limiter(provider: string): LimiterSetting;
+}
+
+const TTL_MS = 1_000;
+
+/**
+ * Flags, stored keys and limiter settings, each cached for a second: a toggle or a new key
+ * applies within a second on every instance without a database round trip per request.
+ */
+export class ScopeResolver {
+  private readonly flags = new LRUCache<string, boolean>({ max: 10_000, ttl: TTL_MS });
+  private readonly byok = new LRUCache<string, Map<string, { id: string; secret: string }>>({ max: 10_000, ttl: TTL_MS });
+  private limiters: { at: number; byProvider: Map<string, LimiterSetting> } | null = null;
+
+  constructor(private readonly services: Services) {}
+
+  async resolve(identity: GatewayIdentity): Promise<ProjectScope> {
+    const [hostedEnabled, byokKeys, limiters] = await Promise.all([
+      this.hostedFlag(identity.organizationId, identity.projectId),
+      this.byokKeys(identity.organizationId),
+      this.limiterSettings(),
+    ]);
+    return { hostedEnabled, byokKeys, limiter: (provider) => limiters.get(provider) ?? DEFAULT_LIMITER };
+  }
+
+  invalidateAll(): void {
+    this.flags.clear();
+    this.byok.clear();
+    this.limiters = null;
+  }
+
+  private async hostedFlag(organizationId: string, projectId: string): Promise<boolean> {
+    const key = `${organizationId}:${projectId}`;
+    let value = this.flags.get(key);
+    if (value === undefined) {
+      value = await this.services.flags.isEnabled(HOSTED_KEY_LLM_FLAG, organizationId, projectId);
+      this.flags.set(key, value);
+    }
+    return value;
+  }
+
+  private async byokKeys(organizationId: string) {
+    let keys = this.byok.get(organizationId);
+    if (!keys) {
+      keys = await this.services.providerKeys.decryptedForOrganization(organizationId);
+      this.byok.set(organizationId, keys);
+    }
+    return keys;
+  }
+
+  private async limiterSettings(): Promise<Map<string, LimiterSetting>> {
+    if (this.limiters && Date.now() - this.limiters.at < TTL_MS) return this.limiters.byProvider;
+    const rows = await this.services.providerSettings.all();
+    const byProvider = new Map(
+      rows.map((row) => [
+        row.provider,
+        { mode: row.limiterMode, requestsPerMinute: row.requestsPerMinute, queueTimeoutMs: row.queueTimeoutMs ?? DEFAULT_LIMITER.queueTimeoutMs },
+      ]),
+    );
+    this.limiters = { at: Date.now(), byProvider };
+    return byProvider;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Config } from './config.js';
+import { PlatformKeys } from './gateway/keys/platform-keys.js';
+import { listProviders } from './providers/registry.js';
+import { MemoryStateStore } from './state/memory-state.js';
+import type { StateStore } from './state/state-store.js';
+
+/** Process-wide pieces built from the environment: shared state and the platform's own keys. */
+export interface Platform {
+  state: StateStore;
+  platformKeys: PlatformKeys;
+  /** Hosted pool key names by provider (no secrets), for the control plane. */
+  hostedKeyNames: Map<string, string[]>;
+}
+
+export function createPlatform(config: Config): Platform {
+  const platformKeys = new PlatformKeys(listProviders(), config.env);
+  const hostedKeyNames = new Map(listProviders().map(({ id }) => [id, platformKeys.pool(id).map((key) => key.name)]));
+  return { state: new MemoryStateStore(), platformKeys, hostedKeyNames };
+}
