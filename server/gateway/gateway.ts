@@ -5,9 +5,9 @@ import type { Services } from '../domain/services.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { Platform } from '../platform.js';
-import { getProvider, resolveBaseUrl } from '../providers/registry.js';
 import { SettlementWriter } from './billing/settlement-writer.js';
 import { HostedKeyPool } from './keys/hosted-pool.js';
+import { Endpoints } from './endpoints.js';
 import type { PipelineDependencies } from './pipeline.js';
 import { ProviderHealth } from './routing/provider-health.js';
 import { Router } from './routing/router.js';
@@ -25,12 +25,6 @@ export function createGateway(config: Config, db: Database, services: Services, 
   // Keep-alive connections to each provider: a TLS handshake per request would dwarf our overhead.
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
   const writer = new SettlementWriter(db.prisma, logger);
-  const registration = (provider: string) => {
-    const found = getProvider(provider);
-    if (!found) throw new Error(`No adapter registered for provider ${provider}`);
-    return found;
-  };
-  const baseUrls = new Map<string, string>();
   return {
     authenticator: new GatewayAuthenticator(services.gatewayKeys),
     scopes: new ScopeResolver(services),
@@ -42,18 +36,10 @@ export function createGateway(config: Config, db: Database, services: Services, 
       health,
       metrics,
       dispatcher,
-      adapter: (provider) => registration(provider).adapter,
-      baseUrl: (provider) => {
-        let url = baseUrls.get(provider);
-        if (!url) {
-          url = resolveBaseUrl(registration(provider), config.env);
-          baseUrls.set(provider, url);
-        }
-        return url;
-      },
       platformMultiplier: config.hostedCostMultiplier,
       upstreamTimeoutMs: config.upstreamTimeoutMs,
     },
+    endpoints: new Endpoints(config.env),
     platformKeys: platform.platformKeys,
     pool,
     state: platform.state,

@@ -1,15 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { resolveModelRef } from '../../shared/catalog.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { parseChatRequest } from '../providers/chat-request.js';
 import type { StateStore } from '../state/state-store.js';
 import type { SettlementWriter } from './billing/settlement-writer.js';
+import type { Endpoints } from './endpoints.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { HostedKeyPool } from './keys/hosted-pool.js';
 import { chooseKey } from './keys/key-choice.js';
 import type { PlatformKeys } from './keys/platform-keys.js';
 import { RequestRun } from './request-run.js';
+import { resolveModel } from './routing/model-resolution.js';
 import type { Router } from './routing/router.js';
 import type { GatewayAuthenticator, GatewayIdentity } from './stages/authenticate.stage.js';
 import { type CallDependencies, callUpstream, routeSummary } from './stages/call.stage.js';
@@ -23,6 +24,7 @@ export interface PipelineDependencies {
   router: Router;
   reserver: Reserver;
   call: CallDependencies;
+  endpoints: Endpoints;
   platformKeys: PlatformKeys;
   pool: HostedKeyPool;
   state: StateStore;
@@ -55,20 +57,19 @@ export async function handleChatCompletion(request: FastifyRequest, reply: Fasti
     run.stream = body.stream === true;
     run.inputChars = JSON.stringify(body.messages).length;
 
-    const ref = resolveModelRef(body.model);
-    if (!ref) throw new GatewayError(404, 'model_not_found', `Unknown model "${body.model.slice(0, 100)}"; GET /v1/models lists the models you can use`);
-    if (identity.allowedModels.length > 0 && !identity.allowedModels.some((allowed) => allowed === body.model || allowed === ref.model.id)) {
+    const scope = await deps.scopes.resolve(identity);
+    const resolved = resolveModel(body.model, scope, deps.endpoints);
+    if (!resolved) throw new GatewayError(404, 'model_not_found', `Unknown model "${body.model.slice(0, 100)}"; GET /v1/models lists the models you can use`);
+    if (identity.allowedModels.length > 0 && !identity.allowedModels.some((allowed) => allowed === body.model || allowed === resolved.id)) {
       throw new GatewayError(403, 'model_not_allowed', `This gateway key may not use "${body.model.slice(0, 100)}"`);
     }
-
-    const scope = await deps.scopes.resolve(identity);
     await enforceRpm(identity, deps.state);
 
     const routed = await deps.router.route({
-      model: ref.model,
-      offers: ref.offers,
+      modelId: resolved.id,
+      offers: resolved.offers,
       hybrid: identity.mode === 'HYBRID',
-      chooseKey: (provider) => chooseKey(provider, keyContext(identity, scope, request, ref.pinnedProvider), deps.platformKeys, deps.pool),
+      chooseKey: (provider) => chooseKey(provider, keyContext(identity, scope, request, resolved.pinnedProvider), deps.platformKeys, deps.pool),
       queues: (provider) => scope.limiter(provider).mode === 'QUEUE',
     });
     run.routing = routed.decision;
@@ -93,6 +94,7 @@ function keyContext(identity: GatewayIdentity, scope: ProjectScope, request: Fas
     // SPEC §4: the caller's key is only for the provider the request names.
     userKey: userSecret && pinnedProvider ? { provider: pinnedProvider, secret: userSecret } : null,
     byokKeys: scope.byokKeys,
+    customProviders: scope.customProviders,
   };
 }
 

@@ -24,6 +24,9 @@ export function createLoaders(services: Services) {
     providerKeysByOrganization: new DataLoader(async (ids: readonly string[]) =>
       groupBy(await services.providerKeys.listForOrganizations(ids), ids, (row) => row.organizationId),
     ),
+    customProvidersByOrganization: new DataLoader(async (ids: readonly string[]) =>
+      groupBy(await services.customProviders.listForOrganizations(ids), ids, (row) => row.organizationId),
+    ),
     gatewayKeysByProject: new DataLoader(async (ids: readonly string[]) =>
       groupBy(await services.gatewayKeys.listForProjects(ids), ids, (row) => row.projectId),
     ),

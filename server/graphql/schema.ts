@@ -6,13 +6,17 @@ import { AuditResolver } from './audit/audit.resolver.js';
 import { authChecker } from './auth-checker.js';
 import './common/enums.js';
 import { CreditResolver } from './credits/credit.resolver.js';
+import { CustomProviderResolver } from './custom-providers/custom-provider.resolver.js';
 import { FeatureFlagResolver } from './flags/feature-flag.resolver.js';
 import { GatewayKeyResolver } from './gateway-keys/gateway-key.resolver.js';
+import { HostedPoolResolver } from './hosted-pool/hosted-pool.resolver.js';
 import { MemberResolver } from './members/member.resolver.js';
 import { ModelResolver } from './models/model.resolver.js';
 import { OrganizationResolver } from './organizations/organization.resolver.js';
 import { ProjectResolver } from './projects/project.resolver.js';
 import { ProviderKeyResolver } from './provider-keys/provider-key.resolver.js';
+import { ProviderSettingResolver } from './provider-settings/provider-setting.resolver.js';
+import { UsageResolver } from './usage/usage.resolver.js';
 import { ViewerResolver } from './viewer/viewer.resolver.js';
 
 export const RESOLVERS = [
@@ -21,12 +25,16 @@ export const RESOLVERS = [
   MemberResolver,
   ProjectResolver,
   ProviderKeyResolver,
+  CustomProviderResolver,
   GatewayKeyResolver,
   FeatureFlagResolver,
   CreditResolver,
   AccessTokenResolver,
   AuditResolver,
   ModelResolver,
+  UsageResolver,
+  HostedPoolResolver,
+  ProviderSettingResolver,
 ] as const;
 
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {

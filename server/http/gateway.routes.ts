@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { CATALOG } from '../../shared/catalog.js';
 import { toGatewayError } from '../gateway/gateway-error.js';
 import type { Gateway } from '../gateway/gateway.js';
+import { listUsableModels } from '../gateway/list-models.js';
 import { handleChatCompletion } from '../gateway/pipeline.js';
 
 /** Chat bodies may carry images and long histories. */
@@ -13,16 +13,16 @@ export function registerGatewayRoutes(app: FastifyInstance, gateway: Gateway): v
 
   app.get('/v1/models', async (request, reply) => {
     try {
-      await gateway.authenticator.authenticate(request.headers.authorization);
+      const identity = await gateway.authenticator.authenticate(request.headers.authorization);
+      const scope = await gateway.scopes.resolve(identity);
+      const keys = { mode: identity.mode, preferStoredKeys: identity.preferStoredKeys, hostedEnabled: scope.hostedEnabled, byokKeys: scope.byokKeys };
+      const custom = [...scope.customProviders.values()];
+      const hasUserKey = typeof request.headers['x-provider-api-key'] === 'string';
+      return { object: 'list', data: listUsableModels(identity, keys, hasUserKey, gateway.platformKeys, gateway.pool, custom) };
     } catch (error) {
       const gatewayError = toGatewayError(error, request.id);
       return reply.code(gatewayError.status).send(gatewayError.toBody());
     }
-    const data = CATALOG.flatMap((model) => [
-      { id: model.id, object: 'model', created: 0, owned_by: 'keyplane' },
-      ...model.offers.map((offer) => ({ id: `${offer.provider}/${offer.providerModel}`, object: 'model', created: 0, owned_by: offer.provider })),
-    ]);
-    return { object: 'list', data };
   });
 
   app.get('/metrics', async (_request, reply) => {

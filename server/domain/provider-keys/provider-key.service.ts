@@ -39,6 +39,7 @@ export class ProviderKeyService {
     private readonly audit: AuditService,
     private readonly keyRing: KeyRing,
     private readonly providers: ProviderDirectory,
+    private readonly customProviders: { exists(organizationId: string, slug: string): Promise<boolean> },
   ) {}
 
   async listForOrganizations(organizationIds: readonly string[]): Promise<ProviderKeyView[]> {
@@ -53,7 +54,9 @@ export class ProviderKeyService {
   async set(actor: Actor, input: SetProviderKeyInput): Promise<ProviderKeyView> {
     requireOrgRole(actor, input.organizationId, 'ADMIN');
     const provider = input.provider.trim().toLowerCase();
-    if (!this.providers.has(provider)) throw badInput(`Unknown provider "${provider.slice(0, 40)}"`);
+    if (!this.providers.has(provider) && !(await this.customProviders.exists(input.organizationId, provider))) {
+      throw badInput(`Unknown provider "${provider.slice(0, 40)}"`);
+    }
     const region = (input.region ?? '').trim().toLowerCase();
     if (region.length > 40 || !/^[a-z0-9-]*$/.test(region)) throw badInput('region must be up to 40 lower-case letters, digits and dashes');
     const key = input.key.trim();

@@ -20,6 +20,8 @@ export interface KeyChoiceContext {
   userKey: { provider: string; secret: string } | null;
   /** The organization's stored keys by provider, decrypted. */
   byokKeys: ReadonlyMap<string, { id: string; secret: string }>;
+  /** The organization's own endpoints, callable without a key when none is stored. */
+  customProviders?: ReadonlySet<string> | ReadonlyMap<string, unknown>;
 }
 
 /**
@@ -32,7 +34,9 @@ export function chooseKey(provider: string, ctx: KeyChoiceContext, platform: Pla
     ctx.userKey?.provider === provider ? { source: 'user', secret: ctx.userKey.secret, keyRef: userKeyRef(ctx.userKey.secret) } : null;
   const byok = (): KeyChoice | null => {
     const stored = ctx.byokKeys.get(provider);
-    return stored ? { source: 'byok', secret: stored.secret, keyRef: stored.id } : null;
+    if (stored) return { source: 'byok', secret: stored.secret, keyRef: stored.id };
+    // The organization's own server: its infrastructure, so its key source, even without a key.
+    return ctx.customProviders?.has(provider) ? { source: 'byok', secret: '', keyRef: `custom:${provider}` } : null;
   };
   const hosted = (): KeyChoice | null => (ctx.hostedEnabled && pool.hasKeys(provider) ? { source: 'hosted', secret: null, keyRef: 'pool' } : null);
   const env = (): KeyChoice | null => {

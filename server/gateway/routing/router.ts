@@ -1,15 +1,20 @@
-import type { CatalogModel, ModelOffer } from '../../../shared/catalog.js';
 import type { StateStore } from '../../state/state-store.js';
 import type { TokenPrices } from '../billing/pricing.js';
+import type { Endpoint } from '../endpoints.js';
 import type { HostedKeyPool } from '../keys/hosted-pool.js';
 import { isKeyed, type KeyChoice } from '../keys/key-choice.js';
 import type { ProviderHealth } from './provider-health.js';
 
-export interface RouteCandidate {
+/** One provider serving the requested model, and how to reach it. */
+export interface RoutableOffer {
   provider: string;
   providerModel: string;
   prices: TokenPrices | null;
   maxOutputTokens: number | null;
+  endpoint: Endpoint;
+}
+
+export interface RouteCandidate extends RoutableOffer {
   key: KeyChoice;
 }
 
@@ -25,8 +30,8 @@ export interface RoutingDecision {
 }
 
 export interface RouteInput {
-  model: CatalogModel;
-  offers: readonly ModelOffer[];
+  modelId: string;
+  offers: readonly RoutableOffer[];
   hybrid: boolean;
   chooseKey(provider: string): KeyChoice | null;
   /** True when the provider's hosted limiter queues (a cooling pool is then still worth waiting for). */
@@ -51,7 +56,7 @@ export class Router {
   ) {}
 
   async route(input: RouteInput): Promise<RouteResult> {
-    const decision: RoutingDecision = { model: input.model.id, candidates: [], order: [], why: '', attempts: [] };
+    const decision: RoutingDecision = { model: input.modelId, candidates: [], order: [], why: '', attempts: [] };
     const keyed: RouteCandidate[] = [];
     for (const offer of input.offers) {
       const key = input.chooseKey(offer.provider);
@@ -59,13 +64,7 @@ export class Router {
         decision.candidates.push({ provider: offer.provider, source: null, keyRef: null, status: 'no-key' });
         continue;
       }
-      keyed.push({
-        provider: offer.provider,
-        providerModel: offer.providerModel,
-        prices: offer.price,
-        maxOutputTokens: offer.maxOutputTokens,
-        key,
-      });
+      keyed.push({ ...offer, key });
     }
     if (keyed.length === 0) return { ok: false, reason: 'no-key', retryAfterMs: null, decision: { ...decision, why: 'no key source allowed by the project mode' } };
 

@@ -26,8 +26,6 @@ export interface CallDependencies {
   health: ProviderHealth;
   metrics: Metrics;
   dispatcher: Dispatcher;
-  adapter(provider: string): ProviderAdapter;
-  baseUrl(provider: string): string;
   platformMultiplier: string;
   /** Upstream must send headers, and then each chunk, within this long. */
   upstreamTimeoutMs: number;
@@ -124,10 +122,10 @@ async function attempt(
   reply: FastifyReply,
   deps: CallDependencies,
 ): Promise<AttemptResult> {
-  const adapter = deps.adapter(candidate.provider);
+  const { adapter, baseUrl } = candidate.endpoint;
   let upstream: ReturnType<ProviderAdapter['buildRequest']>;
   try {
-    upstream = adapter.buildRequest(request, { baseUrl: deps.baseUrl(candidate.provider), apiKey, upstreamModel: candidate.providerModel, stream: run.stream });
+    upstream = adapter.buildRequest(request, { baseUrl, apiKey, upstreamModel: candidate.providerModel, stream: run.stream });
   } catch (error) {
     if (error instanceof RequestTranslationError) throw new GatewayError(400, 'invalid_request', error.message, { failureClass: 'BAD_REQUEST' });
     throw error;

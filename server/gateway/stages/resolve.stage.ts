@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { HOSTED_KEY_LLM_FLAG } from '../../../shared/domain.js';
 import type { Services } from '../../domain/services.js';
+import type { CustomEndpointConfig } from '../endpoints.js';
 import { DEFAULT_LIMITER, type LimiterSetting } from '../keys/hosted-pool.js';
 import type { GatewayIdentity } from './authenticate.stage.js';
 
@@ -8,6 +9,8 @@ import type { GatewayIdentity } from './authenticate.stage.js';
 export interface ProjectScope {
   hostedEnabled: boolean;
   byokKeys: ReadonlyMap<string, { id: string; secret: string }>;
+  /** The organization's own OpenAI-compatible endpoints by slug. */
+  customProviders: ReadonlyMap<string, CustomEndpointConfig>;
   limiter(provider: string): LimiterSetting;
 }
 
@@ -20,22 +23,25 @@ const TTL_MS = 1_000;
 export class ScopeResolver {
   private readonly flags = new LRUCache<string, boolean>({ max: 10_000, ttl: TTL_MS });
   private readonly byok = new LRUCache<string, Map<string, { id: string; secret: string }>>({ max: 10_000, ttl: TTL_MS });
+  private readonly custom = new LRUCache<string, Map<string, CustomEndpointConfig>>({ max: 10_000, ttl: TTL_MS });
   private limiters: { at: number; byProvider: Map<string, LimiterSetting> } | null = null;
 
   constructor(private readonly services: Services) {}
 
   async resolve(identity: GatewayIdentity): Promise<ProjectScope> {
-    const [hostedEnabled, byokKeys, limiters] = await Promise.all([
+    const [hostedEnabled, byokKeys, customProviders, limiters] = await Promise.all([
       this.hostedFlag(identity.organizationId, identity.projectId),
       this.byokKeys(identity.organizationId),
+      this.customProviders(identity.organizationId),
       this.limiterSettings(),
     ]);
-    return { hostedEnabled, byokKeys, limiter: (provider) => limiters.get(provider) ?? DEFAULT_LIMITER };
+    return { hostedEnabled, byokKeys, customProviders, limiter: (provider) => limiters.get(provider) ?? DEFAULT_LIMITER };
   }
 
   invalidateAll(): void {
     this.flags.clear();
     this.byok.clear();
+    this.custom.clear();
     this.limiters = null;
   }
 
@@ -56,6 +62,16 @@ export class ScopeResolver {
       this.byok.set(organizationId, keys);
     }
     return keys;
+  }
+
+  private async customProviders(organizationId: string) {
+    let providers = this.custom.get(organizationId);
+    if (!providers) {
+      const rows = await this.services.customProviders.listForOrganizations([organizationId]);
+      providers = new Map(rows.map((row) => [row.slug, { id: row.id, slug: row.slug, baseUrl: row.baseUrl, models: row.models }]));
+      this.custom.set(organizationId, providers);
+    }
+    return providers;
   }
 
   private async limiterSettings(): Promise<Map<string, LimiterSetting>> {

@@ -25,7 +25,8 @@ export function createOpenAiCompatibleAdapter(options: OpenAiCompatibleOptions):
         headers: {
           'content-type': 'application/json',
           accept: context.stream ? 'text/event-stream' : 'application/json',
-          authorization: `Bearer ${context.apiKey}`,
+          // Self-hosted servers (Ollama, llama.cpp) often run without a key.
+          ...(context.apiKey ? { authorization: `Bearer ${context.apiKey}` } : {}),
           ...options.headers,
         },
         body: JSON.stringify(buildCompatibleBody(parsed, context, options)),
