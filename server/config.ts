@@ -8,6 +8,7 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
+  redisKeyPrefix: string;
   /** Raw KEYPLANE_ENCRYPTION_KEY; resolved into a key ring by `secrets/key-ring.ts`. */
   encryptionKey: string | undefined;
   /** Environment override of the hosted-key-llm flag; undefined lets the flag decide. */
@@ -44,6 +45,7 @@ const envSchema = z.object({
   ),
   KEYPLANE_DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1 to 64 letters, digits, ":", "_" or "-"').default('keyplane:'),
   KEYPLANE_ENCRYPTION_KEY: optionalString,
   HOSTED_KEY_LLM: booleanFlag,
   HOSTED_COST_MULTIPLIER: z
@@ -75,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir: e.KEYPLANE_DATA_DIR,
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     encryptionKey: e.KEYPLANE_ENCRYPTION_KEY,
     hostedKeyLlm: e.HOSTED_KEY_LLM,
     hostedCostMultiplier: e.HOSTED_COST_MULTIPLIER,

@@ -1,7 +1,9 @@
 import type { Config } from './config.js';
 import { PlatformKeys } from './gateway/keys/platform-keys.js';
 import { listProviders } from './providers/registry.js';
+import type { Logger } from './observability/logger.js';
 import { MemoryStateStore } from './state/memory-state.js';
+import { RedisStateStore } from './state/redis-state.js';
 import type { StateStore } from './state/state-store.js';
 
 /** Process-wide pieces built from the environment: shared state and the platform's own keys. */
@@ -12,8 +14,9 @@ export interface Platform {
   hostedKeyNames: Map<string, string[]>;
 }
 
-export function createPlatform(config: Config): Platform {
+export function createPlatform(config: Config, logger: Logger): Platform {
   const platformKeys = new PlatformKeys(listProviders(), config.env);
   const hostedKeyNames = new Map(listProviders().map(({ id }) => [id, platformKeys.pool(id).map((key) => key.name)]));
-  return { state: new MemoryStateStore(), platformKeys, hostedKeyNames };
+  const state = config.redisUrl ? new RedisStateStore(config.redisUrl, logger, config.redisKeyPrefix) : new MemoryStateStore();
+  return { state, platformKeys, hostedKeyNames };
 }

@@ -42,7 +42,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
   try {
     const applied = await applyMigrations(db, options.migrations);
     if (applied.length > 0) logger.info({ applied }, 'Applied database migrations');
-    const platform = createPlatform(config);
+    const platform = createPlatform(config, logger);
+    await platform.state.ready();
     const services = createServices({
       prisma: db.prisma,
       keyRing,

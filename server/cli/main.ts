@@ -8,8 +8,10 @@ import { applyMigrations, createMigration } from '../db/migrations.js';
 import { DomainError } from '../domain/errors.js';
 import { envFlagOverrides } from '../domain/flags/feature-flag.service.js';
 import { createServices } from '../domain/services.js';
+import { createLogger } from '../observability/logger.js';
 import { createPlatform } from '../platform.js';
 import { KeyRingError, resolveKeyRing } from '../secrets/key-ring.js';
+import { seedDemo } from './seed-demo.js';
 
 
 const USAGE = `Usage: keyplane <command> [options]
@@ -20,18 +22,27 @@ Commands:
   create-token --email E --role R [--org ID] [--name N]
                                   Issue an access token. R is OPERATOR, or OWNER|ADMIN|MEMBER with --org
   rotate-encryption-key           Re-encrypt stored provider keys with the first KEYPLANE_ENCRYPTION_KEY
+  seed-demo [--records N]         Fill the database with demo organizations, members, keys, credits
+                                  and a month of usage (default 4000 records); skipped if present
 
 The database is DATABASE_URL, or the embedded one in KEYPLANE_DATA_DIR (./data).`;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function withServices<T>(run: (ctx: { services: ReturnType<typeof createServices>; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>) {
+interface CliContext {
+  services: ReturnType<typeof createServices>;
+  db: Awaited<ReturnType<typeof openDatabase>>;
+  config: ReturnType<typeof loadConfig>;
+  hostedKeyNames: ReadonlyMap<string, readonly string[]>;
+}
+
+async function withServices<T>(run: (ctx: CliContext) => Promise<T>) {
   const config = loadConfig();
   const keyRing = resolveKeyRing(config);
   const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') });
   try {
     await applyMigrations(db);
-    const { state, hostedKeyNames } = createPlatform(config);
+    const { state, hostedKeyNames } = createPlatform(config, createLogger({ level: 'warn' }));
     const services = createServices({
       prisma: db.prisma,
       keyRing,
@@ -40,7 +51,7 @@ async function withServices<T>(run: (ctx: { services: ReturnType<typeof createSe
       state,
       hostedKeyNames,
     });
-    return await run({ services, db });
+    return await run({ services, db, config, hostedKeyNames });
   } finally {
     await db.close();
   }
@@ -98,6 +109,28 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       say('Older keys can be removed from KEYPLANE_ENCRYPTION_KEY once every instance runs with the new ring.');
     });
   },
+
+  async 'seed-demo'(args) {
+    const { values } = parseArgs({ args, options: { records: { type: 'string' } } });
+    const records = values.records === undefined ? undefined : Number(values.records);
+    if (records !== undefined && (!Number.isInteger(records) || records < 0 || records > 1_000_000)) {
+      throw new UsageError('--records must be a whole number from 0 to 1000000');
+    }
+    await withServices(async ({ services, db, config, hostedKeyNames }) => {
+      await seedDemo(
+        {
+          services,
+          prisma: db.prisma,
+          hostedCostMultiplier: config.hostedCostMultiplier,
+          hostedKeyNames,
+          admin: config.admin,
+          say,
+          progress: (done, total) => process.stderr.write(`  ${done}/${total} usage records${done === total ? '\n' : '\r'}`),
+        },
+        records === undefined ? {} : { records },
+      );
+    });
+  },
 };
 
 class UsageError extends Error {}
@@ -125,4 +158,7 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await run(process.argv.slice(2));
+const exitCode = await run(process.argv.slice(2));
+// The WASM schema engine leaves a 10-second timer behind; exit once output is flushed
+// instead of making the operator wait for it.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(exitCode)));

@@ -58,6 +58,10 @@ export class MemoryStateStore implements StateStore {
     return { allowed: false, retryAfterMs: Math.ceil((1 - tokens) / refillPerMs) };
   }
 
+  async ready(): Promise<boolean> {
+    return true;
+  }
+
   async close(): Promise<void> {}
 
   private update(name: string, patch: Partial<KeyState>): void {

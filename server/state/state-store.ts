@@ -26,6 +26,8 @@ export interface StateStore {
   consumeWindow(bucket: string, perMinute: number): Promise<RateLimitVerdict>;
   /** Take one token from a bucket holding `perMinute` tokens, refilled continuously at `perMinute`/60 s. */
   takeToken(bucket: string, perMinute: number): Promise<RateLimitVerdict>;
+  /** Resolves once the store is usable (connected), or after `timeoutMs` if it is not. */
+  ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -4,6 +4,12 @@ import type { GatewayKeyService } from '../../domain/gateway-keys/gateway-key.se
 import { hashSecret } from '../../secrets/tokens.js';
 import { GatewayError } from '../gateway-error.js';
 
+/**
+ * How stale a cached lookup may be. Revocations, flag flips and mode changes reach every
+ * instance within this bound (well inside SPEC's one second) without a pub/sub channel.
+ */
+export const CACHE_TTL_MS = 500;
+
 /** A gateway key as the pipeline needs it. */
 export interface GatewayIdentity {
   gatewayKeyId: string;
@@ -23,14 +29,14 @@ export interface GatewayIdentity {
 
 /**
  * Bearer kp_… → the key, its project and organization. Lookups are cached for at most
- * `ttlMs` (1 s by default), which bounds how long a revocation or mode change takes to apply.
+ * `ttlMs` (CACHE_TTL_MS by default), which bounds how long a revocation or mode change takes to apply.
  */
 export class GatewayAuthenticator {
   private readonly cache: LRUCache<string, GatewayIdentity | 'unknown'>;
 
   constructor(
     private readonly gatewayKeys: GatewayKeyService,
-    ttlMs = 1_000,
+    ttlMs = CACHE_TTL_MS,
   ) {
     this.cache = new LRUCache({ max: 50_000, ttl: ttlMs });
   }

@@ -3,7 +3,7 @@ import { HOSTED_KEY_LLM_FLAG } from '../../../shared/domain.js';
 import type { Services } from '../../domain/services.js';
 import type { CustomEndpointConfig } from '../endpoints.js';
 import { DEFAULT_LIMITER, type LimiterSetting } from '../keys/hosted-pool.js';
-import type { GatewayIdentity } from './authenticate.stage.js';
+import { CACHE_TTL_MS as TTL_MS, type GatewayIdentity } from './authenticate.stage.js';
 
 /** What the gateway knows about a project's situation for one request. */
 export interface ProjectScope {
@@ -14,10 +14,9 @@ export interface ProjectScope {
   limiter(provider: string): LimiterSetting;
 }
 
-const TTL_MS = 1_000;
 
 /**
- * Flags, stored keys and limiter settings, each cached for a second: a toggle or a new key
+ * Flags, stored keys and limiter settings, each cached for CACHE_TTL_MS: a toggle or a new key
  * applies within a second on every instance without a database round trip per request.
  */
 export class ScopeResolver {

@@ -1,0 +1,193 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Logger } from '../observability/logger.js';
+import { MemoryStateStore } from './memory-state.js';
+import { AVAILABLE, type KeyState, type RateLimitVerdict, type StateStore } from './state-store.js';
+
+/**
+ * A token bucket in one atomic step on the Redis clock, so every instance takes from the same
+ * bucket: refill by elapsed time, then take a token if one is there.
+ * KEYS[1] bucket; ARGV[1] capacity, ARGV[2] refill per ms. Returns {allowed, retryAfterMs}.
+ */
+const TAKE_TOKEN = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + (now - at) * rate)
+local allowed = 0
+local wait = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+else
+  wait = math.ceil((1 - tokens) / rate)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
+return {allowed, wait}`;
+
+/**
+ * State shared by every instance through Redis. If Redis is unreachable the store fails
+ * open: each instance carries on with its own in-memory state (limits per instance,
+ * cooldowns it saw itself) and logs it, rather than refusing traffic. Money is not at
+ * stake here — credits and budgets are reserved in the database.
+ */
+export class RedisStateStore implements StateStore {
+  private readonly redis: Redis;
+  private readonly fallback = new MemoryStateStore();
+  private readonly windows = new Map<number, RateLimiterRedis>();
+  private lastWarning = 0;
+
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+    /** Namespace for every key, so several deployments (or test runs) can share one Redis. */
+    private readonly prefix = 'keyplane:',
+  ) {
+    this.redis = new Redis(url, {
+      // Fail commands fast while disconnected instead of queueing requests behind them.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 500,
+      connectTimeout: 2_000,
+      lazyConnect: false,
+    });
+    this.redis.on('error', (error) => this.warn(error));
+    this.redis.defineCommand('keyplaneTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
+  }
+
+  /** The connection, for pub/sub clients that need their own copy. */
+  get client(): Redis {
+    return this.redis;
+  }
+
+  async keyStates(names: readonly string[]): Promise<Map<string, KeyState>> {
+    if (names.length === 0) return new Map();
+    return this.guard(
+      async () => {
+        const pipeline = this.redis.pipeline();
+        for (const name of names) pipeline.hgetall(`${this.prefix}key:${name}`);
+        const results = (await pipeline.exec()) ?? [];
+        return new Map(
+          names.map((name, index) => {
+            const [error, fields] = results[index] ?? [null, {}];
+            if (error) throw error;
+            return [name, parseKeyState(fields as Record<string, string>)];
+          }),
+        );
+      },
+      () => this.fallback.keyStates(names),
+    );
+  }
+
+  async setCooldown(name: string, untilMs: number): Promise<void> {
+    await this.fallback.setCooldown(name, untilMs);
+    await this.guard(
+      async () => void (await this.redis.hset(`${this.prefix}key:${name}`, 'cooldownUntil', String(untilMs))),
+      async () => {},
+    );
+  }
+
+  async setDisabled(name: string, disabled: boolean, reason: string | null): Promise<void> {
+    await this.fallback.setDisabled(name, disabled, reason);
+    const fields = disabled ? { disabled: '1', disabledReason: reason ?? '' } : { disabled: '0', disabledReason: '', cooldownUntil: '0' };
+    await this.guard(
+      async () => void (await this.redis.hset(`${this.prefix}key:${name}`, fields)),
+      async () => {},
+    );
+  }
+
+  async markUsed(name: string, atMs: number): Promise<void> {
+    await this.fallback.markUsed(name, atMs);
+    await this.guard(
+      async () => void (await this.redis.hset(`${this.prefix}key:${name}`, 'lastUsedAt', String(atMs))),
+      async () => {},
+    );
+  }
+
+  async consumeWindow(bucket: string, perMinute: number): Promise<RateLimitVerdict> {
+    let limiter = this.windows.get(perMinute);
+    if (!limiter) {
+      limiter = new RateLimiterRedis({
+        storeClient: this.redis,
+        keyPrefix: `${this.prefix}rl${perMinute}`,
+        points: perMinute,
+        duration: 60,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ points: perMinute, duration: 60 }),
+      });
+      this.windows.set(perMinute, limiter);
+    }
+    try {
+      await limiter.consume(bucket, 1);
+      return { allowed: true, retryAfterMs: 0 };
+    } catch (result) {
+      if (result instanceof RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(1, result.msBeforeNext) };
+      this.warn(result);
+      return this.fallback.consumeWindow(bucket, perMinute);
+    }
+  }
+
+  async takeToken(bucket: string, perMinute: number): Promise<RateLimitVerdict> {
+    return this.guard(
+      async () => {
+        const run = (this.redis as unknown as { keyplaneTakeToken(key: string, capacity: number, rate: number): Promise<[number, number]> })
+          .keyplaneTakeToken;
+        const [allowed, wait] = await run.call(this.redis, `${this.prefix}bucket:${bucket}`, perMinute, perMinute / 60_000);
+        return { allowed: allowed === 1, retryAfterMs: Number(wait) };
+      },
+      () => this.fallback.takeToken(bucket, perMinute),
+    );
+  }
+
+  async ready(timeoutMs = 3_000): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.redis.off('ready', onReady);
+        this.warn(new Error(`Redis not ready after ${timeoutMs} ms`));
+        resolve(false);
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.redis.once('ready', onReady);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  private async guard<T>(primary: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+    try {
+      return await primary();
+    } catch (error) {
+      this.warn(error);
+      return fallback();
+    }
+  }
+
+  /** At most one warning every 10 s while Redis is down. */
+  private warn(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarning < 10_000) return;
+    this.lastWarning = now;
+    this.logger.warn({ err: error }, 'Redis unavailable; using per-instance state until it returns');
+  }
+}
+
+function parseKeyState(fields: Record<string, string>): KeyState {
+  if (!fields || Object.keys(fields).length === 0) return AVAILABLE;
+  return {
+    cooldownUntil: Number(fields.cooldownUntil ?? 0),
+    disabled: fields.disabled === '1',
+    disabledReason: fields.disabledReason || null,
+    lastUsedAt: Number(fields.lastUsedAt ?? 0),
+  };
+}

@@ -1,0 +1,97 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/observability/logger.js';
+import { MemoryStateStore } from '../../server/state/memory-state.js';
+import { RedisStateStore } from '../../server/state/redis-state.js';
+import type { StateStore } from '../../server/state/state-store.js';
+import { clearRedisPrefix, redisAvailable, uniqueRedisPrefix } from '../support/redis.js';
+import { TEST_REDIS_URL } from '../support/test-env.js';
+
+const logger = createLogger({ level: 'silent' });
+const hasRedis = await redisAvailable();
+const prefixes: string[] = [];
+const stores: StateStore[] = [];
+
+function redisStore(prefix = uniqueRedisPrefix()): RedisStateStore {
+  prefixes.push(prefix);
+  const store = new RedisStateStore(TEST_REDIS_URL, logger, prefix);
+  stores.push(store);
+  return store;
+}
+
+afterAll(async () => {
+  await Promise.all(stores.map((store) => store.close()));
+  await Promise.all(prefixes.map(clearRedisPrefix));
+});
+
+const kinds: [string, () => StateStore][] = [['memory', () => new MemoryStateStore()]];
+if (hasRedis) kinds.push(['redis', () => redisStore()]);
+
+describe.each(kinds)('%s state store contract', (_kind, makeStore) => {
+  const make = async () => {
+    const store = makeStore();
+    expect(await store.ready(3_000)).toBe(true);
+    return store;
+  };
+
+  it('reports unknown keys as available and remembers cooldown, use and disable', async () => {
+    const store = await make();
+    expect((await store.keyStates(['A'])).get('A')).toEqual({ cooldownUntil: 0, disabled: false, disabledReason: null, lastUsedAt: 0 });
+    await store.setCooldown('A', 1234);
+    await store.markUsed('A', 99);
+    await store.setDisabled('B', true, 'rejected');
+    const states = await store.keyStates(['A', 'B']);
+    expect(states.get('A')).toMatchObject({ cooldownUntil: 1234, lastUsedAt: 99, disabled: false });
+    expect(states.get('B')).toMatchObject({ disabled: true, disabledReason: 'rejected' });
+    await store.setDisabled('B', false, null);
+    expect((await store.keyStates(['B'])).get('B')).toMatchObject({ disabled: false, disabledReason: null, cooldownUntil: 0 });
+  });
+
+  it('enforces a hard per-minute window', async () => {
+    const store = await make();
+    const verdicts = [];
+    for (let i = 0; i < 4; i += 1) verdicts.push(await store.consumeWindow('key-1', 3));
+    expect(verdicts.map((v) => v.allowed)).toEqual([true, true, true, false]);
+    expect(verdicts[3]?.retryAfterMs).toBeGreaterThan(0);
+    expect((await store.consumeWindow('key-2', 3)).allowed).toBe(true);
+  });
+
+  it('refuses past the bucket and tells how long until a token refills', async () => {
+    const store = await make();
+    const results = [];
+    for (let i = 0; i < 61; i += 1) results.push(await store.takeToken('org-1', 60));
+    expect(results.filter((r) => r.allowed)).toHaveLength(60);
+    const refused = results[60];
+    expect(refused?.allowed).toBe(false);
+    // 60 per minute refills one token a second.
+    expect(refused?.retryAfterMs).toBeGreaterThan(0);
+    expect(refused?.retryAfterMs).toBeLessThanOrEqual(1_000);
+  });
+});
+
+describe.skipIf(!hasRedis)('redis state shared between instances', () => {
+  it('a cooldown and a limit seen by one instance hold on another', async () => {
+    const prefix = uniqueRedisPrefix();
+    const one = redisStore(prefix);
+    const two = redisStore(prefix);
+    expect(await one.ready()).toBe(true);
+    expect(await two.ready()).toBe(true);
+    await one.setCooldown('OPENAI_API_KEY_1', 5_000);
+    expect((await two.keyStates(['OPENAI_API_KEY_1'])).get('OPENAI_API_KEY_1')?.cooldownUntil).toBe(5_000);
+    expect((await one.consumeWindow('gk', 2)).allowed).toBe(true);
+    expect((await two.consumeWindow('gk', 2)).allowed).toBe(true);
+    expect((await one.consumeWindow('gk', 2)).allowed).toBe(false);
+    expect((await two.takeToken('bucket', 1)).allowed).toBe(true);
+    expect((await one.takeToken('bucket', 1)).allowed).toBe(false);
+  });
+
+  it('fails open to per-instance state when Redis is unreachable, without throwing', async () => {
+    const down = new RedisStateStore('redis://127.0.0.1:1', logger, uniqueRedisPrefix());
+    stores.push(down);
+    expect(await down.ready(300)).toBe(false);
+    await down.setCooldown('K', 42);
+    expect((await down.keyStates(['K'])).get('K')?.cooldownUntil).toBe(42);
+    expect((await down.consumeWindow('w', 1)).allowed).toBe(true);
+    expect((await down.consumeWindow('w', 1)).allowed).toBe(false);
+    expect((await down.takeToken('t', 1)).allowed).toBe(true);
+  });
+});
