@@ -18,6 +18,10 @@ export interface Config {
   logLevel: string;
   /** Upstream must answer with headers, and then send each chunk, within this long. */
   upstreamTimeoutMs: number;
+  /** Holds older than this belong to requests that never settled (a killed process) and are released. */
+  reservationTtlMs: number;
+  /** On SIGTERM, requests in flight get this long to finish before their connections are closed. */
+  shutdownTimeoutMs: number;
   /** The raw environment, for per-provider variables (`<P>_API_KEY_N`, `<P>_BASE_URL`). */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -56,6 +60,8 @@ const envSchema = z.object({
   KEYPLANE_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
   KEYPLANE_ADMIN_TOKEN: optionalString,
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  RESERVATION_TTL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(30 * 60_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -84,6 +90,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     admin: { email: e.KEYPLANE_ADMIN_EMAIL, password: e.KEYPLANE_ADMIN_PASSWORD, token: e.KEYPLANE_ADMIN_TOKEN },
     logLevel: e.LOG_LEVEL,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    reservationTtlMs: e.RESERVATION_TTL_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     env,
   };
 }

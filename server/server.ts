@@ -76,7 +76,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
       createdOperator,
       /** Stop accepting, finish requests in flight, write every settlement, then close. */
       close: async () => {
+        // Fastify waits for requests in flight (streams included); past the bound, cut them
+        // off — they settle as CANCELLED — so a stuck client cannot hold shutdown forever.
+        const cutOff = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs);
         await app.close();
+        clearTimeout(cutOff);
         const unwritten = await gateway.close();
         if (unwritten > 0) logger.error({ unwritten }, 'Usage records could not be written before shutdown');
         await platform.state.close();

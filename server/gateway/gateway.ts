@@ -5,6 +5,7 @@ import type { Services } from '../domain/services.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { Platform } from '../platform.js';
+import { startReservationSweeper } from './billing/reservation-sweeper.js';
 import { SettlementWriter } from './billing/settlement-writer.js';
 import { HostedKeyPool } from './keys/hosted-pool.js';
 import { Endpoints } from './endpoints.js';
@@ -25,6 +26,7 @@ export function createGateway(config: Config, db: Database, services: Services, 
   // Keep-alive connections to each provider: a TLS handshake per request would dwarf our overhead.
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
   const writer = new SettlementWriter(db.prisma, logger);
+  const stopSweeper = startReservationSweeper(db.prisma, logger, config.reservationTtlMs);
   return {
     authenticator: new GatewayAuthenticator(services.gatewayKeys),
     scopes: new ScopeResolver(services),
@@ -48,6 +50,7 @@ export function createGateway(config: Config, db: Database, services: Services, 
     logger,
     /** Flush usage; returns how many settlements could not be written. */
     async close() {
+      stopSweeper();
       const unwritten = await writer.close();
       await dispatcher.close();
       return unwritten;

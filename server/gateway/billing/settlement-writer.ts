@@ -104,13 +104,24 @@ export class SettlementWriter {
   private async write(batch: Settlement[]): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       await tx.usageRecord.createMany({ data: batch.map((s) => s.usage), skipDuplicates: true });
+      // Release only holds still on record: the sweeper may have released a very old one already.
+      const held = batch.filter((s) => s.reservedCreditsPico > 0n || s.budget).map((s) => s.usage.requestId);
+      const released = new Set(
+        held.length === 0
+          ? []
+          : (await tx.$queryRaw<{ requestId: string }[]>`DELETE FROM "Reservation" WHERE "requestId" = ANY(${held}) RETURNING "requestId"`).map(
+              (row) => row.requestId,
+            ),
+      );
+      const releasedCredits = (s: Settlement) => (released.has(s.usage.requestId) ? s.reservedCreditsPico : 0n);
+
       for (const [organizationId, group] of groupBy(batch, (s) => s.organizationId)) {
         const debit = sum(group.map((s) => s.debitPico));
-        const released = sum(group.map((s) => s.reservedCreditsPico));
-        if (debit === 0n && released === 0n) continue;
+        const release = sum(group.map(releasedCredits));
+        if (debit === 0n && release === 0n) continue;
         const organization = await tx.organization.update({
           where: { id: organizationId },
-          data: { creditBalance: { decrement: picoToDecimal(debit) }, creditReserved: { decrement: picoToDecimal(released) } },
+          data: { creditBalance: { decrement: picoToDecimal(debit) }, creditReserved: { decrement: picoToDecimal(release) } },
           select: { creditBalance: true },
         });
         const debits = group.filter((s) => s.debitPico > 0n);
@@ -136,9 +147,10 @@ export class SettlementWriter {
       }
       for (const s of batch) {
         if (!s.budget) continue;
+        const release = released.has(s.usage.requestId) ? s.budget.reservedPico : 0n;
         await tx.gatewayKeySpend.update({
           where: { gatewayKeyId_period: { gatewayKeyId: s.budget.gatewayKeyId, period: s.budget.period } },
-          data: { spentUsd: { increment: picoToDecimal(s.budget.spentPico) }, reservedUsd: { decrement: picoToDecimal(s.budget.reservedPico) } },
+          data: { spentUsd: { increment: picoToDecimal(s.budget.spentPico) }, reservedUsd: { decrement: picoToDecimal(release) } },
         });
       }
     });

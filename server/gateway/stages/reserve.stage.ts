@@ -31,20 +31,32 @@ export class Reserver {
 
     if (identity.budgetUsd !== null && identity.budgetPeriod !== null) {
       const period = budgetPeriodKey(identity.budgetPeriod);
+      // The hold and its Reservation row in one statement: a killed process leaves a row the sweeper can release.
       const held = await this.prisma.$executeRaw`
-        INSERT INTO "GatewayKeySpend" ("gatewayKeyId", "period", "spentUsd", "reservedUsd")
-        VALUES (${identity.gatewayKeyId}, ${period}, 0, ${picoToDecimal(worst)}::numeric)
-        ON CONFLICT ("gatewayKeyId", "period") DO UPDATE
-          SET "reservedUsd" = "GatewayKeySpend"."reservedUsd" + EXCLUDED."reservedUsd"
-          WHERE "GatewayKeySpend"."spentUsd" + "GatewayKeySpend"."reservedUsd" < ${identity.budgetUsd}::numeric`;
+        WITH hold AS (
+          INSERT INTO "GatewayKeySpend" ("gatewayKeyId", "period", "spentUsd", "reservedUsd")
+          VALUES (${identity.gatewayKeyId}, ${period}, 0, ${picoToDecimal(worst)}::numeric)
+          ON CONFLICT ("gatewayKeyId", "period") DO UPDATE
+            SET "reservedUsd" = "GatewayKeySpend"."reservedUsd" + EXCLUDED."reservedUsd"
+            WHERE "GatewayKeySpend"."spentUsd" + "GatewayKeySpend"."reservedUsd" < ${identity.budgetUsd}::numeric
+          RETURNING "gatewayKeyId"
+        )
+        INSERT INTO "Reservation" ("requestId", "organizationId", "gatewayKeyId", "budgetPeriod", "budgetUsd")
+        SELECT ${run.requestId}, ${identity.organizationId}, "gatewayKeyId", ${period}, ${picoToDecimal(worst)}::numeric FROM hold`;
       if (held === 0) throw new GatewayError(402, 'budget_exceeded', `This gateway key has spent its ${identity.budgetPeriod.toLowerCase()} budget of $${Number(identity.budgetUsd)}`);
       run.reservation.budget = { gatewayKeyId: identity.gatewayKeyId, period, pico: worst };
     }
 
     if (identity.mode === 'API_KEYS') return candidates;
     const held = await this.prisma.$executeRaw`
-      UPDATE "Organization" SET "creditReserved" = "creditReserved" + ${picoToDecimal(worst)}::numeric
-      WHERE "id" = ${identity.organizationId} AND "creditBalance" - "creditReserved" > 0`;
+      WITH hold AS (
+        UPDATE "Organization" SET "creditReserved" = "creditReserved" + ${picoToDecimal(worst)}::numeric
+        WHERE "id" = ${identity.organizationId} AND "creditBalance" - "creditReserved" > 0
+        RETURNING "id"
+      )
+      INSERT INTO "Reservation" ("requestId", "organizationId", "creditUsd")
+      SELECT ${run.requestId}, "id", ${picoToDecimal(worst)}::numeric FROM hold
+      ON CONFLICT ("requestId") DO UPDATE SET "creditUsd" = EXCLUDED."creditUsd"`;
     if (held === 1) {
       run.reservation.creditsPico = worst;
       return candidates;
