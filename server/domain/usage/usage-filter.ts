@@ -1,0 +1,128 @@
+import { FAILURE_CLASSES, type FailureClass, KEY_SOURCES, type KeySource, REQUEST_STATUSES, type RequestStatus } from '../../../shared/domain.js';
+import { Prisma } from '../../db/generated/client.js';
+import { type Actor, requireOrgRole } from '../actor.js';
+import { badInput } from '../errors.js';
+
+/** What a usage query or a request log looks at. Times: `from` inclusive, `to` exclusive. */
+export interface UsageFilterInput {
+  from?: Date | null;
+  to?: Date | null;
+  organizationId?: string | null;
+  projectId?: string | null;
+  gatewayKeyId?: string | null;
+  provider?: string | null;
+  model?: string | null;
+  keySource?: KeySource | null;
+  status?: RequestStatus | null;
+  failureClass?: FailureClass | null;
+  keyRef?: string | null;
+}
+
+/** A validated filter, narrowed to the organizations the actor may see. */
+export interface UsageScope {
+  from: Date;
+  to: Date;
+  /** null: every organization (operators); otherwise only these (possibly none). */
+  organizationIds: string[] | null;
+  projectId: string | null;
+  gatewayKeyId: string | null;
+  provider: string | null;
+  model: string | null;
+  keySource: KeySource | null;
+  status: RequestStatus | null;
+  failureClass: FailureClass | null;
+  keyRef: string | null;
+}
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_RANGE_DAYS = 30;
+export const MAX_RANGE_DAYS = 400;
+
+/**
+ * Validate a filter and apply the access rule: operators see every organization; anyone else
+ * only organizations they belong to (asking for another one is FORBIDDEN).
+ */
+export function resolveScope(actor: Actor, filter: UsageFilterInput | null | undefined, now: Date): UsageScope {
+  const f = filter ?? {};
+  const to = f.to ?? (f.from ? new Date(Math.max(now.getTime(), f.from.getTime() + 1)) : now);
+  const from = f.from ?? new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw badInput('from and to must be valid times');
+  if (from.getTime() >= to.getTime()) throw badInput('from must be before to');
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) throw badInput(`The time range may span at most ${MAX_RANGE_DAYS} days`);
+
+  let organizationIds: string[] | null;
+  if (f.organizationId) {
+    requireOrgRole(actor, f.organizationId, 'MEMBER');
+    organizationIds = [f.organizationId];
+  } else {
+    organizationIds = actor.isOperator ? null : [...actor.roles.keys()];
+  }
+  return {
+    from,
+    to,
+    organizationIds,
+    projectId: text('projectId', f.projectId),
+    gatewayKeyId: text('gatewayKeyId', f.gatewayKeyId),
+    provider: text('provider', f.provider),
+    model: text('model', f.model),
+    keySource: oneOf('keySource', f.keySource, KEY_SOURCES),
+    status: oneOf('status', f.status, REQUEST_STATUSES),
+    failureClass: oneOf('failureClass', f.failureClass, FAILURE_CLASSES),
+    keyRef: text('keyRef', f.keyRef),
+  };
+}
+
+/** True when the scope cannot match anything (a user in no organization). */
+export function isEmptyScope(scope: UsageScope): boolean {
+  return scope.organizationIds !== null && scope.organizationIds.length === 0;
+}
+
+/** The scope as SQL conditions over "UsageRecord"; every value is a bound parameter. */
+export function scopeToSql(scope: UsageScope): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`"createdAt" >= ${scope.from}`, Prisma.sql`"createdAt" < ${scope.to}`];
+  if (scope.organizationIds) {
+    conditions.push(
+      scope.organizationIds.length === 1
+        ? Prisma.sql`"organizationId" = ${scope.organizationIds[0]}`
+        : Prisma.sql`"organizationId" IN (${Prisma.join(scope.organizationIds)})`,
+    );
+  }
+  if (scope.projectId) conditions.push(Prisma.sql`"projectId" = ${scope.projectId}`);
+  if (scope.gatewayKeyId) conditions.push(Prisma.sql`"gatewayKeyId" = ${scope.gatewayKeyId}`);
+  if (scope.provider) conditions.push(Prisma.sql`"provider" = ${scope.provider}`);
+  if (scope.model) conditions.push(Prisma.sql`"model" = ${scope.model}`);
+  if (scope.keyRef) conditions.push(Prisma.sql`"keyRef" = ${scope.keyRef}`);
+  // Enum columns: a text parameter needs a cast to compare with them.
+  if (scope.keySource) conditions.push(Prisma.sql`"keySource" = ${scope.keySource}::"KeySource"`);
+  if (scope.status) conditions.push(Prisma.sql`"status" = ${scope.status}::"RequestStatus"`);
+  if (scope.failureClass) conditions.push(Prisma.sql`"failureClass" = ${scope.failureClass}::"FailureClass"`);
+  return Prisma.join(conditions, ' AND ');
+}
+
+/** The scope as a Prisma `where` for findMany over usage records. */
+export function scopeToWhere(scope: UsageScope): Prisma.UsageRecordWhereInput {
+  return {
+    createdAt: { gte: scope.from, lt: scope.to },
+    ...(scope.organizationIds ? { organizationId: { in: scope.organizationIds } } : {}),
+    ...(scope.projectId ? { projectId: scope.projectId } : {}),
+    ...(scope.gatewayKeyId ? { gatewayKeyId: scope.gatewayKeyId } : {}),
+    ...(scope.provider ? { provider: scope.provider } : {}),
+    ...(scope.model ? { model: scope.model } : {}),
+    ...(scope.keyRef ? { keyRef: scope.keyRef } : {}),
+    ...(scope.keySource ? { keySource: scope.keySource } : {}),
+    ...(scope.status ? { status: scope.status } : {}),
+    ...(scope.failureClass ? { failureClass: scope.failureClass } : {}),
+  };
+}
+
+function text(field: string, value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (value.length > 200) throw badInput(`${field} must be at most 200 characters`);
+  return value;
+}
+
+function oneOf<T extends string>(field: string, value: T | null | undefined, allowed: readonly T[]): T | null {
+  if (value === null || value === undefined) return null;
+  if (!allowed.includes(value)) throw badInput(`${field} must be one of ${allowed.join(', ')}`);
+  return value;
+}

@@ -1,0 +1,207 @@
+import type { FailureClass, KeySource, RequestStatus } from '../../../shared/domain.js';
+import type { PrismaClient } from '../../db/database.js';
+import { Prisma, type UsageRecord } from '../../db/generated/client.js';
+import type { Actor } from '../actor.js';
+import { badInput, notFound } from '../errors.js';
+import { afterCursor, NEWEST_FIRST, type Page, pageSize, toPage } from '../pagination.js';
+import { dimensionSql, MAX_GROUP_BY, USAGE_DIMENSIONS, USAGE_INTERVALS, type UsageDimension, type UsageInterval } from './usage-dimensions.js';
+import { isEmptyScope, resolveScope, scopeToSql, scopeToWhere, type UsageFilterInput } from './usage-filter.js';
+
+/** One group of a usage report: its dimension values (null where not grouped) and its totals. */
+export interface UsageGroup {
+  bucket: Date | null;
+  organizationId: string | null;
+  organizationName: string | null;
+  projectId: string | null;
+  projectName: string | null;
+  gatewayKeyId: string | null;
+  gatewayKeyName: string | null;
+  keyRef: string | null;
+  /** A readable name for keyRef: the masked BYOK key, or the hosted key's env name. */
+  keyLabel: string | null;
+  provider: string | null;
+  model: string | null;
+  keySource: KeySource | null;
+  status: RequestStatus | null;
+  failureClass: FailureClass | null;
+  requests: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  /** USD, exact decimal text. */
+  upstreamCostUsd: string;
+  billedCostUsd: string;
+  failures: number;
+  cancelled: number;
+  costUnknown: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+  ttftP50Ms: number | null;
+}
+
+export interface UsageReport {
+  from: Date;
+  to: Date;
+  interval: UsageInterval;
+  groupBy: UsageDimension[];
+  groups: UsageGroup[];
+  /** True when there were more than MAX_USAGE_GROUPS groups and the rest were left off. */
+  truncated: boolean;
+}
+
+export const MAX_USAGE_GROUPS = 10_000;
+
+type RawRow = Record<string, unknown>;
+
+/**
+ * Usage reports and request logs over UsageRecord, for the dashboard, finance and tools.
+ * Every query is bounded by time and, for non-operators, by the organizations they belong to.
+ */
+export class UsageService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Aggregates per group in one SQL query; names of organizations, projects and keys in a second lookup. */
+  async report(actor: Actor, filter: UsageFilterInput | null | undefined, groupBy: readonly UsageDimension[] | null | undefined, interval?: UsageInterval | null): Promise<UsageReport> {
+    const dimensions = checkGroupBy(groupBy ?? []);
+    const unit = interval ?? 'DAY';
+    if (!USAGE_INTERVALS.includes(unit)) throw badInput(`interval must be one of ${USAGE_INTERVALS.join(', ')}`);
+    const scope = resolveScope(actor, filter, this.now());
+    const base = { from: scope.from, to: scope.to, interval: unit, groupBy: dimensions };
+    if (isEmptyScope(scope)) return { ...base, groups: [], truncated: false };
+
+    const selected = dimensions.map((dimension) => dimensionSql(dimension, unit));
+    const dimensionColumns = selected.map(({ expression, alias }) => Prisma.sql`${expression} AS ${Prisma.raw(`"${alias}"`)}`);
+    const positions = selected.map((_, index) => Prisma.raw(String(index + 1)));
+    const order = [
+      ...(dimensions.includes('TIME') ? [Prisma.raw('"bucket" ASC')] : []),
+      Prisma.raw('"requests" DESC'),
+      ...selected.filter(({ alias }) => alias !== 'bucket').map(({ alias }) => Prisma.raw(`"${alias}" ASC`)),
+    ];
+    const rows = await this.prisma.$queryRaw<RawRow[]>`
+      SELECT ${Prisma.join([...dimensionColumns, AGGREGATES], ', ')}
+      FROM "UsageRecord"
+      WHERE ${scopeToSql(scope)}
+      ${positions.length > 0 ? Prisma.sql`GROUP BY ${Prisma.join(positions, ', ')}` : Prisma.empty}
+      HAVING count(*) > 0
+      ORDER BY ${Prisma.join(order, ', ')}
+      LIMIT ${MAX_USAGE_GROUPS + 1}`;
+    const truncated = rows.length > MAX_USAGE_GROUPS;
+    const groups = rows.slice(0, MAX_USAGE_GROUPS).map(toGroup);
+    await this.attachNames(groups, dimensions);
+    return { ...base, groups, truncated };
+  }
+
+  /** Usage records, newest first, with keyset pagination. */
+  async requestLogs(actor: Actor, filter: UsageFilterInput | null | undefined, first?: number | null, after?: string | null): Promise<Page<UsageRecord>> {
+    const take = pageSize(first);
+    const scope = resolveScope(actor, filter, this.now());
+    if (isEmptyScope(scope)) return { nodes: [], hasNextPage: false, endCursor: null };
+    const rows = await this.prisma.usageRecord.findMany({
+      where: { ...scopeToWhere(scope), ...afterCursor(after) },
+      orderBy: [...NEWEST_FIRST],
+      take: take + 1,
+    });
+    return toPage(rows, take);
+  }
+
+  /** One request's record. Someone else's request is NOT_FOUND, so ids reveal nothing. */
+  async requestLog(actor: Actor, requestId: string): Promise<UsageRecord> {
+    if (!requestId || requestId.length > 200) throw notFound('Request');
+    const record = await this.prisma.usageRecord.findUnique({ where: { requestId } });
+    if (!record || (!actor.isOperator && !actor.roles.has(record.organizationId))) throw notFound('Request');
+    return record;
+  }
+
+  private async attachNames(groups: UsageGroup[], dimensions: readonly UsageDimension[]): Promise<void> {
+    const ids = (pick: (group: UsageGroup) => string | null) => [...new Set(groups.map(pick).filter((id): id is string => id !== null))];
+    const [organizations, projects, gatewayKeys, providerKeys] = await Promise.all([
+      dimensions.includes('ORGANIZATION')
+        ? this.prisma.organization.findMany({ where: { id: { in: ids((g) => g.organizationId) } }, select: { id: true, name: true } })
+        : [],
+      dimensions.includes('PROJECT') ? this.prisma.project.findMany({ where: { id: { in: ids((g) => g.projectId) } }, select: { id: true, name: true } }) : [],
+      dimensions.includes('GATEWAY_KEY')
+        ? this.prisma.gatewayKey.findMany({ where: { id: { in: ids((g) => g.gatewayKeyId) } }, select: { id: true, name: true } })
+        : [],
+      dimensions.includes('PROVIDER_KEY')
+        ? this.prisma.providerKey.findMany({ where: { id: { in: ids((g) => g.keyRef) } }, select: { id: true, provider: true, mask: true } })
+        : [],
+    ]);
+    const names = (rows: { id: string; name: string }[]) => new Map(rows.map((row) => [row.id, row.name]));
+    const organizationNames = names(organizations);
+    const projectNames = names(projects);
+    const gatewayKeyNames = names(gatewayKeys);
+    const providerKeyLabels = new Map(providerKeys.map((key) => [key.id, `${key.provider} ${key.mask}`]));
+    for (const group of groups) {
+      if (group.organizationId) group.organizationName = organizationNames.get(group.organizationId) ?? null;
+      if (group.projectId) group.projectName = projectNames.get(group.projectId) ?? null;
+      if (group.gatewayKeyId) group.gatewayKeyName = gatewayKeyNames.get(group.gatewayKeyId) ?? null;
+      // Hosted and env keys are referred to by their env name, which is already readable.
+      if (group.keyRef) group.keyLabel = providerKeyLabels.get(group.keyRef) ?? group.keyRef;
+    }
+  }
+}
+
+const AGGREGATES = Prisma.sql`
+  count(*)::bigint AS "requests",
+  coalesce(sum("inputTokens"), 0)::bigint AS "inputTokens",
+  coalesce(sum("cachedInputTokens"), 0)::bigint AS "cachedInputTokens",
+  coalesce(sum("outputTokens"), 0)::bigint AS "outputTokens",
+  coalesce(sum("upstreamCostUsd"), 0)::text AS "upstreamCostUsd",
+  coalesce(sum("billedCostUsd"), 0)::text AS "billedCostUsd",
+  (count(*) FILTER (WHERE "status" = 'FAILED'))::bigint AS "failures",
+  (count(*) FILTER (WHERE "status" = 'CANCELLED'))::bigint AS "cancelled",
+  (count(*) FILTER (WHERE NOT "costKnown"))::bigint AS "costUnknown",
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY "latencyMs") AS "latencyP50Ms",
+  percentile_cont(0.95) WITHIN GROUP (ORDER BY "latencyMs") AS "latencyP95Ms",
+  percentile_cont(0.99) WITHIN GROUP (ORDER BY "latencyMs") AS "latencyP99Ms",
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY "ttftMs") AS "ttftP50Ms"`;
+
+function checkGroupBy(groupBy: readonly UsageDimension[]): UsageDimension[] {
+  if (groupBy.length > MAX_GROUP_BY) throw badInput(`groupBy takes at most ${MAX_GROUP_BY} dimensions`);
+  for (const dimension of groupBy) {
+    if (!USAGE_DIMENSIONS.includes(dimension)) throw badInput(`groupBy: unknown dimension ${String(dimension).slice(0, 40)}`);
+  }
+  if (new Set(groupBy).size !== groupBy.length) throw badInput('groupBy names a dimension twice');
+  return [...groupBy];
+}
+
+const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+const maybeNum = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const maybeText = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+function toGroup(row: RawRow): UsageGroup {
+  const bucket = row.bucket;
+  return {
+    bucket: bucket === undefined || bucket === null ? null : bucket instanceof Date ? bucket : new Date(String(bucket)),
+    organizationId: maybeText(row.organizationId),
+    organizationName: null,
+    projectId: maybeText(row.projectId),
+    projectName: null,
+    gatewayKeyId: maybeText(row.gatewayKeyId),
+    gatewayKeyName: null,
+    keyRef: maybeText(row.keyRef),
+    keyLabel: null,
+    provider: maybeText(row.provider),
+    model: maybeText(row.model),
+    keySource: maybeText(row.keySource) as KeySource | null,
+    status: maybeText(row.status) as RequestStatus | null,
+    failureClass: maybeText(row.failureClass) as FailureClass | null,
+    requests: num(row.requests),
+    inputTokens: num(row.inputTokens),
+    cachedInputTokens: num(row.cachedInputTokens),
+    outputTokens: num(row.outputTokens),
+    upstreamCostUsd: String(row.upstreamCostUsd ?? '0'),
+    billedCostUsd: String(row.billedCostUsd ?? '0'),
+    failures: num(row.failures),
+    cancelled: num(row.cancelled),
+    costUnknown: num(row.costUnknown),
+    latencyP50Ms: maybeNum(row.latencyP50Ms),
+    latencyP95Ms: maybeNum(row.latencyP95Ms),
+    latencyP99Ms: maybeNum(row.latencyP99Ms),
+    ttftP50Ms: maybeNum(row.ttftP50Ms),
+  };
+}

@@ -1,0 +1,111 @@
+import { GraphQLSafeInt } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { FailureClass as FailureClassValue, KeySource as KeySourceValue, RequestStatus as RequestStatusValue } from '../../../shared/domain.js';
+import type { UsageDimension as Dimension, UsageInterval as Interval } from '../../domain/usage/usage-dimensions.js';
+import { DecimalScalar } from '../common/scalars.js';
+import { FailureClass, KeySource, RequestStatus, UsageDimension, UsageInterval } from './usage-enums.js';
+
+@ObjectType({ description: 'One group: the values of the grouped dimensions (null where not grouped) and its totals' })
+export class UsageGroup {
+  @Field(() => Date, { nullable: true, description: 'Start of the TIME bucket (UTC)' })
+  bucket!: Date | null;
+
+  @Field(() => ID, { nullable: true })
+  organizationId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  organizationName!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  projectId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  projectName!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  gatewayKeyId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  gatewayKeyName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Provider key id (byok), hosted/env key name, or "header" (user)' })
+  keyRef!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'keyRef made readable: "openai sk-…a1b2" for stored keys' })
+  keyLabel!: string | null;
+
+  @Field(() => String, { nullable: true })
+  provider!: string | null;
+
+  @Field(() => String, { nullable: true })
+  model!: string | null;
+
+  @Field(() => KeySource, { nullable: true })
+  keySource!: KeySourceValue | null;
+
+  @Field(() => RequestStatus, { nullable: true })
+  status!: RequestStatusValue | null;
+
+  @Field(() => FailureClass, { nullable: true })
+  failureClass!: FailureClassValue | null;
+
+  @Field(() => Int)
+  requests!: number;
+
+  @Field(() => GraphQLSafeInt, { description: 'Includes cached input tokens' })
+  inputTokens!: number;
+
+  @Field(() => GraphQLSafeInt)
+  cachedInputTokens!: number;
+
+  @Field(() => GraphQLSafeInt)
+  outputTokens!: number;
+
+  @Field(() => DecimalScalar, { description: 'USD the providers charged' })
+  upstreamCostUsd!: string;
+
+  @Field(() => DecimalScalar, { description: 'USD billed to the organizations' })
+  billedCostUsd!: string;
+
+  @Field(() => Int, { description: 'Requests with status FAILED' })
+  failures!: number;
+
+  @Field(() => Int, { description: 'Requests the client cancelled' })
+  cancelled!: number;
+
+  @Field(() => Int, { description: 'Requests whose cost could not be computed (no price)' })
+  costUnknown!: number;
+
+  @Field(() => Float, { nullable: true })
+  latencyP50Ms!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  latencyP95Ms!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  latencyP99Ms!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Median time to first token (streamed requests)' })
+  ttftP50Ms!: number | null;
+}
+
+@ObjectType()
+export class UsageReport {
+  @Field(() => Date)
+  from!: Date;
+
+  @Field(() => Date)
+  to!: Date;
+
+  @Field(() => UsageInterval)
+  interval!: Interval;
+
+  @Field(() => [UsageDimension])
+  groupBy!: Dimension[];
+
+  @Field(() => [UsageGroup], { description: 'Time buckets ascending, then the busiest groups first' })
+  groups!: UsageGroup[];
+
+  @Field(() => Boolean, { description: 'True when there were too many groups and the rest were left off' })
+  truncated!: boolean;
+}

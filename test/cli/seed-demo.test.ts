@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findOffer, isProviderId } from '../../shared/catalog.js';
+import { MODE_KEY_SOURCES, type ProjectMode } from '../../shared/domain.js';
+import { type Database, openDatabase } from '../../server/db/database.js';
+import { applyRate, decimalToPico, upstreamCostPico } from '../../server/gateway/billing/pricing.js';
+import { generateEncryptionKey } from '../../server/secrets/key-ring.js';
+import { verifyPassword } from '../../server/secrets/tokens.js';
+import { availableBackends, createTestDatabase } from '../support/test-database.js';
+
+const run = promisify(execFile);
+const DAY = 86_400_000;
+// Fewer than the default 4000, to keep the suite quick; the shape does not depend on the count.
+const RECORDS = 2000;
+
+/** The CLI as a user runs it, with only the environment this test gives it. */
+async function seedDemo(env: Record<string, string>) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(DATABASE_URL|KEYPLANE_|HOSTED_)|_API_KEY/.test(name)),
+  ) as Record<string, string>;
+  return run(process.execPath, ['bin/keyplane.mjs', 'seed-demo', '--records', String(RECORDS)], { env: { ...clean, ...env }, timeout: 180_000, maxBuffer: 8 * 1024 * 1024 });
+}
+
+describe.each(availableBackends())('npx keyplane seed-demo on %s', (backend) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keyplane-seed-demo-'));
+  let db: Database | null = null;
+  let first: { stdout: string; stderr: string };
+  let second: { stdout: string; stderr: string };
+  let startedAt: number;
+
+  beforeAll(async () => {
+    const env: Record<string, string> = { KEYPLANE_DATA_DIR: dataDir, KEYPLANE_ENCRYPTION_KEY: generateEncryptionKey() };
+    let server: (Database & { url: string | undefined }) | null = null;
+    if (backend === 'postgres') {
+      server = await createTestDatabase('postgres');
+      env.DATABASE_URL = server.url as string;
+    }
+    startedAt = Date.now();
+    first = await seedDemo(env);
+    second = await seedDemo(env);
+    db = server ?? (await openDatabase({ dataDir: join(dataDir, 'db') }));
+  }, 400_000);
+  afterAll(async () => {
+    await db?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('seeds once, prints the demo sign-ins, and skips the second time', async () => {
+    expect(first.stdout).toContain('Demo sign-ins');
+    expect(first.stdout).toMatch(/owner@acme\.example\s+demo-\w+\s+OWNER of Acme Robotics/);
+    expect(first.stderr).toContain(`${RECORDS}/${RECORDS} usage records`);
+    expect(second.stdout).toContain('already present');
+    expect(second.stdout).not.toContain('Demo sign-ins');
+    const prisma = (db as Database).prisma;
+    expect(await prisma.organization.count({ where: { slug: { in: ['acme-demo', 'globex-demo', 'initech-demo'] } } })).toBe(3);
+    expect(await prisma.usageRecord.count()).toBe(RECORDS);
+  });
+
+  it('creates members whose printed passwords sign in, and no leftover operator memberships', async () => {
+    const prisma = (db as Database).prisma;
+    const printed = [...first.stdout.matchAll(/^\s+(\S+@\S+\.example)\s+(demo-\w+)\s/gm)].map((m) => [m[1] as string, m[2] as string] as const);
+    expect(printed.length).toBeGreaterThanOrEqual(5);
+    for (const [email, password] of printed) {
+      const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+      expect(await verifyPassword(password, user.passwordHash as string), email).toBe(true);
+    }
+    const operatorMemberships = await prisma.membership.count({ where: { user: { isOperator: true } } });
+    expect(operatorMemberships).toBe(0);
+  });
+
+  it('covers every project mode, encrypted BYOK keys, gateway keys and the hosted-key-llm flag', async () => {
+    const prisma = (db as Database).prisma;
+    const modes = new Set((await prisma.project.findMany({ select: { mode: true } })).map((p) => p.mode));
+    expect(modes).toEqual(new Set(['API_KEYS', 'CREDITS', 'HYBRID']));
+    const keys = await prisma.providerKey.findMany();
+    expect(keys.length).toBeGreaterThanOrEqual(6);
+    for (const key of keys) expect(key.ciphertext.length).toBeGreaterThan(0);
+    expect(await prisma.gatewayKey.count()).toBeGreaterThanOrEqual(7 * 2);
+    const acme = await prisma.organization.findUniqueOrThrow({ where: { slug: 'acme-demo' } });
+    const flag = await prisma.featureFlagOverride.findMany({ where: { flagKey: 'hosted-key-llm', enabled: true } });
+    expect(flag.map((f) => f.scopeId)).toEqual([acme.id]);
+  });
+
+  it('writes realistic usage: last 30 days, key sources by mode, ~5% failures, catalog prices', async () => {
+    const prisma = (db as Database).prisma;
+    const records = await prisma.usageRecord.findMany();
+    const projects = new Map((await prisma.project.findMany({ include: { organization: true } })).map((p) => [p.id, p]));
+    for (const record of records) {
+      const project = projects.get(record.projectId);
+      expect(project, 'every record belongs to a demo project').toBeDefined();
+      expect(MODE_KEY_SOURCES[project?.mode as ProjectMode]).toContain(record.keySource);
+      if (project?.mode === 'CREDITS') expect(record.keySource).toBe(project.organization.slug === 'acme-demo' ? 'hosted' : 'env');
+      expect(record.createdAt.getTime()).toBeGreaterThan(startedAt - 31 * DAY);
+      expect(record.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+    const failed = records.filter((r) => r.status === 'FAILED');
+    expect(failed.length / records.length).toBeGreaterThan(0.03);
+    expect(failed.length / records.length).toBeLessThan(0.08);
+    expect(new Set(failed.map((r) => r.failureClass)).size).toBeGreaterThanOrEqual(6);
+    // Costs come from catalog prices: recompute every successful record.
+    for (const record of records.filter((r) => r.status === 'SUCCESS')) {
+      const provider = record.provider as string;
+      expect(isProviderId(provider)).toBe(true);
+      const offer = findOffer(provider as never, record.model.replace(`${provider}/`, ''))?.offer;
+      expect(offer?.price, `${provider} ${record.model}`).toBeTruthy();
+      const upstream = upstreamCostPico(record, offer?.price as never);
+      expect(decimalToPico(record.upstreamCostUsd)).toBe(upstream);
+      const project = projects.get(record.projectId);
+      const keyed = record.keySource === 'byok' || record.keySource === 'user';
+      const rate = keyed ? project?.organization.byokFeeRate.toFixed(6) : (project?.organization.hostedCostMultiplier?.toFixed(6) ?? '1');
+      expect(decimalToPico(record.billedCostUsd)).toBe(applyRate(upstream, rate as string));
+      expect(record.latencyMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('debits credits for exactly what CREDITS and HYBRID usage billed, with a consistent balance', async () => {
+    const prisma = (db as Database).prisma;
+    const organizations = await prisma.organization.findMany({ include: { projects: true } });
+    let debitingOrganizations = 0;
+    for (const organization of organizations) {
+      const creditProjects = organization.projects.filter((p) => p.mode !== 'API_KEYS').map((p) => p.id);
+      const billed = (await prisma.usageRecord.findMany({ where: { projectId: { in: creditProjects } }, select: { billedCostUsd: true } })).reduce(
+        (sum, r) => sum + decimalToPico(r.billedCostUsd),
+        0n,
+      );
+      const ledger = await prisma.creditLedgerEntry.findMany({ where: { organizationId: organization.id }, orderBy: [{ createdAt: 'asc' }, { balanceAfter: 'desc' }] });
+      const debits = ledger.filter((e) => e.kind === 'USAGE').reduce((sum, e) => sum - decimalToPico(e.amountUsd), 0n);
+      expect(debits, organization.name).toBe(billed);
+      const total = ledger.reduce((sum, e) => sum + decimalToPico(e.amountUsd), 0n);
+      expect(decimalToPico(organization.creditBalance), organization.name).toBe(total);
+      expect(decimalToPico(organization.creditBalance) >= 0n).toBe(true);
+      if (debits > 0n) {
+        debitingOrganizations += 1;
+        expect(ledger[0]?.kind).toBe('GRANT');
+        // Each entry's balanceAfter follows from the one before it.
+        let balance = 0n;
+        for (const entry of ledger) {
+          balance += decimalToPico(entry.amountUsd);
+          if (entry.kind === 'USAGE') expect(decimalToPico(entry.balanceAfter)).toBe(balance);
+        }
+      }
+    }
+    expect(debitingOrganizations).toBe(2);
+  });
+});
