@@ -1,4 +1,5 @@
 import type { FailureClass } from '../../shared/domain.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { DomainError } from '../domain/errors.js';
 
 /** OpenAI's error `type` for each HTTP status the gateway answers. */
@@ -67,6 +68,9 @@ export function toGatewayError(error: unknown, requestId: string): GatewayError 
   if (error instanceof DomainError) {
     const code = error.code === 'BAD_USER_INPUT' ? 'invalid_request' : error.code.toLowerCase();
     return new GatewayError(error.httpStatus, code, error.message);
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new GatewayError(503, 'service_unavailable', 'keyplane cannot reach its database; try again shortly', { retryAfterMs: 2_000 });
   }
   return new GatewayError(500, 'internal_error', `Internal error (request ${requestId}); it has been logged`);
 }

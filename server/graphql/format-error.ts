@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { DomainError } from '../domain/errors.js';
 
 interface Logger {
@@ -32,6 +33,9 @@ export function createFormatError(logger: Logger) {
       const message = withoutSubmittedValues(formatted.message);
       return { message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...path, extensions: { code } };
     }
+    if (isDatabaseUnavailable(original)) {
+      return { message: 'keyplane cannot reach its database; try again shortly', ...path, extensions: { code: 'UNAVAILABLE' } };
+    }
     const requestId = (error as { requestId?: string }).requestId;
     logger.error({ err: original }, 'GraphQL resolver failed');
     return {
@@ -50,8 +54,14 @@ const VARIABLE_PREFIX = /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" got invalid value 
  * drop the value, which may be the very secret being submitted.
  */
 export function withoutSubmittedValues(message: string): string {
+  // Scalar coercion: `Int cannot represent non-integer value: "sk-…"`.
+  return withoutVariableValue(message).replace(/( cannot represent [^:]*): [\s\S]*$/, '$1.');
+}
+
+function withoutVariableValue(message: string): string {
   const firstLine = message.split('\n')[0] ?? '';
-  if (firstLine.startsWith('Syntax Error:')) return firstLine.replace(/found String ".*"\.?$/, 'found a string.');
+  if (firstLine.startsWith('Syntax Error:')) return firstLine.replace(/found (Block)?String .*$/, 'found a string.');
+  if (message.startsWith('Expected value of type ')) return message.replace(/, found [\s\S]*$/, '.');
   const head = VARIABLE_PREFIX.exec(message);
   if (!head) return message;
   // Skip the printed value: JSON-quoted strings inside {…}/[…] until " at \"path\"" or "; ".
