@@ -20,6 +20,9 @@ import type { ProjectScope } from './resolve.stage.js';
 
 export const MAX_ATTEMPTS = 3;
 
+/** Failures that say something about the provider itself (not the key or the request). */
+const PROVIDER_FAULTS: ReadonlySet<FailureClass> = new Set(['UPSTREAM_ERROR', 'TIMEOUT', 'NETWORK', 'STREAM_INTERRUPTED']);
+
 export interface CallDependencies {
   pool: HostedKeyPool;
   state: StateStore;
@@ -67,7 +70,10 @@ export async function callUpstream(
     const result = await attempt(run, candidate, key.secret, request, reply, deps);
     const outcome = result.done ? 'ok' : result.failure.failureClass;
     run.routing?.attempts.push({ provider: candidate.provider, source: candidate.key.source, keyRef: key.keyRef, outcome });
-    deps.health.record(candidate.provider, result.done || result.failure.failureClass === 'BAD_REQUEST');
+    // Provider health is about the upstream, not one tenant's key: a 429, quota or auth failure
+    // of one organization's key must not steer every other organization away from the provider.
+    if (result.done) deps.health.record(candidate.provider, true);
+    else if (PROVIDER_FAULTS.has(result.failure.failureClass)) deps.health.record(candidate.provider, false);
     if (result.done) return;
 
     await applyKeyVerdict(candidate, key.keyRef, result.failure, deps);

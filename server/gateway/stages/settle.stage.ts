@@ -57,13 +57,16 @@ export function settle(run: RequestRun, writer: SettlementWriter, metrics: Metri
   });
 
   const provider = run.provider ?? 'none';
-  metrics.requests.inc({ provider, model: run.model, status: run.status, key_source: run.keySource ?? 'none' });
+  // Label by the model routing resolved, never the raw request string: clients can send any
+  // text as `model`, and each distinct label value is a new series held forever.
+  const model = run.routing?.model ?? 'unknown';
+  metrics.requests.inc({ provider, model, status: run.status, key_source: run.keySource ?? 'none' });
   metrics.requestDuration.observe({ provider, status: run.status }, run.latencyMs() / 1000);
   if (run.keySource === 'hosted' && run.keyRef && run.status !== 'FAILED') {
     metrics.hostedKeyUsed.inc({ provider, key_name: run.keyRef });
     metrics.hostedKeyCost.inc({ provider, key_name: run.keyRef }, Number(billedPico) / 1e12);
   }
-  if (run.status === 'SUCCESS' && !costKnown) metrics.unpricedCalls.inc({ provider, model: run.model });
+  if (run.status === 'SUCCESS' && !costKnown) metrics.unpricedCalls.inc({ provider, model });
 }
 
 /** Provider-reported usage where there is some; otherwise an estimate from the text seen. */
