@@ -13,18 +13,31 @@ export function availableBackends(): Backend[] {
   return inject('postgresTemplate') ? ['pglite', 'postgres'] : ['pglite'];
 }
 
-/** A fresh, migrated database of its own for one test file. */
-export async function createTestDatabase(backend: Backend): Promise<Database & { url: string | undefined }> {
+export interface TestDatabaseOptions {
+  /** Called with every SQL statement the server's Prisma client sends. */
+  onQuery?: (sql: string) => void;
+  /** Start without any migration applied (default: a migrated copy of the template). */
+  empty?: boolean;
+}
+
+/** A fresh database of its own for one test file, migrated unless `empty`. */
+export async function createTestDatabase(
+  backend: Backend,
+  options: TestDatabaseOptions = {},
+): Promise<Database & { url: string | undefined }> {
+  const extra = options.onQuery ? { onQuery: options.onQuery } : {};
   if (backend === 'pglite') {
-    const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplatePath'))]) });
-    return { ...(await openDatabase({ pglite })), url: undefined };
+    const pglite = options.empty
+      ? await PGlite.create()
+      : await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplatePath'))]) });
+    return { ...(await openDatabase({ pglite, ...extra })), url: undefined };
   }
   const template = inject('postgresTemplate');
   if (!template) throw new Error(inject('postgresUnavailable') ?? 'PostgreSQL is unavailable');
   const name = `kp_t_${template.slice('kp_tmpl_'.length)}_${randomBytes(4).toString('hex')}`;
-  await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  await withAdmin((admin) => admin.query(options.empty ? `CREATE DATABASE "${name}"` : `CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   const url = databaseUrl(name);
-  const db = await openDatabase({ url, poolSize: 5 });
+  const db = await openDatabase({ url, poolSize: 5, ...extra });
   return {
     ...db,
     url,

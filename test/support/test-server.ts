@@ -5,8 +5,9 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../server/config.js';
 import { generateEncryptionKey } from '../../server/secrets/key-ring.js';
 import { createLogger } from '../../server/observability/logger.js';
+import type { MigrationPaths } from '../../server/db/migrations.js';
 import { createServer, type RunningServer } from '../../server/server.js';
-import { type Backend, createTestDatabase } from './test-database.js';
+import { type Backend, createTestDatabase, type TestDatabaseOptions } from './test-database.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -32,10 +33,21 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions extends TestDatabaseOptions {
+  /** Schema and migrations the server applies and /readyz checks (default: prisma/). */
+  migrations?: MigrationPaths;
+  /** A built dashboard to serve at / (default: dist/web). */
+  webRoot?: string;
+}
+
 /** The real server, on its own fresh database and an ephemeral port. */
-export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  backend: Backend,
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyplane-test-data-'));
-  const db = await createTestDatabase(backend);
+  const db = await createTestDatabase(backend, options);
   const logs: string[] = [];
   const responses: string[] = [];
   const capture = new Writable({
@@ -53,7 +65,12 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     ...(db.url ? { DATABASE_URL: db.url } : {}),
     ...env,
   });
-  const server = await createServer(config, { db, logger: createLogger({ level: 'info', destination: capture }) });
+  const server = await createServer(config, {
+    db,
+    logger: createLogger({ level: 'info', destination: capture }),
+    ...(options.migrations ? { migrations: options.migrations } : {}),
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  });
   const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
 
   const fetchText = async (path: string, init?: RequestInit) => {

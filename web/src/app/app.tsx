@@ -1,11 +1,50 @@
-/** The dashboard shell; the pages arrive with the dashboard issue. */
+import { ApolloProvider } from '@apollo/client/react';
+import { lazy, Suspense, useMemo } from 'react';
+import { Loading } from '../components/states.js';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { createApolloClient } from '../apollo/client.js';
+import { FlagsPage } from './pages/flags-page.js';
+import { HostedPoolPage } from './pages/hosted-pool-page.js';
+import { OrganizationPage } from './pages/organization-page.js';
+import { OrganizationsPage } from './pages/organizations-page.js';
+import { ProjectPage } from './pages/project-page.js';
+import { RequestDetailPage } from './pages/request-detail-page.js';
+import { RequestsPage } from './pages/requests-page.js';
+import { SignInPage } from './pages/sign-in-page.js';
+import { OperatorOnly } from './operator-only.js';
+import { RequireViewer } from './require-viewer.js';
+
+// The chart pages carry recharts; load them on demand so sign-in and admin screens start small.
+const OverviewPage = lazy(() => import('./pages/overview-page.js').then((m) => ({ default: m.OverviewPage })));
+const UsagePage = lazy(() => import('./pages/usage-page.js').then((m) => ({ default: m.UsagePage })));
+const CostPage = lazy(() => import('./pages/cost-page.js').then((m) => ({ default: m.CostPage })));
+const FailuresPage = lazy(() => import('./pages/failures-page.js').then((m) => ({ default: m.FailuresPage })));
+
 export function App() {
+  const client = useMemo(() => createApolloClient(), []);
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '4rem auto', padding: '0 1rem' }}>
-      <h1>keyplane</h1>
-      <p>
-        The control plane is running. Its GraphQL API is at <a href="/graphql">/graphql</a>; the dashboard screens are on their way.
-      </p>
-    </main>
+    <ApolloProvider client={client}>
+      <BrowserRouter>
+        <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/sign-in" element={<SignInPage />} />
+          <Route element={<RequireViewer />}>
+            <Route index element={<OverviewPage />} />
+            <Route path="usage" element={<UsagePage />} />
+            <Route path="cost" element={<CostPage />} />
+            <Route path="failures" element={<FailuresPage />} />
+            <Route path="requests" element={<RequestsPage />} />
+            <Route path="requests/:requestId" element={<RequestDetailPage />} />
+            <Route path="organizations" element={<OrganizationsPage />} />
+            <Route path="organizations/:id" element={<OrganizationPage />} />
+            <Route path="projects/:id" element={<ProjectPage />} />
+            <Route path="flags" element={<OperatorOnly><FlagsPage /></OperatorOnly>} />
+            <Route path="hosted-pool" element={<OperatorOnly><HostedPoolPage /></OperatorOnly>} />
+            <Route path="*" element={<div className="page"><h1>Not found</h1></div>} />
+          </Route>
+        </Routes>
+        </Suspense>
+      </BrowserRouter>
+    </ApolloProvider>
   );
 }

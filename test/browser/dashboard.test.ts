@@ -1,0 +1,278 @@
+/**
+ * The dashboard in real Chromium against the real server on a fresh database, seeded through
+ * the GraphQL API and real gateway traffic answered by the upstream simulator.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCount, formatUsd } from '../../web/src/components/format.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startUpstreamSimulator, type UpstreamSimulator } from '../support/upstream-simulator.js';
+import { browserSkipReason, buildDashboard, launchBrowser, newPage, screenshot, signInAs } from './support/browser.js';
+
+const skipReason = browserSkipReason();
+if (skipReason) console.warn(`[browser] ${skipReason}`);
+
+const OPERATOR = { email: 'operator@keyplane.test', password: 'operator-password-123' };
+const MEMBER = { email: 'member@acme.test', password: 'member-password-123' };
+const hex = () => randomBytes(12).toString('hex');
+const ENV_KEY = `sk-envkey${hex()}`;
+const POOL_KEY = `sk-poolkey${hex()}`;
+const SUCCESSES = 5;
+
+interface Seeded {
+  orgId: string;
+  orgName: string;
+  projectId: string;
+  gatewayKeyId: string;
+  secret: string;
+}
+
+async function chat(t: TestServer, secret: string, model = 'gpt-4o-mini') {
+  const response = await t.fetch('/v1/chat/completions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello' }] }),
+  });
+  return { status: response.status, keySource: response.headers.get('x-keyplane-key-source'), requestId: response.headers.get('x-keyplane-request-id') };
+}
+
+async function seed(t: TestServer): Promise<Seeded> {
+  const orgName = 'Acme Browser';
+  const { createOrganization: org } = await t.gqlOk<{ createOrganization: { id: string } }>('mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }', { i: { name: orgName } });
+  const { createProject: project } = await t.gqlOk<{ createProject: { id: string } }>('mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }', {
+    i: { organizationId: org.id, name: 'web-app', mode: 'CREDITS' },
+  });
+  await t.gqlOk('mutation($i: AddCreditsInput!) { addCredits(input: $i) { entry { id } } }', { i: { organizationId: org.id, amountUsd: '50', note: 'welcome grant' } });
+  await t.gqlOk('mutation($i: AddMemberInput!) { addMember(input: $i) { id } }', { i: { organizationId: org.id, email: MEMBER.email, role: 'MEMBER', password: MEMBER.password } });
+  const { createGatewayKey: key } = await t.gqlOk<{ createGatewayKey: { secret: string; key: { id: string } } }>(
+    'mutation($i: CreateGatewayKeyInput!) { createGatewayKey(input: $i) { secret key { id } } }',
+    { i: { projectId: project.id, name: 'backend-service' } },
+  );
+  return { orgId: org.id, orgName, projectId: project.id, gatewayKeyId: key.key.id, secret: key.secret };
+}
+
+interface UsageGroup {
+  requests: number;
+  failures: number;
+  upstreamCostUsd: string;
+  billedCostUsd: string;
+  keySource: string | null;
+}
+
+async function usage(t: TestServer, groupBy: string[], filter: Record<string, unknown> = {}): Promise<UsageGroup[]> {
+  const data = await t.gqlOk<{ usage: { groups: UsageGroup[] } }>(
+    'query($f: UsageFilterInput, $g: [UsageDimension!]) { usage(filter: $f, groupBy: $g) { groups { requests failures upstreamCostUsd billedCostUsd keySource } } }',
+    { f: filter, g: groupBy },
+  );
+  return data.usage.groups;
+}
+
+/** Text of every body cell, row by row. */
+async function tableRows(page: Page, testId: string, section: 'tbody' | 'tfoot' = 'tbody'): Promise<string[][]> {
+  return page.getByTestId(testId).locator(`${section} tr`).evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
+}
+
+describe.skipIf(skipReason !== null)('dashboard in Chromium', () => {
+  let t: TestServer;
+  let sim: UpstreamSimulator;
+  let browser: Browser;
+  let web: { dir: string; cleanup(): void };
+  let seeded: Seeded;
+  const loadTimes: Record<string, number> = {};
+
+  beforeAll(async () => {
+    web = await buildDashboard();
+    sim = await startUpstreamSimulator();
+    t = await startTestServer(
+      'pglite',
+      { ...sim.env(), OPENAI_API_KEY: ENV_KEY, OPENAI_API_KEY_1: POOL_KEY, KEYPLANE_ADMIN_EMAIL: OPERATOR.email, KEYPLANE_ADMIN_PASSWORD: OPERATOR.password },
+      { webRoot: web.dir },
+    );
+    seeded = await seed(t);
+    for (let i = 0; i < SUCCESSES; i++) expect((await chat(t, seeded.secret)).status).toBe(200);
+    // One upstream failure: every attempt on the only key for the model answers 500.
+    sim.setKeyBehavior(ENV_KEY, { kind: 'server-error', times: 10 });
+    expect((await chat(t, seeded.secret)).status).toBeGreaterThanOrEqual(500);
+    sim.clearKeyBehaviors();
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await sim?.close();
+    web?.cleanup();
+    if (Object.keys(loadTimes).length) console.info(`[browser] page load times (ms): ${JSON.stringify(loadTimes)}`);
+  });
+
+  async function timed(page: Page, name: string, path: string, ready: () => Promise<unknown>): Promise<void> {
+    const started = Date.now();
+    await page.goto(path);
+    await ready();
+    loadTimes[name] = Date.now() - started;
+    await screenshot(page, name);
+  }
+
+  it('signs in, shows the seeded numbers on the overview, usage, failures and request pages', async () => {
+    const expected = await usage(t, ['KEY_SOURCE']);
+    const requests = expected.reduce((n, g) => n + g.requests, 0);
+    const failures = expected.reduce((n, g) => n + g.failures, 0);
+    expect(requests).toBe(SUCCESSES + 1);
+    expect(failures).toBe(1);
+    const billed = expected.reduce((n, g) => n + Number(g.billedCostUsd), 0);
+
+    const { context, page } = await newPage(browser, t.url);
+    await page.goto('/');
+    await page.waitForURL(/\/sign-in/);
+    await screenshot(page, 'sign-in');
+    await signInAs(page, OPERATOR.email, OPERATOR.password);
+
+    await timed(page, 'overview', '/', () => page.getByTestId('stat-requests').getByText(formatCount(requests)).waitFor());
+    await expect(page.getByTestId('stat-requests').locator('.stat-value').textContent()).resolves.toBe(formatCount(requests));
+    await expect(page.getByTestId('stat-billed').locator('.stat-value').textContent()).resolves.toBe(formatUsd(billed));
+    await expect(page.getByTestId('stat-error-rate').locator('.stat-value').textContent()).resolves.toBe(`${((failures / requests) * 100).toFixed(1)}%`);
+    // The chart drew the env-key series with today's bar, and its legend names it.
+    const requestsChart = page.getByTestId('chart-requests');
+    await requestsChart.locator('.recharts-bar-rectangle path').first().waitFor();
+    await expect(requestsChart.locator('.recharts-legend-item-text').allTextContents()).resolves.toContain('Env key');
+    // The table under it holds the per-source numbers.
+    const sourceRows = await tableRows(page, 'table-key-source');
+    expect(sourceRows.find((r) => r[0] === 'Env key')?.slice(1, 2)).toEqual([formatCount(requests)]);
+    // Hovering today's bar shows the exact count in the tooltip.
+    const box = await requestsChart.locator('.recharts-bar-rectangle path').last().boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await expect(requestsChart.locator('.recharts-tooltip-wrapper').textContent()).resolves.toContain(`Env key : ${formatCount(requests)}`);
+    }
+
+    await timed(page, 'usage-gateway-keys', '/usage', () => page.getByTestId('table-key-usage').waitFor());
+    const keyRows = await tableRows(page, 'table-key-usage');
+    expect(keyRows).toHaveLength(1);
+    expect(keyRows[0]?.[0]).toBe('backend-service');
+    expect(keyRows[0]?.[2]).toBe(formatCount(requests));
+    expect(keyRows[0]?.[7]).toBe('1');
+    await timed(page, 'usage-provider-keys', '/usage?keys=provider', () => page.getByTestId('table-key-usage').getByText('OPENAI_API_KEY').waitFor());
+
+    // Drill from the gateway key to its requests, then to one request's routing decision.
+    await page.goto('/usage');
+    await page.getByTestId('table-key-usage').getByRole('link', { name: 'backend-service' }).click();
+    await page.waitForURL(/\/requests\?gatewayKeyId=/);
+    await page.getByTestId('table-requests').waitFor();
+    await expect(page.getByTestId('table-requests').locator('tbody tr').count()).resolves.toBe(requests);
+    await screenshot(page, 'requests');
+    await page.getByTestId('table-requests').locator('tbody tr').first().getByRole('link').click();
+    await page.getByTestId('routing-decision').waitFor();
+    await expect(page.getByTestId('routing-decision').textContent()).resolves.toContain('openai');
+    await screenshot(page, 'request-detail');
+
+    await timed(page, 'failures', '/failures', () => page.getByTestId('table-failing-keys').waitFor());
+    const failing = await tableRows(page, 'table-failing-keys');
+    expect(failing[0]?.[0]).toBe('OPENAI_API_KEY');
+    expect(failing[0]?.[2]).toBe('1');
+    await expect(page.getByTestId('chart-failures').locator('.recharts-legend-item-text').allTextContents()).resolves.toContain('UPSTREAM_ERROR');
+    await context.close();
+  });
+
+  it('exports exactly the on-screen cost rows as CSV', async () => {
+    const { context, page } = await newPage(browser, t.url);
+    await signInAs(page, OPERATOR.email, OPERATOR.password);
+    await timed(page, 'cost', '/cost?by=MODEL', () => page.getByTestId('table-cost').waitFor());
+    const onScreen = await tableRows(page, 'table-cost');
+    const total = await tableRows(page, 'table-cost', 'tfoot');
+    expect(onScreen.length).toBeGreaterThan(0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const path = await download.path();
+    const lines = readFileSync(path, 'utf8').trim().split('\r\n');
+    expect(lines[0]).toBe('Model,Requests,Upstream cost (USD),Billed cost (USD),Margin (USD),Margin %');
+    const csvRows = lines.slice(1).map((l) => l.split(','));
+    expect(csvRows).toHaveLength(onScreen.length + 1);
+    for (const [i, row] of [...onScreen, ...total].entries()) {
+      const csv = csvRows[i]!;
+      expect(csv[0]).toBe(row[0]);
+      expect(formatCount(Number(csv[1]))).toBe(row[1]);
+      expect(formatUsd(csv[2]!)).toBe(row[2]);
+      expect(formatUsd(csv[3]!)).toBe(row[3]);
+    }
+    expect(csvRows.at(-1)?.[0]).toBe('Total');
+    await context.close();
+  });
+
+  it('an operator turns hosted-key-llm on for one organization and the next completion uses the pool', async () => {
+    expect((await chat(t, seeded.secret)).keySource).toBe('env');
+    const { context, page } = await newPage(browser, t.url);
+    await signInAs(page, OPERATOR.email, OPERATOR.password);
+    await timed(page, 'flags', '/flags', () => page.getByTestId(`flag-org-${seeded.orgName}`).waitFor());
+    const row = page.getByTestId(`flag-org-${seeded.orgName}`);
+    await expect(row.locator('.badge').textContent()).resolves.toBe('off');
+    await row.getByRole('switch').check();
+    await row.locator('.badge', { hasText: 'on' }).waitFor();
+    await expect(row.textContent()).resolves.toContain('set for this organization');
+    await screenshot(page, 'flags-after-toggle');
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await chat(t, seeded.secret)).keySource).toBe('hosted');
+
+    await timed(page, 'hosted-pool', '/hosted-pool', () => page.getByTestId('pool-state-OPENAI_API_KEY_1').waitFor());
+    await expect(page.getByTestId('pool-state-OPENAI_API_KEY_1').textContent()).resolves.toContain('available');
+    await context.close();
+  });
+
+  it('creates a gateway key whose secret is shown once and works, and stores a BYOK key showing only its mask', async () => {
+    const { context, page } = await newPage(browser, t.url);
+    await signInAs(page, OPERATOR.email, OPERATOR.password);
+    await timed(page, 'project', `/projects/${seeded.projectId}`, () => page.getByTestId('table-gateway-keys').waitFor());
+    await page.getByLabel('Key name').fill('created-in-browser');
+    await page.getByLabel('RPM limit').fill('60');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secretEl = page.getByTestId('gateway-key-secret');
+    await secretEl.waitFor();
+    const secret = (await secretEl.textContent()) ?? '';
+    expect(secret).toMatch(/^kp_[A-Za-z0-9]{40}$/);
+    await screenshot(page, 'gateway-key-created');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await page.getByTestId('table-gateway-keys').getByText('created-in-browser').waitFor();
+    await expect(page.getByTestId('table-gateway-keys').textContent()).resolves.toContain('60 rpm');
+    expect(await page.content()).not.toContain(secret);
+    const used = await chat(t, secret);
+    expect(used.status).toBe(200);
+
+    await timed(page, 'organization', `/organizations/${seeded.orgId}`, () => page.getByTestId('credit-balance').waitFor());
+    // A malformed key is refused inline.
+    await page.getByLabel('Key provider').selectOption('openai');
+    await page.getByLabel('Provider API key').fill('not-a-key');
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByTestId('provider-key-error').waitFor();
+    const byok = `sk-proj-${hex()}${hex()}`;
+    await page.getByLabel('Provider API key').fill(byok);
+    await page.getByRole('button', { name: 'Add key' }).click();
+    const mask = page.getByTestId('mask-openai');
+    await mask.waitFor();
+    const maskText = (await mask.textContent()) ?? '';
+    expect(maskText).toContain(byok.slice(-4));
+    expect(maskText).not.toContain(byok.slice(8, 24));
+    expect(await page.content()).not.toContain(byok);
+    await screenshot(page, 'organization');
+    await context.close();
+  });
+
+  it('a member sees their organization read-only and cannot reach the operator screens', async () => {
+    const { context, page } = await newPage(browser, t.url, { width: 820, height: 1100 });
+    await signInAs(page, MEMBER.email, MEMBER.password);
+    const nav = await page.getByRole('navigation', { name: 'Main' }).textContent();
+    expect(nav).not.toContain('Feature flags');
+    expect(nav).not.toContain('Hosted key pool');
+    await page.goto('/flags');
+    await page.getByText('This page is for platform operators').waitFor();
+    await screenshot(page, 'member-flags-forbidden');
+    await page.goto(`/organizations/${seeded.orgId}`);
+    await page.getByText('(read-only)').waitFor();
+    await expect(page.getByRole('button', { name: 'Add key' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Add project' }).count()).resolves.toBe(0);
+    await screenshot(page, 'member-organization-tablet');
+    await page.goto('/');
+    await page.getByTestId('stat-requests').waitFor();
+    await screenshot(page, 'member-overview-tablet');
+    await context.close();
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { costCsv, costOverTime, costRows } from '../../web/src/features/usage/model/cost.js';
+import { failureClassSeries, failuresByProvider, topFailingKeys } from '../../web/src/features/usage/model/failures.js';
+import { keyUsageRows, requestsLinkFor } from '../../web/src/features/usage/model/key-usage.js';
+import { overviewModel } from '../../web/src/features/usage/model/overview.js';
+import { timeSeries } from '../../web/src/features/usage/model/usage-series.js';
+import { totalsOf, type UsageGroup } from '../../web/src/features/usage/model/usage-totals.js';
+
+function g(fields: Partial<UsageGroup>): UsageGroup {
+  return {
+    bucket: null, organizationId: null, organizationName: null, projectId: null, projectName: null, gatewayKeyId: null, gatewayKeyName: null,
+    keyRef: null, keyLabel: null, provider: null, model: null, keySource: null, status: null, failureClass: null,
+    requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, upstreamCostUsd: '0', billedCostUsd: '0',
+    failures: 0, cancelled: 0, costUnknown: 0, latencyP50Ms: null, latencyP95Ms: null, ...fields,
+  };
+}
+const RANGE = { from: '2025-06-01T00:00:00.000Z', to: '2025-06-04T00:00:00.000Z', interval: 'DAY' as const };
+const D1 = '2025-06-01T00:00:00.000Z';
+const D3 = '2025-06-03T00:00:00.000Z';
+
+describe('usage totals and overview', () => {
+  const groups = [
+    g({ bucket: D1, keySource: 'byok', requests: 10, failures: 1, upstreamCostUsd: '0.1', billedCostUsd: '0.1' }),
+    g({ bucket: D1, keySource: 'hosted', requests: 5, upstreamCostUsd: '0.2', billedCostUsd: '0.3' }),
+    g({ bucket: D3, keySource: 'hosted', requests: 5, failures: 1, upstreamCostUsd: '0.000001', billedCostUsd: '0.0000012' }),
+  ];
+  it('totals exactly, with error rate and margin', () => {
+    const t = totalsOf(groups);
+    expect(t.requests).toBe(20);
+    expect(t.errorRate).toBe(0.1);
+    expect(t.billedPico).toBe(400_001_200_000n);
+    expect(t.marginPico).toBe(100_000_200_000n);
+    expect(totalsOf([]).errorRate).toBeNull();
+    expect(totalsOf([]).marginRate).toBeNull();
+  });
+  it('fills missing days with zero and keeps every key source', () => {
+    const model = overviewModel(groups, RANGE);
+    expect(model.requestsBySource.series).toEqual(['user', 'byok', 'hosted', 'env']);
+    expect(model.requestsBySource.rows.map((r) => [r.bucket.slice(0, 10), r.byok, r.hosted])).toEqual([
+      ['2025-06-01', 10, 5],
+      ['2025-06-02', 0, 0],
+      ['2025-06-03', 0, 5],
+    ]);
+    expect(model.billedBySource.rows[0]?.hosted).toBe(0.3);
+    expect(model.errorRateSeries.map((p) => p.errorRate)).toEqual([1 / 15, null, 0.2]);
+    expect(model.bySource.find((r) => r.keySource === 'hosted')).toMatchObject({ requests: 10, failures: 1, billedUsd: 0.3000012 });
+  });
+  it('folds small series into "other"', () => {
+    const many = ['a', 'b', 'c'].map((k, i) => g({ bucket: D1, gatewayKeyId: k, requests: 3 - i }));
+    const s = timeSeries(many, { ...RANGE, seriesOf: (x) => x.gatewayKeyId, valueOf: (x) => x.requests, limit: 1 });
+    expect(s.series).toEqual(['a', 'other']);
+    expect(s.rows[0]).toMatchObject({ a: 3, other: 3 });
+  });
+});
+
+describe('usage per key', () => {
+  it('merges groups per gateway key and links to its requests', () => {
+    const rows = keyUsageRows(
+      [
+        g({ gatewayKeyId: 'k1', gatewayKeyName: 'backend', organizationName: 'Acme', projectName: 'web', requests: 3, failures: 1, inputTokens: 30, outputTokens: 9, billedCostUsd: '0.5' }),
+        g({ gatewayKeyId: 'k1', gatewayKeyName: 'backend', organizationName: 'Acme', projectName: 'web', requests: 1, billedCostUsd: '0.25' }),
+        g({ gatewayKeyId: 'k2', gatewayKeyName: 'cron', requests: 10 }),
+      ],
+      'gateway',
+    );
+    expect(rows.map((r) => r.id)).toEqual(['k2', 'k1']);
+    expect(rows[1]).toMatchObject({ label: 'backend', context: 'Acme / web', requests: 4, failures: 1, failureRate: 0.25, billedCostUsd: '0.750000', inputTokens: 30 });
+    expect(requestsLinkFor('gateway', 'k1')).toBe('/requests?gatewayKeyId=k1');
+    expect(requestsLinkFor('provider', 'OPENAI_API_KEY_1')).toBe('/requests?keyRef=OPENAI_API_KEY_1');
+  });
+  it('labels provider keys by their readable label and sources', () => {
+    const rows = keyUsageRows([g({ keyRef: 'pk1', keyLabel: 'openai sk-…a1b2', keySource: 'byok', requests: 2 })], 'provider');
+    expect(rows[0]).toMatchObject({ id: 'pk1', label: 'openai sk-…a1b2', context: 'byok' });
+  });
+});
+
+describe('cost and margin', () => {
+  const groups = [
+    g({ organizationId: 'o1', organizationName: 'Acme', requests: 2, upstreamCostUsd: '1.10', billedCostUsd: '1.32' }),
+    g({ organizationId: 'o2', organizationName: 'Globex, Inc', requests: 1, upstreamCostUsd: '3', billedCostUsd: '3' }),
+  ];
+  it('rows by dimension with exact margins and a total', () => {
+    const { rows, total } = costRows(groups, 'ORGANIZATION');
+    expect(rows.map((r) => r.label)).toEqual(['Globex, Inc', 'Acme']);
+    expect(rows[1]).toMatchObject({ upstreamUsd: '1.100000', billedUsd: '1.320000', marginUsd: '0.220000' });
+    expect(rows[1]?.marginRate).toBeCloseTo(0.1667, 4);
+    expect(total).toMatchObject({ label: 'Total', requests: 3, upstreamUsd: '4.100000', billedUsd: '4.320000', marginUsd: '0.220000' });
+  });
+  it('exports the same rows as CSV', () => {
+    const { rows, total } = costRows(groups, 'ORGANIZATION');
+    expect(costCsv(rows, total, 'ORGANIZATION')).toBe(
+      'Organization,Requests,Upstream cost (USD),Billed cost (USD),Margin (USD),Margin %\r\n' +
+        '"Globex, Inc",1,3.000000,3.000000,0.000000,0.0\r\n' +
+        'Acme,2,1.100000,1.320000,0.220000,16.7\r\n' +
+        'Total,3,4.100000,4.320000,0.220000,5.1\r\n',
+    );
+  });
+  it('labels projects with their organization', () => {
+    const { rows } = costRows([g({ projectId: 'p1', projectName: 'web', organizationName: 'Acme', requests: 1 })], 'PROJECT');
+    expect(rows[0]?.label).toBe('Acme / web');
+  });
+  it('cost over time per bucket', () => {
+    const points = costOverTime([g({ bucket: D3, upstreamCostUsd: '0.1', billedCostUsd: '0.25' })], RANGE);
+    expect(points).toHaveLength(3);
+    expect(points[2]).toEqual({ bucket: D3, upstream: 0.1, billed: 0.25, margin: 0.15 });
+    expect(points[0]).toMatchObject({ upstream: 0, billed: 0 });
+  });
+});
+
+describe('failures', () => {
+  it('stacks only the classes that occurred, in the spec order', () => {
+    const s = failureClassSeries(
+      [g({ bucket: D1, failureClass: 'UPSTREAM_ERROR', requests: 2 }), g({ bucket: D1, failureClass: 'AUTH', requests: 1 })],
+      RANGE,
+    );
+    expect(s.series).toEqual(['AUTH', 'UPSTREAM_ERROR']);
+    expect(s.rows[0]).toMatchObject({ AUTH: 1, UPSTREAM_ERROR: 2 });
+  });
+  it('ranks failing keys, ignoring cancellations, with a failure rate', () => {
+    const rows = topFailingKeys(
+      [
+        g({ keyRef: 'OPENAI_API_KEY_1', provider: 'openai', failureClass: 'RATE_LIMIT', requests: 3 }),
+        g({ keyRef: 'OPENAI_API_KEY_1', provider: 'openai', failureClass: 'AUTH', requests: 1 }),
+        g({ keyRef: 'pk', keyLabel: 'groq gsk_…9', provider: 'groq', failureClass: 'CANCELLED', requests: 7 }),
+        g({ keyRef: 'pk2', provider: 'groq', failureClass: 'TIMEOUT', requests: 1 }),
+      ],
+      [g({ keyRef: 'OPENAI_API_KEY_1', provider: 'openai', requests: 8 }), g({ keyRef: 'pk2', provider: 'groq', requests: 1 })],
+    );
+    expect(rows.map((r) => [r.id, r.failures, r.requests, r.failureRate])).toEqual([
+      ['OPENAI_API_KEY_1', 4, 8, 0.5],
+      ['pk2', 1, 1, 1],
+    ]);
+    expect(rows[0]?.classes).toEqual([{ failureClass: 'RATE_LIMIT', count: 3 }, { failureClass: 'AUTH', count: 1 }]);
+  });
+  it('failures per provider', () => {
+    const { rows, classes } = failuresByProvider([g({ provider: 'openai', failureClass: 'TIMEOUT', requests: 2 }), g({ provider: 'groq', failureClass: 'AUTH', requests: 5 })]);
+    expect(classes).toEqual(['AUTH', 'TIMEOUT']);
+    expect(rows).toEqual([{ provider: 'groq', AUTH: 5, TIMEOUT: 0 }, { provider: 'openai', AUTH: 0, TIMEOUT: 2 }]);
+  });
+});

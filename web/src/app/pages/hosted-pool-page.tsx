@@ -1,0 +1,32 @@
+import { useState } from 'react';
+import { attempt } from '../../apollo/errors.js';
+import { QueryState } from '../../components/states.js';
+import { useHostedKeyPool, useSetHostedKeyState } from '../../features/hosted-pool/api/hosted-pool.js';
+import { PoolKeysTable, PoolSummaryTiles } from '../../features/hosted-pool/components/pool-view.js';
+import { poolSummary } from '../../features/hosted-pool/model/pool.js';
+
+export function HostedPoolPage() {
+  const { data, loading, error, refetch } = useHostedKeyPool();
+  const [setState] = useSetHostedKeyState();
+  const [message, setMessage] = useState<string | null>(null);
+  const pool = data?.hostedKeyPool ?? [];
+  const now = new Date();
+  return (
+    <div className="page">
+      <h1>Hosted key pool</h1>
+      <p className="muted">The platform’s keys from &lt;P&gt;_API_KEY_1…N, by name; secrets are never shown. Refreshes every 15 s.</p>
+      {message ? <p className="field-error">{message}</p> : null}
+      <QueryState loading={loading} error={error} empty={pool.length === 0} emptyText="No hosted keys are configured (set <P>_API_KEY_1… in the environment)." retry={() => void refetch()}>
+        <PoolSummaryTiles summary={poolSummary(pool)} />
+        {pool.map((p) => (
+          <section key={p.provider} className="card" aria-label={`${p.provider} pool`}>
+            <header className="card-header">
+              <h3>{p.provider}</h3>
+            </header>
+            <PoolKeysTable keys={p.keys} now={now} settings={data?.providerSettings.find((s) => s.provider === p.provider)} onSetState={async (name, enabled) => setMessage(await attempt(() => setState({ variables: { name, enabled } })))} />
+          </section>
+        ))}
+      </QueryState>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+/** The hosted key pool, shaped for the pool page. */
+import type { HostedKeyPoolQuery } from '../../../graphql/generated.js';
+
+export type PoolProvider = HostedKeyPoolQuery['hostedKeyPool'][number];
+export type PoolKey = PoolProvider['keys'][number];
+
+export interface PoolSummary {
+  provider: string;
+  total: number;
+  available: number;
+  coolingDown: number;
+  disabled: number;
+}
+
+export function poolSummary(pool: readonly PoolProvider[]): PoolSummary[] {
+  return pool
+    .map((p) => ({
+      provider: p.provider,
+      total: p.keys.length,
+      available: p.keys.filter((k) => k.state === 'AVAILABLE').length,
+      coolingDown: p.keys.filter((k) => k.state === 'COOLING_DOWN').length,
+      disabled: p.keys.filter((k) => k.state === 'DISABLED').length,
+    }))
+    .sort((a, b) => a.provider.localeCompare(b.provider));
+}
+
+/** "2m 05s left" for a cooldown; null when over or absent. */
+export function cooldownRemaining(until: string | null, now: Date): string | null {
+  if (!until) return null;
+  const ms = new Date(until).getTime() - now.getTime();
+  if (!(ms > 0)) return null;
+  const seconds = Math.ceil(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  if (minutes >= 60) return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m left`;
+  return minutes ? `${minutes}m ${String(seconds % 60).padStart(2, '0')}s left` : `${seconds}s left`;
+}
+
+/** The action a key offers: re-enable when resting or disabled, take out of rotation otherwise. */
+export function keyAction(key: Pick<PoolKey, 'state'>): { enabled: boolean; label: string } {
+  return key.state === 'AVAILABLE' ? { enabled: false, label: 'Disable' } : { enabled: true, label: 'Re-enable' };
+}

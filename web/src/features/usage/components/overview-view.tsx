@@ -1,0 +1,42 @@
+import { KEY_SOURCE_COLORS } from '../../../components/chart-frame.js';
+import { type Column, DataTable } from '../../../components/data-table.js';
+import { type BucketInterval, formatCompact, formatCount, formatPercent, formatUsd, formatUsdShort } from '../../../components/format.js';
+import { StatTile } from '../../../components/stat-tile.js';
+import type { KeySourceRow, OverviewModel } from '../model/overview.js';
+import { TimeChart } from './time-charts.js';
+
+const SOURCE_LABELS: Record<string, string> = { byok: 'BYOK (stored keys)', user: 'User (header)', hosted: 'Hosted pool', env: 'Env key' };
+
+const columns: Column<KeySourceRow>[] = [
+  { key: 'source', header: 'Key source', cell: (r) => SOURCE_LABELS[r.keySource] ?? r.keySource },
+  { key: 'requests', header: 'Requests', align: 'right', cell: (r) => formatCount(r.requests) },
+  { key: 'upstream', header: 'Upstream cost', align: 'right', cell: (r) => formatUsd(r.upstreamUsd) },
+  { key: 'billed', header: 'Billed cost', align: 'right', cell: (r) => formatUsd(r.billedUsd) },
+  { key: 'failures', header: 'Failures', align: 'right', cell: (r) => formatCount(r.failures) },
+  { key: 'rate', header: 'Error rate', align: 'right', cell: (r) => formatPercent(r.errorRate) },
+];
+
+export function OverviewView({ model, interval, loading, error }: { model: OverviewModel; interval: BucketInterval; loading: boolean; error: unknown }) {
+  const t = model.totals;
+  return (
+    <>
+      <div className="stats" data-testid="overview-stats">
+        <StatTile label="Requests" value={formatCount(t.requests)} testId="stat-requests" />
+        <StatTile label="Upstream cost" value={formatUsd(t.upstreamPico)} testId="stat-upstream" />
+        <StatTile label="Billed cost" value={formatUsd(t.billedPico)} hint={`margin ${formatUsd(t.marginPico)}`} testId="stat-billed" />
+        <StatTile label="Error rate" value={formatPercent(t.errorRate)} hint={`${formatCount(t.failures)} failed`} testId="stat-error-rate" />
+      </div>
+      <div className="grid-2">
+        <TimeChart title="Requests by key source" rows={model.requestsBySource.rows} series={model.requestsBySource.series} interval={interval} loading={loading} error={error} format={formatCount} axisFormat={formatCompact} colors={KEY_SOURCE_COLORS} labels={SOURCE_LABELS} testId="chart-requests" />
+        <TimeChart title="Billed cost by key source" rows={model.billedBySource.rows} series={model.billedBySource.series} interval={interval} loading={loading} error={error} format={(v) => formatUsd(v)} axisFormat={formatUsdShort} colors={KEY_SOURCE_COLORS} labels={SOURCE_LABELS} kind="area" testId="chart-billed" />
+      </div>
+      <TimeChart title="Error rate" rows={model.errorRateSeries} series={['errorRate']} labels={{ errorRate: 'Error rate' }} interval={interval} loading={loading} error={error} format={(v) => formatPercent(v)} kind="line" height={200} empty={t.requests === 0} testId="chart-error-rate" />
+      <section className="card">
+        <header className="card-header">
+          <h3>By key source</h3>
+        </header>
+        <DataTable label="Usage by key source" columns={columns} rows={model.bySource} rowKey={(r) => r.keySource} testId="table-key-source" />
+      </section>
+    </>
+  );
+}
