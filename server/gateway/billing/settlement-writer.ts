@@ -57,7 +57,10 @@ export class SettlementWriter {
       return;
     }
     this.queue.push(settlement);
-    if (this.queue.length >= this.batchSize) void this.flush();
+    // A held reservation blocks credit or budget for others until released: write it at once
+    // (batches still form while a write is in flight); plain usage can wait for the interval.
+    const holds = settlement.reservedCreditsPico > 0n || settlement.budget !== null;
+    if (this.queue.length >= this.batchSize || (holds && !this.flushing)) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
   }
 
