@@ -23,6 +23,19 @@ const armor = new ApolloArmor({
 });
 const MAX_TOKENS = 5000;
 
+/** The schema has no subscriptions; graphql-js would fail one at execution as an internal error. */
+const rejectSubscriptions: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError('Subscriptions are not supported', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+        }
+      },
+    };
+  },
+};
+
 export async function registerGraphQL(app: FastifyInstance, services: Services, logger: Logger): Promise<void> {
   const protection = armor.protect();
   const apollo = new ApolloServer<GraphQLContext>({
@@ -31,7 +44,11 @@ export async function registerGraphQL(app: FastifyInstance, services: Services, 
     ...protection,
     parseOptions: { maxTokens: MAX_TOKENS },
     // graphql-armor's typings name Apollo's CommonJS build; the objects are the same at runtime.
-    plugins: [...(protection.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]), fastifyApolloDrainPlugin(app)],
+    plugins: [
+      ...(protection.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]),
+      rejectSubscriptions,
+      fastifyApolloDrainPlugin(app),
+    ],
     formatError: createFormatError(logger),
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
