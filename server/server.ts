@@ -65,6 +65,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       gateway,
       logger,
       webRoot: options.webRoot ?? WEB_ROOT,
+      requestTimeoutMs: config.httpRequestTimeoutMs,
       ...(options.migrations ? { migrations: options.migrations } : {}),
     });
     return {

@@ -8,6 +8,7 @@ import type { Services } from '../domain/services.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Logger } from '../observability/logger.js';
 import { registerAuthRoutes } from './auth.routes.js';
+import { limitSlowClients } from './slow-client.js';
 import { registerGatewayRoutes } from './gateway.routes.js';
 import { registerGraphQL } from './graphql.plugin.js';
 import { registerHealthRoutes } from './health.routes.js';
@@ -20,6 +21,7 @@ export interface AppDependencies {
   logger: Logger;
   webRoot: string;
   secureCookies?: boolean;
+  requestTimeoutMs?: number;
   /** Where /readyz finds the migrations it compares the database with (default: prisma/). */
   migrations?: MigrationPaths;
 }
@@ -32,10 +34,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    connectionTimeout: 60_000,
-    requestTimeout: 120_000,
+    // Headers that never finish arriving are Node's to cut off; slow bodies are limitSlowClients'.
+    requestTimeout: deps.requestTimeoutMs ?? 60_000,
   });
   app.setErrorHandler(errorHandler);
+  limitSlowClients(app, deps.requestTimeoutMs ?? 60_000);
   await app.register(fastifyCookie);
   await registerGraphQL(app, deps.services, deps.logger);
   registerAuthRoutes(app, deps.services, { secureCookies: deps.secureCookies ?? false });
