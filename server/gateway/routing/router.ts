@@ -76,11 +76,16 @@ export class Router {
     const noteRetry = (ms: number | null) => {
       if (ms !== null) retryAfterMs = retryAfterMs === null ? ms : Math.min(retryAfterMs, ms);
     };
+    const lowUptime: RouteCandidate[] = [];
     for (const candidate of keyed) {
       const status = await this.status(candidate, states, now, input, noteRetry);
       decision.candidates.push({ provider: candidate.provider, source: candidate.key.source, keyRef: candidate.key.keyRef, status });
       if (status === 'ok') healthy.push(candidate);
+      if (status === 'unhealthy') lowUptime.push(candidate);
     }
+    // Low uptime steers traffic away but never refuses it alone: without a try, a provider
+    // that recovered could never show it.
+    if (healthy.length === 0 && lowUptime.length > 0) healthy.push(...lowUptime);
     if (healthy.length === 0) return { ok: false, reason: 'unavailable', retryAfterMs, decision: { ...decision, why: 'every candidate is cooling down, disabled or unhealthy' } };
 
     const byPrice = (a: RouteCandidate, b: RouteCandidate) => unitPrice(a) - unitPrice(b);
@@ -103,7 +108,19 @@ export class Router {
     input: RouteInput,
     noteRetry: (ms: number | null) => void,
   ): Promise<CandidateStatus> {
-    if (!this.health.isHealthy(candidate.provider)) return 'unhealthy';
+    const keyStatus = await this.keyStatus(candidate, states, now, input, noteRetry);
+    if (keyStatus !== 'ok') return keyStatus;
+    return this.health.isHealthy(candidate.provider) ? 'ok' : 'unhealthy';
+  }
+
+  /** Whether the candidate's key can be used now (cooldowns, disabled keys, the hosted pool). */
+  private async keyStatus(
+    candidate: RouteCandidate,
+    states: Map<string, { cooldownUntil: number; disabled: boolean }>,
+    now: number,
+    input: RouteInput,
+    noteRetry: (ms: number | null) => void,
+  ): Promise<CandidateStatus> {
     if (candidate.key.source === 'hosted') {
       if (input.queues(candidate.provider)) return 'ok';
       const availability = await this.pool.availability(candidate.provider);
