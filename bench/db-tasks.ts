@@ -1,0 +1,155 @@
+/**
+ * Database work for the bench, run in its own process while keyplane is stopped (PGlite allows one
+ * process per data dir), against keyplane's compiled code in dist/.bench:
+ *   1. count the usage rows one gateway key produced (the no-loss check after a clean shutdown);
+ *   2. drive the SettlementWriter directly: N settlements as fast as they can be queued, then
+ *      close() — rows per second from first enqueue to drained, and how many were lost;
+ *   3. seed N generated usage records with one INSERT … SELECT … FROM generate_series (+ ANALYZE).
+ * Input: one JSON argument (see Task). Output: one JSON line on stdout. Connection from the same
+ * environment keyplane reads (DATABASE_URL, or KEYPLANE_DATA_DIR for PGlite).
+ */
+import { join } from 'node:path';
+
+interface Task {
+  organizationId: string;
+  projectId: string;
+  /** Gateway key ids: countKeyId for (1); all of them spread over the seeded rows. */
+  countKeyId?: string;
+  gatewayKeyIds: string[];
+  writerSettlements: number;
+  seedRows: number;
+}
+
+const task = JSON.parse(process.argv[2] ?? '{}') as Task;
+const dist = new URL('../dist/.bench/server/', import.meta.url);
+const { openDatabase } = (await import(new URL('db/database.js', dist).href)) as typeof import('../server/db/database.js');
+const { SettlementWriter } = (await import(new URL('gateway/billing/settlement-writer.js', dist).href)) as typeof import('../server/gateway/billing/settlement-writer.js');
+const { createLogger } = (await import(new URL('observability/logger.js', dist).href)) as typeof import('../server/observability/logger.js');
+const { picoToDecimal } = (await import(new URL('gateway/billing/pricing.js', dist).href)) as typeof import('../server/gateway/billing/pricing.js');
+
+const url = process.env.DATABASE_URL || undefined;
+const opened = Date.now();
+const db = await openDatabase({ url, dataDir: join(process.env.KEYPLANE_DATA_DIR ?? './data', 'db') });
+const openMs = Date.now() - opened;
+const out: Record<string, unknown> = { openMs };
+
+const section = async (name: string, work: () => Promise<void>) => {
+  try {
+    await work();
+  } catch (error) {
+    out[`${name}Error`] = error instanceof Error ? error.message.split('\n').filter(Boolean).slice(-3).join(' | ') : String(error);
+  }
+};
+
+try {
+  const count = async (where: string, ...params: unknown[]) =>
+    Number(((await db.prisma.$queryRawUnsafe(`SELECT count(*)::bigint AS n FROM "UsageRecord" WHERE ${where}`, ...params)) as { n: bigint }[])[0]?.n ?? 0);
+
+  if (task.countKeyId) await section('count', async () => {
+    out.keyRows = await count(`"gatewayKeyId" = $1`, task.countKeyId);
+    out.keyRowsByStatus = Object.fromEntries(
+      ((await db.prisma.$queryRawUnsafe(`SELECT "status"::text AS s, count(*)::bigint AS n FROM "UsageRecord" WHERE "gatewayKeyId" = $1 GROUP BY 1`, task.countKeyId)) as { s: string; n: bigint }[]).map((r) => [r.s, Number(r.n)]),
+    );
+  });
+
+  if (task.writerSettlements > 0) await section('writer', async () => {
+    const logger = createLogger({ level: 'warn', destination: process.stderr });
+    const writer = new SettlementWriter(db.prisma, logger);
+    const tag = `bw-${Date.now().toString(36)}`;
+    const routing = {
+      model: 'gpt-4o-mini',
+      candidates: [{ provider: 'openai', keySource: 'env', keyRef: 'OPENAI_API_KEY' }],
+      order: ['openai'],
+      why: 'cheapest healthy provider first',
+      attempts: [{ provider: 'openai', keyRef: 'OPENAI_API_KEY', outcome: 'ok' }],
+    };
+    const gatewayKeyId = task.gatewayKeyIds[0] ?? 'bench';
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < task.writerSettlements; i++) {
+      const billed = 3_750_000n + BigInt(i % 100);
+      writer.enqueue({
+        usage: {
+          requestId: `${tag}-${i}`,
+          organizationId: task.organizationId,
+          projectId: task.projectId,
+          gatewayKeyId,
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          keySource: 'env',
+          keyRef: 'OPENAI_API_KEY',
+          inputTokens: 25,
+          cachedInputTokens: 10,
+          outputTokens: 9,
+          tokensEstimated: false,
+          upstreamCostUsd: picoToDecimal(billed),
+          billedCostUsd: picoToDecimal(billed),
+          costKnown: true,
+          status: 'SUCCESS',
+          failureClass: null,
+          httpStatus: 200,
+          errorMessage: null,
+          latencyMs: 2,
+          ttftMs: null,
+          streamed: false,
+          attempts: 1,
+          routing,
+          createdAt: new Date(),
+        },
+        organizationId: task.organizationId,
+        debitPico: billed,
+        reservedCreditsPico: 0n,
+        budget: null,
+      });
+      // Queue in slices the size of a busy server's second, letting the flushes run in between.
+      if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const unwritten = await writer.close(120_000);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const rows = await count(`"requestId" LIKE $1`, `${tag}-%`);
+    const ledger = Number(
+      ((await db.prisma.$queryRawUnsafe(`SELECT count(*)::bigint AS n FROM "CreditLedgerEntry" WHERE "requestId" LIKE $1`, `${tag}-%`)) as { n: bigint }[])[0]?.n ?? 0,
+    );
+    out.writer = { settlements: task.writerSettlements, seconds, rowsPerSecond: rows / seconds, rows, ledgerRows: ledger, lost: task.writerSettlements - rows, unwritten };
+  });
+
+  if (task.seedRows > 0) await section('seed', async () => {
+    const keys = task.gatewayKeyIds.length > 0 ? task.gatewayKeyIds : ['bench'];
+    // 20 gateway keys (the real ones first), 8 providers, 4 models, spread over the last 29 days.
+    const keyList = [...keys, ...Array.from({ length: Math.max(0, 20 - keys.length) }, (_, i) => `seed-key-${i}`)];
+    const started = Date.now();
+    await db.prisma.$executeRawUnsafe(
+      `INSERT INTO "UsageRecord" ("id", "requestId", "organizationId", "projectId", "gatewayKeyId", "provider", "model",
+         "keySource", "keyRef", "inputTokens", "cachedInputTokens", "outputTokens", "tokensEstimated", "upstreamCostUsd",
+         "billedCostUsd", "costKnown", "status", "failureClass", "httpStatus", "latencyMs", "ttftMs", "streamed", "attempts", "createdAt")
+       SELECT gen_random_uuid()::text, 'seed-' || g, $1, $2,
+         ($3::text[])[1 + g % ${keyList.length}],
+         (ARRAY['openai','anthropic','google','mistral','groq','together','fireworks','deepseek'])[1 + (g / 7) % 8],
+         (ARRAY['gpt-4o-mini','claude-3-5-haiku','gemini-2.0-flash','llama-3.3-70b'])[1 + (g / 3) % 4],
+         (CASE WHEN g % 3 = 0 THEN 'byok' ELSE 'env' END)::"KeySource",
+         CASE WHEN g % 3 = 0 THEN 'pk-' || (g % 5) ELSE 'OPENAI_API_KEY' END,
+         20 + g % 2000, g % 7, 5 + g % 800, false,
+         ((20 + g % 2000) * 0.00000015 + (5 + g % 800) * 0.0000006)::numeric(24, 12),
+         ((20 + g % 2000) * 0.00000015 + (5 + g % 800) * 0.0000006)::numeric(24, 12),
+         true,
+         (CASE WHEN g % 50 = 0 THEN 'FAILED' WHEN g % 97 = 0 THEN 'CANCELLED' ELSE 'SUCCESS' END)::"RequestStatus",
+         (CASE WHEN g % 50 = 0 THEN 'UPSTREAM_ERROR' END)::"FailureClass",
+         CASE WHEN g % 50 = 0 THEN 502 ELSE 200 END,
+         50 + ((g::bigint * 7919) % 4000)::int,
+         CASE WHEN g % 2 = 0 THEN 20 + ((g::bigint * 104729) % 600)::int END,
+         g % 2 = 0, 1,
+         now() - ((g % 41760) * interval '1 minute') - ((g % 997) * interval '1 millisecond')
+       FROM generate_series(1, ${Math.floor(task.seedRows)}) AS g`,
+      task.organizationId,
+      task.projectId,
+      keyList,
+    );
+    const insertMs = Date.now() - started;
+    const analyzeStarted = Date.now();
+    await db.prisma.$executeRawUnsafe('ANALYZE "UsageRecord"');
+    out.seed = { rows: task.seedRows, insertMs, analyzeMs: Date.now() - analyzeStarted, totalRows: await count('true') };
+  });
+} finally {
+  await db.close();
+}
+process.stdout.write(`${JSON.stringify(out)}\n`);
+process.exit(0);

@@ -1,0 +1,171 @@
+/**
+ * The servers under test, each in its own child process: the upstream simulator (fast mode),
+ * the bare proxy, Portkey's gateway, and keyplane (compiled), plus keyplane's tenant setup.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Child, freePort, HOST, ROOT, runNode, spawnChild, tempDir } from './processes.js';
+
+export const PLATFORM_KEY = 'sk-bench-platform-0000000000000000';
+export const BUILD_DIR = join(ROOT, 'dist', '.bench');
+export const KEYPLANE_MAIN = join(BUILD_DIR, 'server', 'main.js');
+const TSX = ['--import', 'tsx'];
+
+export async function startSimulator(): Promise<{ child: Child; url: string; openaiBase: string }> {
+  const port = await freePort();
+  const child = await spawnChild({ name: 'simulator', args: [...TSX, 'test/support/simulate-cli.ts', '--port', String(port), '--host', HOST, '--fast'], port });
+  const url = `http://${HOST}:${port}`;
+  return { child, url, openaiBase: `${url}/openai/v1` };
+}
+
+export async function startBareProxy(openaiBase: string): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const child = await spawnChild({ name: 'bare-proxy', args: [...TSX, 'bench/bare-proxy.ts', '--port', String(port), '--upstream', openaiBase], port });
+  return { child, url: `http://${HOST}:${port}` };
+}
+
+export const PORTKEY_START = join(ROOT, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
+
+/** Portkey's gateway, or null when the package is not installed. Note: it takes `--port=N` (with "="). */
+export async function startPortkey(): Promise<{ child: Child; url: string } | null> {
+  if (!existsSync(PORTKEY_START)) return null;
+  const port = await freePort();
+  const child = await spawnChild({
+    name: 'portkey',
+    args: ['--import', join(ROOT, 'bench', 'loopback-only.mjs'), PORTKEY_START, `--port=${port}`, '--headless'],
+    port,
+    startTimeoutMs: 30_000,
+  });
+  return { child, url: `http://${HOST}:${port}` };
+}
+
+/** `tsc -p tsconfig.build.json` into dist/.bench (so a build of ours never races the lead's dist/). */
+export async function buildKeyplane(): Promise<{ ms: number; warnings: string }> {
+  const started = Date.now();
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  let warnings = '';
+  try {
+    await runNode('tsc', [tsc, '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], {}, 240_000);
+  } catch (error) {
+    // Type errors still emit JavaScript; only a missing output is fatal.
+    warnings = String(error).split('\n').slice(0, 8).join('\n');
+  }
+  if (!existsSync(KEYPLANE_MAIN) || statSync(KEYPLANE_MAIN).mtimeMs < started - 1_000) {
+    throw new Error(`keyplane did not compile to ${KEYPLANE_MAIN}:\n${warnings}`);
+  }
+  return { ms: Date.now() - started, warnings };
+}
+
+export interface KeyplaneEnv {
+  label: string;
+  /** Unset: embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  adminToken: string;
+  encryptionKey: string;
+  openaiBase: string;
+}
+
+export function keyplaneEnv(label: string, openaiBase: string, databaseUrl?: string): KeyplaneEnv {
+  return {
+    label,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    dataDir: tempDir(label.replace(/\W+/g, '-')),
+    adminToken: `bench-admin-${randomBytes(12).toString('hex')}`,
+    encryptionKey: randomBytes(32).toString('base64'),
+    openaiBase,
+  };
+}
+
+export async function startKeyplane(env: KeyplaneEnv, options: { cpuProfDir?: string } = {}): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const child = await spawnChild({
+    name: `keyplane (${env.label})`,
+    args: [...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []), KEYPLANE_MAIN],
+    env: {
+      PORT: String(port),
+      HOST,
+      DATABASE_URL: env.databaseUrl ?? '',
+      KEYPLANE_DATA_DIR: env.dataDir,
+      KEYPLANE_ADMIN_TOKEN: env.adminToken,
+      KEYPLANE_ADMIN_PASSWORD: 'bench-password-123',
+      KEYPLANE_ENCRYPTION_KEY: env.encryptionKey,
+      OPENAI_BASE_URL: env.openaiBase,
+      OPENAI_API_KEY: PLATFORM_KEY,
+      LOG_LEVEL: 'warn',
+      REDIS_URL: '',
+      HOSTED_KEY_LLM: '',
+    },
+    port,
+    startTimeoutMs: 120_000,
+  });
+  return { child, url: `http://${HOST}:${port}` };
+}
+
+export async function graphql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const json = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (json.errors?.length || !json.data) throw new Error(`GraphQL failed: ${JSON.stringify(json.errors ?? json).slice(0, 500)}`);
+  return json.data;
+}
+
+export interface Tenants {
+  organizationId: string;
+  projectId: string;
+  /** CREDITS project: env platform key, credits reserved and settled per request. */
+  creditsKey: string;
+  /** A second CREDITS key used only by the usage-write check. */
+  writerKey: string;
+  writerKeyId: string;
+  /** API_KEYS project with a stored BYOK OpenAI key (no credit reservation). */
+  byokKey: string;
+}
+
+/** A realistic path through the control plane: organization, credits, CREDITS project, keys; and a BYOK project. */
+export async function setupTenants(url: string, token: string): Promise<Tenants> {
+  const org = await graphql<{ createOrganization: { id: string } }>(url, token, 'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }', {
+    i: { name: 'Bench Org' },
+  });
+  const organizationId = org.createOrganization.id;
+  await graphql(url, token, 'mutation($i: AddCreditsInput!) { addCredits(input: $i) { entry { id } } }', {
+    i: { organizationId, amountUsd: '1000000', note: 'bench' },
+  });
+  const project = (mode: string, name: string) =>
+    graphql<{ createProject: { id: string } }>(url, token, 'mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }', {
+      i: { organizationId, name, mode },
+    }).then((d) => d.createProject.id);
+  const key = (projectId: string, name: string) =>
+    graphql<{ createGatewayKey: { secret: string; key: { id: string } } }>(
+      url,
+      token,
+      'mutation($i: CreateGatewayKeyInput!) { createGatewayKey(input: $i) { secret key { id } } }',
+      { i: { projectId, name } },
+    ).then((d) => ({ secret: d.createGatewayKey.secret, id: d.createGatewayKey.key.id }));
+  const projectId = await project('CREDITS', 'Bench credits');
+  const byokProject = await project('API_KEYS', 'Bench BYOK');
+  await graphql(url, token, 'mutation($i: SetProviderKeyInput!) { setProviderKey(input: $i) { id } }', {
+    i: { organizationId, provider: 'openai', key: 'sk-bench-byok-1111111111111111' },
+  });
+  const credits = await key(projectId, 'bench');
+  const writer = await key(projectId, 'bench-writer');
+  const byok = await key(byokProject, 'bench-byok');
+  return { organizationId, projectId, creditsKey: credits.secret, writerKey: writer.secret, writerKeyId: writer.id, byokKey: byok.secret };
+}
+
+/** One request through keyplane to check the path works before loading it. */
+export async function smokeTest(url: string, gatewayKey: string): Promise<void> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gatewayKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`keyplane smoke request failed: ${response.status} ${text.slice(0, 300)}`);
+}
