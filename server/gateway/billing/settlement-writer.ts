@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../db/database.js';
 import type { Prisma } from '../../db/generated/client.js';
 import type { Logger } from '../../observability/logger.js';
-import { decimalToPico, picoToDecimal } from './pricing.js';
+import { picoToDecimal } from './pricing.js';
+import { SETTLE_BATCH_SQL, USAGE_COLUMNS } from './settle-batch.sql.js';
 
 /** One request's outcome in money and records, ready to write. */
 export interface Settlement {
@@ -23,8 +25,8 @@ export interface SettlementWriterOptions {
 
 /**
  * Writes settlements in batches, off the response path: usage records, ledger debits, credit
- * and budget reservations — all of a batch in one transaction, so Σ billed usage equals
- * Σ ledger debits at every commit. A failed batch stays queued and is retried; `close()`
+ * and budget reservations — all of a batch in one statement (SETTLE_BATCH_SQL), so Σ billed
+ * usage equals Σ ledger debits at every commit. A failed batch stays queued and is retried; `close()`
  * drains the queue. Usage records are keyed by request id, so a retried batch cannot
  * record a request twice.
  */
@@ -105,65 +107,43 @@ export class SettlementWriter {
   }
 
   private async write(batch: Settlement[]): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await tx.usageRecord.createMany({ data: batch.map((s) => s.usage), skipDuplicates: true });
-      // Release only holds still on record: the sweeper may have released a very old one already.
-      const held = batch.filter((s) => s.reservedCreditsPico > 0n || s.budget).map((s) => s.usage.requestId);
-      const released = new Set(
-        held.length === 0
-          ? []
-          : (await tx.$queryRaw<{ requestId: string }[]>`DELETE FROM "Reservation" WHERE "requestId" = ANY(${held}) RETURNING "requestId"`).map(
-              (row) => row.requestId,
-            ),
-      );
-      const releasedCredits = (s: Settlement) => (released.has(s.usage.requestId) ? s.reservedCreditsPico : 0n);
-
-      for (const [organizationId, group] of groupBy(batch, (s) => s.organizationId)) {
-        const debit = sum(group.map((s) => s.debitPico));
-        const release = sum(group.map(releasedCredits));
-        if (debit === 0n && release === 0n) continue;
-        const organization = await tx.organization.update({
-          where: { id: organizationId },
-          data: { creditBalance: { decrement: picoToDecimal(debit) }, creditReserved: { decrement: picoToDecimal(release) } },
-          select: { creditBalance: true },
-        });
-        const debits = group.filter((s) => s.debitPico > 0n);
-        if (debits.length === 0) continue;
-        // balanceAfter for each entry, walking back from the balance after the whole group.
-        let after = decimalToPico(organization.creditBalance);
-        const entries = debits
-          .reverse()
-          .map((s) => {
-            const entry = {
-              organizationId,
-              kind: 'USAGE' as const,
-              amountUsd: picoToDecimal(-s.debitPico),
-              balanceAfter: picoToDecimal(after),
-              requestId: s.usage.requestId,
-              note: `${s.usage.provider ?? ''} ${s.usage.model}`.trim(),
-            };
-            after += s.debitPico;
-            return entry;
-          })
-          .reverse();
-        await tx.creditLedgerEntry.createMany({ data: entries });
-      }
-      for (const s of batch) {
-        if (!s.budget) continue;
-        const release = released.has(s.usage.requestId) ? s.budget.reservedPico : 0n;
-        await tx.gatewayKeySpend.update({
-          where: { gatewayKeyId_period: { gatewayKeyId: s.budget.gatewayKeyId, period: s.budget.period } },
-          data: { spentUsd: { increment: picoToDecimal(s.budget.spentPico) }, reservedUsd: { decrement: picoToDecimal(release) } },
-        });
-      }
-    });
+    await this.prisma.$queryRawUnsafe(SETTLE_BATCH_SQL, ...toColumnArrays(batch));
   }
 }
 
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
-  return groups;
+/** The batch as one array per column, in SETTLE_BATCH_SQL's parameter order. */
+function toColumnArrays(batch: Settlement[]): unknown[][] {
+  const usageColumns = USAGE_COLUMNS.map(([name]) =>
+    batch.map((s) => {
+      const value = (s.usage as Record<string, unknown>)[name];
+      if (name === 'id') return typeof value === 'string' ? value : randomUUID();
+      if (name === 'routing') return value === undefined || value === null ? null : JSON.stringify(value);
+      if (name === 'createdAt') return (value instanceof Date ? value : new Date(String(value ?? Date.now()))).toISOString();
+      if (value === undefined) return COLUMN_DEFAULTS[name] ?? null;
+      return typeof value === 'object' && value !== null ? String(value) : value;
+    }),
+  );
+  const moneyColumns: unknown[][] = [
+    batch.map((s) => picoToDecimal(s.debitPico)),
+    batch.map((s) => picoToDecimal(s.reservedCreditsPico)),
+    batch.map((s) => s.budget?.gatewayKeyId ?? null),
+    batch.map((s) => s.budget?.period ?? null),
+    batch.map((s) => (s.budget ? picoToDecimal(s.budget.spentPico) : null)),
+    batch.map((s) => (s.budget ? picoToDecimal(s.budget.reservedPico) : null)),
+  ];
+  return [...usageColumns, ...moneyColumns];
 }
 
-const sum = (values: bigint[]) => values.reduce((total, value) => total + value, 0n);
+/** What the database would fill in for a column a settlement left out. */
+const COLUMN_DEFAULTS: Record<string, unknown> = {
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  outputTokens: 0,
+  tokensEstimated: false,
+  upstreamCostUsd: '0',
+  billedCostUsd: '0',
+  costKnown: true,
+  streamed: false,
+  attempts: 1,
+};
+
