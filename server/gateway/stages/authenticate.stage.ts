@@ -32,25 +32,21 @@ export interface GatewayIdentity {
  * `ttlMs` (CACHE_TTL_MS by default), which bounds how long a revocation or mode change takes to apply.
  */
 export class GatewayAuthenticator {
-  private readonly cache: LRUCache<string, GatewayIdentity | 'unknown'>;
+  private readonly cache: LRUCache<string, GatewayIdentity | 'unknown', string>;
 
   constructor(
     private readonly gatewayKeys: GatewayKeyService,
     ttlMs = CACHE_TTL_MS,
   ) {
-    this.cache = new LRUCache({ max: 50_000, ttl: ttlMs });
+    // fetch() merges concurrent loads of one key: an expiry under load costs one query, not one per request.
+    this.cache = new LRUCache({ max: 50_000, ttl: ttlMs, fetchMethod: (_hash, _stale, { context }) => this.load(context) });
   }
 
   async authenticate(header: string | undefined, now = new Date()): Promise<GatewayIdentity> {
     const secret = /^Bearer\s+(kp_[A-Za-z0-9]+)\s*$/i.exec(header ?? '')?.[1];
     if (!secret) throw new GatewayError(401, 'invalid_api_key', 'Send a gateway key as "Authorization: Bearer kp_…"');
-    const hash = hashSecret(secret);
-    let identity = this.cache.get(hash);
-    if (identity === undefined) {
-      identity = await this.load(secret);
-      this.cache.set(hash, identity);
-    }
-    if (identity === 'unknown') throw new GatewayError(401, 'invalid_api_key', 'The gateway key is not valid');
+    const identity = await this.cache.fetch(hashSecret(secret), { context: secret });
+    if (identity === undefined || identity === 'unknown') throw new GatewayError(401, 'invalid_api_key', 'The gateway key is not valid');
     if (identity.revokedAt && identity.revokedAt <= now) throw new GatewayError(401, 'revoked_api_key', 'The gateway key has been revoked');
     if (identity.expiresAt && identity.expiresAt <= now) throw new GatewayError(401, 'expired_api_key', 'The gateway key has expired');
     return identity;

@@ -20,10 +20,26 @@ export interface ProjectScope {
  * applies within a second on every instance without a database round trip per request.
  */
 export class ScopeResolver {
-  private readonly flags = new LRUCache<string, boolean>({ max: 10_000, ttl: TTL_MS });
-  private readonly byok = new LRUCache<string, Map<string, { id: string; secret: string }>>({ max: 10_000, ttl: TTL_MS });
-  private readonly custom = new LRUCache<string, Map<string, CustomEndpointConfig>>({ max: 10_000, ttl: TTL_MS });
-  private limiters: { at: number; byProvider: Map<string, LimiterSetting> } | null = null;
+  // fetch() merges concurrent loads of one key, so an expiry under load costs one query.
+  private readonly flags = new LRUCache<string, boolean, { organizationId: string; projectId: string }>({
+    max: 10_000,
+    ttl: TTL_MS,
+    fetchMethod: (_key, _stale, { context }) => this.services.flags.isEnabled(HOSTED_KEY_LLM_FLAG, context.organizationId, context.projectId),
+  });
+  private readonly byok = new LRUCache<string, Map<string, { id: string; secret: string }>>({
+    max: 10_000,
+    ttl: TTL_MS,
+    fetchMethod: (organizationId) => this.services.providerKeys.decryptedForOrganization(organizationId),
+  });
+  private readonly custom = new LRUCache<string, Map<string, CustomEndpointConfig>>({
+    max: 10_000,
+    ttl: TTL_MS,
+    fetchMethod: async (organizationId) => {
+      const rows = await this.services.customProviders.listForOrganizations([organizationId]);
+      return new Map(rows.map((row) => [row.slug, { id: row.id, slug: row.slug, baseUrl: row.baseUrl, models: row.models }]));
+    },
+  });
+  private limiters: { at: number; byProvider: Promise<Map<string, LimiterSetting>> } | null = null;
 
   constructor(private readonly services: Services) {}
 
@@ -45,44 +61,33 @@ export class ScopeResolver {
   }
 
   private async hostedFlag(organizationId: string, projectId: string): Promise<boolean> {
-    const key = `${organizationId}:${projectId}`;
-    let value = this.flags.get(key);
-    if (value === undefined) {
-      value = await this.services.flags.isEnabled(HOSTED_KEY_LLM_FLAG, organizationId, projectId);
-      this.flags.set(key, value);
-    }
-    return value;
+    return (await this.flags.fetch(`${organizationId}:${projectId}`, { context: { organizationId, projectId } })) ?? false;
   }
 
   private async byokKeys(organizationId: string) {
-    let keys = this.byok.get(organizationId);
-    if (!keys) {
-      keys = await this.services.providerKeys.decryptedForOrganization(organizationId);
-      this.byok.set(organizationId, keys);
-    }
-    return keys;
+    return (await this.byok.fetch(organizationId)) ?? new Map<string, { id: string; secret: string }>();
   }
 
   private async customProviders(organizationId: string) {
-    let providers = this.custom.get(organizationId);
-    if (!providers) {
-      const rows = await this.services.customProviders.listForOrganizations([organizationId]);
-      providers = new Map(rows.map((row) => [row.slug, { id: row.id, slug: row.slug, baseUrl: row.baseUrl, models: row.models }]));
-      this.custom.set(organizationId, providers);
-    }
-    return providers;
+    return (await this.custom.fetch(organizationId)) ?? new Map<string, CustomEndpointConfig>();
   }
 
-  private async limiterSettings(): Promise<Map<string, LimiterSetting>> {
+  private limiterSettings(): Promise<Map<string, LimiterSetting>> {
     if (this.limiters && Date.now() - this.limiters.at < TTL_MS) return this.limiters.byProvider;
-    const rows = await this.services.providerSettings.all();
-    const byProvider = new Map(
-      rows.map((row) => [
-        row.provider,
-        { mode: row.limiterMode, requestsPerMinute: row.requestsPerMinute, queueTimeoutMs: row.queueTimeoutMs ?? DEFAULT_LIMITER.queueTimeoutMs },
-      ]),
+    const byProvider = this.services.providerSettings.all().then(
+      (rows) =>
+        new Map(
+          rows.map((row) => [
+            row.provider,
+            { mode: row.limiterMode, requestsPerMinute: row.requestsPerMinute, queueTimeoutMs: row.queueTimeoutMs ?? DEFAULT_LIMITER.queueTimeoutMs },
+          ]),
+        ),
     );
+    // Shared by every request until it expires; a failed load is not kept.
     this.limiters = { at: Date.now(), byProvider };
+    byProvider.catch(() => {
+      this.limiters = null;
+    });
     return byProvider;
   }
 }
