@@ -97,7 +97,7 @@ try {
         },
         organizationId: task.organizationId,
         debitPico: billed,
-        reservedCreditsPico: 0n,
+        leaseId: null,
         budget: null,
       });
       // Queue in slices the size of a busy server's second, letting the flushes run in between.

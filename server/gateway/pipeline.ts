@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { parseChatRequest } from '../providers/chat-request.js';
 import type { StateStore } from '../state/state-store.js';
+import type { CreditLeases } from './billing/credit-leases.js';
 import type { SettlementWriter } from './billing/settlement-writer.js';
 import type { Endpoints } from './endpoints.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
@@ -29,6 +30,7 @@ export interface PipelineDependencies {
   pool: HostedKeyPool;
   state: StateStore;
   writer: SettlementWriter;
+  leases: CreditLeases;
   metrics: Metrics;
   logger: Logger;
 }
@@ -138,7 +140,7 @@ function writeError(run: RequestRun, reply: FastifyReply, error: unknown, logger
 function settleAfterResponse(run: RequestRun, reply: FastifyReply, deps: PipelineDependencies): void {
   const done = () => {
     if (run.abort.signal.aborted && run.status === 'SUCCESS') run.fail('CANCELLED', 'CANCELLED', 499, 'The client closed the connection');
-    settle(run, deps.writer, deps.metrics);
+    settle(run, deps.writer, deps.leases, deps.metrics);
   };
   if (reply.raw.writableFinished || reply.raw.destroyed) done();
   else reply.raw.once('close', done);

@@ -1,11 +1,13 @@
 import type { FailureClass, KeySource, ProjectMode, RequestStatus } from '../../shared/domain.js';
 import type { ProviderEvent } from '../providers/events.js';
+import type { Lease } from './billing/credit-leases.js';
 import type { TokenPrices } from './billing/pricing.js';
 import type { RoutingDecision } from './routing/router.js';
 
 /** What reserve() held for this request, released or turned into a debit at settlement. */
 export interface Reservation {
-  creditsPico: bigint;
+  /** Held from this instance's lease of the organization's credit. */
+  credits: { lease: Lease; pico: bigint } | null;
   budget: { gatewayKeyId: string; period: string; pico: bigint } | null;
 }
 

@@ -34,7 +34,7 @@ export const USAGE_COLUMNS = [
 /** Money moves of each settlement, after the usage columns. */
 export const MONEY_COLUMNS = [
   ['debit', 'numeric'],
-  ['creditRelease', 'numeric'],
+  ['leaseId', 'text'],
   ['budgetKeyId', 'text'],
   ['budgetPeriod', 'text'],
   ['budgetSpent', 'numeric'],
@@ -49,9 +49,10 @@ const q = (name: string) => `"${name}"`;
  * (PGlite has only one) and Prisma compiles nothing per batch:
  *  1. insert the usage records (a row already written is left alone);
  *  2. for the rows inserted now — only those, so a retried batch cannot charge twice —
- *     delete their holds, debit each organization, write ledger entries with their running
- *     balance, and move budget holds into spend.
- * A hold the sweeper already released is no longer on record and is not released again.
+ *     consume the credit leases they were held from, debit each organization, write ledger
+ *     entries with their running balance, and move budget holds into spend.
+ * A hold the sweeper (or an idle lease's release) already gave back is no longer on record
+ * and is not given back again.
  */
 export const SETTLE_BATCH_SQL = `
 WITH input AS (
@@ -73,14 +74,22 @@ released AS (
 settled AS (
   SELECT f.*, (r."requestId" IS NOT NULL) AS held FROM fresh f LEFT JOIN released r USING ("requestId")
 ),
+leases AS (
+  UPDATE "Reservation" r SET "creditUsd" = r."creditUsd" - l.spent
+  FROM (SELECT "leaseId", sum(debit) AS spent FROM settled WHERE "leaseId" IS NOT NULL GROUP BY 1) l
+  WHERE r."requestId" = l."leaseId"
+  RETURNING r."requestId"
+),
 organizations AS (
+  -- What was billed leaves the balance, and leaves the reservation of a lease still on record
+  -- (a lease given back already returned its whole row, this billing included).
   UPDATE "Organization" o
-  SET "creditBalance" = o."creditBalance" - g.debit, "creditReserved" = o."creditReserved" - g.release
+  SET "creditBalance" = o."creditBalance" - g.debit, "creditReserved" = o."creditReserved" - g.consumed
   FROM (
-    SELECT "organizationId", sum(debit) AS debit, sum(CASE WHEN held THEN "creditRelease" ELSE 0 END) AS release
-    FROM settled GROUP BY 1
+    SELECT s."organizationId", sum(s.debit) AS debit, sum(CASE WHEN l."requestId" IS NOT NULL THEN s.debit ELSE 0 END) AS consumed
+    FROM settled s LEFT JOIN leases l ON l."requestId" = s."leaseId" GROUP BY 1
   ) g
-  WHERE o."id" = g."organizationId" AND (g.debit <> 0 OR g.release <> 0)
+  WHERE o."id" = g."organizationId" AND g.debit <> 0
   RETURNING o."id", o."creditBalance"
 ),
 ledger AS (

@@ -11,8 +11,8 @@ export interface Settlement {
   organizationId: string;
   /** Billed cost to debit from credits (0 when the project does not run on credits). */
   debitPico: bigint;
-  /** Credit reservation to release. */
-  reservedCreditsPico: bigint;
+  /** The credit lease the request was held from (its billing is consumed from it). */
+  leaseId: string | null;
   budget: { gatewayKeyId: string; period: string; reservedPico: bigint; spentPico: bigint } | null;
 }
 
@@ -59,9 +59,9 @@ export class SettlementWriter {
       return;
     }
     this.queue.push(settlement);
-    // A held reservation blocks credit or budget for others until released: write it at once
-    // (batches still form while a write is in flight); plain usage can wait for the interval.
-    const holds = settlement.reservedCreditsPico > 0n || settlement.budget !== null;
+    // A budget hold blocks the key for others until released: write it at once (batches still
+    // form while a write is in flight); usage and lease-backed credit can wait for the interval.
+    const holds = settlement.budget !== null;
     if (this.queue.length >= this.batchSize || (holds && !this.flushing)) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
   }
@@ -125,7 +125,7 @@ function toColumnArrays(batch: Settlement[]): unknown[][] {
   );
   const moneyColumns: unknown[][] = [
     batch.map((s) => picoToDecimal(s.debitPico)),
-    batch.map((s) => picoToDecimal(s.reservedCreditsPico)),
+    batch.map((s) => s.leaseId),
     batch.map((s) => s.budget?.gatewayKeyId ?? null),
     batch.map((s) => s.budget?.period ?? null),
     batch.map((s) => (s.budget ? picoToDecimal(s.budget.spentPico) : null)),

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../db/database.js';
+import type { CreditLeases } from '../billing/credit-leases.js';
 import { budgetPeriodKey, worstCaseCostPico } from '../billing/estimate.js';
 import { applyRate, picoToDecimal } from '../billing/pricing.js';
 import { GatewayError } from '../gateway-error.js';
@@ -13,13 +14,15 @@ export function billingRate(candidate: Pick<RouteCandidate, 'key'>, identity: Ga
 }
 
 /**
- * Hold the worst-case billed cost before calling upstream, each hold one conditional UPDATE,
- * so parallel requests cannot overdraw credits or a key's budget by more than what requests
- * in flight already hold. Returns the candidates this request can pay for.
+ * Hold the worst-case billed cost before calling upstream — credits from this instance's
+ * lease (no round trip while it lasts), a key's budget with one conditional statement — so
+ * parallel requests cannot overdraw by more than what requests in flight already hold.
+ * Returns the candidates this request can pay for.
  */
 export class Reserver {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly leases: CreditLeases,
     private readonly platformMultiplier: string,
   ) {}
 
@@ -27,7 +30,7 @@ export class Reserver {
     const cost = (candidate: RouteCandidate) =>
       applyRate(worstCaseCostPico(run.inputChars, maxOutputTokens, candidate.maxOutputTokens, candidate.prices), billingRate(candidate, identity, this.platformMultiplier));
     const worst = candidates.reduce((max, candidate) => (cost(candidate) > max ? cost(candidate) : max), 0n);
-    run.reservation = { creditsPico: 0n, budget: null };
+    run.reservation = { credits: null, budget: null };
 
     if (identity.budgetUsd !== null && identity.budgetPeriod !== null) {
       const period = budgetPeriodKey(identity.budgetPeriod);
@@ -48,17 +51,9 @@ export class Reserver {
     }
 
     if (identity.mode === 'API_KEYS') return candidates;
-    const held = await this.prisma.$executeRaw`
-      WITH hold AS (
-        UPDATE "Organization" SET "creditReserved" = "creditReserved" + ${picoToDecimal(worst)}::numeric
-        WHERE "id" = ${identity.organizationId} AND "creditBalance" - "creditReserved" > 0
-        RETURNING "id"
-      )
-      INSERT INTO "Reservation" ("requestId", "organizationId", "creditUsd")
-      SELECT ${run.requestId}, "id", ${picoToDecimal(worst)}::numeric FROM hold
-      ON CONFLICT ("requestId") DO UPDATE SET "creditUsd" = EXCLUDED."creditUsd"`;
-    if (held === 1) {
-      run.reservation.creditsPico = worst;
+    const lease = await this.leases.hold(identity.organizationId, worst);
+    if (lease) {
+      run.reservation.credits = { lease, pico: worst };
       return candidates;
     }
     // Out of credits: only calls that cost nothing (the organization's own keys, no fee) remain.

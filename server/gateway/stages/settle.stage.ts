@@ -2,6 +2,7 @@ import type { Prisma } from '../../db/generated/client.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { estimateTokens } from '../billing/estimate.js';
 import { applyRate, picoToDecimal, upstreamCostPico } from '../billing/pricing.js';
+import type { CreditLeases } from '../billing/credit-leases.js';
 import type { SettlementWriter } from '../billing/settlement-writer.js';
 import type { RequestRun } from '../request-run.js';
 
@@ -9,7 +10,7 @@ import type { RequestRun } from '../request-run.js';
  * Settle once, whatever way the request ended: cost, billed cost, credits, budget, the usage
  * record and metrics. Runs after the response, so none of it slows the client.
  */
-export function settle(run: RequestRun, writer: SettlementWriter, metrics: Metrics): void {
+export function settle(run: RequestRun, writer: SettlementWriter, leases: CreditLeases, metrics: Metrics): void {
   if (!run.organizationId || !run.projectId || !run.gatewayKeyId) return; // never authenticated: nothing to bill
   const reachedUpstream = run.attempts > 0;
   const tokens = reachedUpstream ? countTokens(run) : null;
@@ -19,7 +20,9 @@ export function settle(run: RequestRun, writer: SettlementWriter, metrics: Metri
   const billable = run.status === 'SUCCESS' || run.status === 'CANCELLED';
   const billedPico = billable ? applyRate(upstreamPico, run.billingRate) : 0n;
   const reservation = run.reservation;
-  const debitsCredits = run.mode !== 'API_KEYS' && reservation !== null;
+  const credits = reservation?.credits ?? null;
+  const debitPico = credits ? billedPico : 0n;
+  if (credits) leases.settle(credits.lease, credits.pico, debitPico);
 
   const usage: Prisma.UsageRecordCreateManyInput = {
     requestId: run.requestId,
@@ -51,8 +54,8 @@ export function settle(run: RequestRun, writer: SettlementWriter, metrics: Metri
   writer.enqueue({
     usage,
     organizationId: run.organizationId,
-    debitPico: debitsCredits ? billedPico : 0n,
-    reservedCreditsPico: reservation?.creditsPico ?? 0n,
+    debitPico,
+    leaseId: credits?.lease.id ?? null,
     budget: reservation?.budget ? { ...reservation.budget, reservedPico: reservation.budget.pico, spentPico: billedPico } : null,
   });
 

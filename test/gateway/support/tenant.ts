@@ -236,6 +236,8 @@ export function expectedCostPico(
 export async function expectLedgerConsistent(t: TestServer, organizationId: string): Promise<void> {
   const prisma = t.server.db.prisma;
   await t.server.gateway.writer.flush();
+  // Settled and idle: this instance's credit leases go back.
+  await t.server.gateway.leases.releaseIdle(0);
   const projects = await prisma.project.findMany({ where: { organizationId, mode: { in: ['CREDITS', 'HYBRID'] } }, select: { id: true } });
   const usage = await prisma.usageRecord.findMany({ where: { projectId: { in: projects.map((p) => p.id) } }, select: { billedCostUsd: true } });
   const ledger = await prisma.creditLedgerEntry.findMany({ where: { organizationId }, select: { kind: true, amountUsd: true } });
@@ -245,7 +247,7 @@ export async function expectLedgerConsistent(t: TestServer, organizationId: stri
   const ledgerTotal = ledger.reduce((sum, e) => sum + pico(e.amountUsd), 0n);
   expect(billed, 'Σ billed usage = −Σ USAGE ledger entries').toBe(-usageDebits);
   expect(pico(organization.creditBalance), 'creditBalance = Σ ledger').toBe(ledgerTotal);
-  expect(pico(organization.creditReserved), 'nothing reserved once settled').toBe(0n);
+  expect(pico(organization.creditReserved), 'nothing reserved once settled and idle').toBe(0n);
 }
 
 /** No seeded secret appears in any log line or response body the test saw. */
