@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCount, formatUsd } from '../../web/src/components/format.js';
+import { picoToDecimal, sumPico } from '../../web/src/components/decimal.js';
+import { formatCount, formatPercent, formatUsd } from '../../web/src/components/format.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { startUpstreamSimulator, type UpstreamSimulator } from '../support/upstream-simulator.js';
 import { browserSkipReason, buildDashboard, launchBrowser, newPage, screenshot, signInAs } from './support/browser.js';
@@ -57,13 +58,14 @@ interface UsageGroup {
   requests: number;
   failures: number;
   upstreamCostUsd: string;
+  platformCostUsd: string;
   billedCostUsd: string;
   keySource: string | null;
 }
 
 async function usage(t: TestServer, groupBy: string[], filter: Record<string, unknown> = {}): Promise<UsageGroup[]> {
   const data = await t.gqlOk<{ usage: { groups: UsageGroup[] } }>(
-    'query($f: UsageFilterInput, $g: [UsageDimension!]) { usage(filter: $f, groupBy: $g) { groups { requests failures upstreamCostUsd billedCostUsd keySource } } }',
+    'query($f: UsageFilterInput, $g: [UsageDimension!]) { usage(filter: $f, groupBy: $g) { groups { requests failures upstreamCostUsd platformCostUsd billedCostUsd keySource } } }',
     { f: filter, g: groupBy },
   );
   return data.usage.groups;
@@ -87,7 +89,8 @@ describe.skipIf(skipReason !== null)('dashboard in Chromium', () => {
     sim = await startUpstreamSimulator();
     t = await startTestServer(
       'pglite',
-      { ...sim.env(), OPENAI_API_KEY: ENV_KEY, OPENAI_API_KEY_1: POOL_KEY, KEYPLANE_ADMIN_EMAIL: OPERATOR.email, KEYPLANE_ADMIN_PASSWORD: OPERATOR.password },
+      // A multiplier above 1 gives platform-key calls a margin the cost page can show.
+      { ...sim.env(), HOSTED_COST_MULTIPLIER: '1.25', OPENAI_API_KEY: ENV_KEY, OPENAI_API_KEY_1: POOL_KEY, KEYPLANE_ADMIN_EMAIL: OPERATOR.email, KEYPLANE_ADMIN_PASSWORD: OPERATOR.password },
       { webRoot: web.dir },
     );
     seeded = await seed(t);
@@ -175,17 +178,52 @@ describe.skipIf(skipReason !== null)('dashboard in Chromium', () => {
     await context.close();
   });
 
-  it('exports exactly the on-screen cost rows as CSV', async () => {
+  it('shows margin as billed − platform cost (BYOK upstream excluded) and exports exactly the on-screen cost rows as CSV', async () => {
+    // One BYOK call: the organization paid its 0.5 USD upstream with its own key; the platform billed a 0.02 fee.
+    await t.server.db.prisma.usageRecord.create({
+      data: {
+        requestId: `req-byok-${hex()}`,
+        organizationId: seeded.orgId,
+        projectId: seeded.projectId,
+        gatewayKeyId: seeded.gatewayKeyId,
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        keySource: 'byok',
+        keyRef: 'byok-key',
+        inputTokens: 1000,
+        outputTokens: 100,
+        upstreamCostUsd: '0.5',
+        billedCostUsd: '0.02',
+        status: 'SUCCESS',
+        httpStatus: 200,
+        latencyMs: 100,
+      },
+    });
+    const groups = await usage(t, []);
+    const upstream = sumPico(groups.map((g) => g.upstreamCostUsd));
+    const platform = sumPico(groups.map((g) => g.platformCostUsd));
+    const billed = sumPico(groups.map((g) => g.billedCostUsd));
+    expect(platform).toBeLessThan(upstream);
+    expect(billed - platform).toBeGreaterThan(0n);
+    expect(billed - upstream).toBeLessThan(0n);
+
     const { context, page } = await newPage(browser, t.url);
     await signInAs(page, OPERATOR.email, OPERATOR.password);
     await timed(page, 'cost', '/cost?by=MODEL', () => page.getByTestId('table-cost').waitFor());
+    const stat = (id: string) => page.getByTestId(id).locator('.stat-value').textContent();
+    await expect(stat('stat-cost-margin')).resolves.toBe(formatUsd(picoToDecimal(billed - platform)));
+    await expect(stat('stat-cost-platform')).resolves.toBe(formatUsd(picoToDecimal(platform)));
+    await expect(stat('stat-cost-upstream')).resolves.toBe(formatUsd(picoToDecimal(upstream)));
+    await expect(stat('stat-cost-billed')).resolves.toBe(formatUsd(picoToDecimal(billed)));
+    await expect(page.getByTestId('stat-cost-margin').locator('.stat-hint').textContent()).resolves.toContain(formatPercent(Number(billed - platform) / Number(billed)));
+    await expect(page.getByTestId('stat-cost-platform').textContent()).resolves.toContain('hosted/env keys');
     const onScreen = await tableRows(page, 'table-cost');
     const total = await tableRows(page, 'table-cost', 'tfoot');
     expect(onScreen.length).toBeGreaterThan(0);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     const path = await download.path();
     const lines = readFileSync(path, 'utf8').trim().split('\r\n');
-    expect(lines[0]).toBe('Model,Requests,Upstream cost (USD),Billed cost (USD),Margin (USD),Margin %');
+    expect(lines[0]).toBe('Model,Requests,Upstream cost (USD),Platform cost (USD),Billed cost (USD),Margin (USD),Margin %');
     const csvRows = lines.slice(1).map((l) => l.split(','));
     expect(csvRows).toHaveLength(onScreen.length + 1);
     for (const [i, row] of [...onScreen, ...total].entries()) {
@@ -194,8 +232,11 @@ describe.skipIf(skipReason !== null)('dashboard in Chromium', () => {
       expect(formatCount(Number(csv[1]))).toBe(row[1]);
       expect(formatUsd(csv[2]!)).toBe(row[2]);
       expect(formatUsd(csv[3]!)).toBe(row[3]);
+      expect(formatUsd(csv[4]!)).toBe(row[4]);
+      expect(formatUsd(csv[5]!)).toBe(row[5]);
     }
     expect(csvRows.at(-1)?.[0]).toBe('Total');
+    expect(csvRows.at(-1)?.[5]).toBe(picoToDecimal(billed - platform, 6));
     await context.close();
   });
 
@@ -213,8 +254,26 @@ describe.skipIf(skipReason !== null)('dashboard in Chromium', () => {
     await new Promise((r) => setTimeout(r, 1_100));
     expect((await chat(t, seeded.secret)).keySource).toBe('hosted');
 
+    // Reset to inherited: the organization's override goes, and the global value (off) applies again.
+    await row.getByRole('button', { name: `Reset hosted-key-llm for ${seeded.orgName} to inherited` }).click();
+    await row.locator('.badge', { hasText: 'off' }).waitFor();
+    await expect(row.textContent()).resolves.toContain('inherits the global value');
+    await expect(row.getByRole('button', { name: /Reset .* to inherited/ }).count()).resolves.toBe(0);
+    await screenshot(page, 'flags-after-reset');
+
     await timed(page, 'hosted-pool', '/hosted-pool', () => page.getByTestId('pool-state-OPENAI_API_KEY_1').waitFor());
     await expect(page.getByTestId('pool-state-OPENAI_API_KEY_1').textContent()).resolves.toContain('available');
+    // The limiter form: the API's BAD_USER_INPUT shows beside the field, then a valid setting saves.
+    const limiter = page.getByRole('form', { name: 'openai limiter' });
+    await limiter.getByLabel('Limiter mode for openai').selectOption('PER_ORGANIZATION');
+    await limiter.getByRole('button', { name: 'Save limiter' }).click();
+    await page.getByTestId('limiter-error-openai-requestsPerMinute').waitFor();
+    await screenshot(page, 'hosted-pool-limiter-error');
+    await limiter.getByLabel('Requests per minute for openai').fill('600');
+    await limiter.getByRole('button', { name: 'Save limiter' }).click();
+    await limiter.getByText('now: per organization · 600 rpm').waitFor();
+    await expect(page.getByTestId('limiter-error-openai-requestsPerMinute').count()).resolves.toBe(0);
+    await t.gqlOk('mutation { setProviderLimiter(input: { provider: "openai", mode: NONE }) { mode } }');
     await context.close();
   });
 
@@ -253,6 +312,64 @@ describe.skipIf(skipReason !== null)('dashboard in Chromium', () => {
     expect(maskText).not.toContain(byok.slice(8, 24));
     expect(await page.content()).not.toContain(byok);
     await screenshot(page, 'organization');
+
+    // A custom OpenAI-compatible provider, then the organization's audit log shows the change.
+    await page.getByLabel('Custom provider slug').fill('ollama');
+    await page.getByLabel('Custom provider name').fill('GPU box');
+    await page.getByLabel('Custom provider base URL').fill('http://127.0.0.1:11434/v1');
+    await page.getByLabel('Custom provider models').fill('llama3.1:8b, qwen2.5:7b');
+    await page.getByRole('button', { name: 'Add provider' }).click();
+    await page.getByTestId('custom-provider-ollama').getByText('ollama/qwen2.5:7b').waitFor();
+    await screenshot(page, 'organization-custom-provider');
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    await page.getByTestId('table-audit').getByText('custom-provider.set').waitFor();
+    await expect(page.getByTestId('table-audit').textContent()).resolves.toContain('provider-key.');
+    expect(await page.content()).not.toContain(byok);
+    await screenshot(page, 'organization-audit');
+    await context.close();
+  });
+
+  it('creates an access token whose secret is shown once and works, lists it by prefix, and revokes it', async () => {
+    const { context, page } = await newPage(browser, t.url);
+    await signInAs(page, MEMBER.email, MEMBER.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access tokens' }).click();
+    await page.getByText('You have no access tokens yet.').waitFor();
+    await page.getByLabel('Token name').fill('finance-export');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secretEl = page.getByTestId('access-token-secret');
+    await secretEl.waitFor();
+    const secret = (await secretEl.textContent()) ?? '';
+    expect(secret).toMatch(/^kpat_[A-Za-z0-9]{40}$/);
+    await screenshot(page, 'access-token-created');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    const table = page.getByTestId('table-access-tokens');
+    await table.getByText('finance-export').waitFor();
+    const rows = await tableRows(page, 'table-access-tokens');
+    const row = rows.find((r) => r[0] === 'finance-export');
+    expect(row?.[1]).toBe(`${secret.slice(0, 'kpat_'.length + 6)}…`);
+    expect(row?.[2]).toBe('active');
+    expect(await page.content()).not.toContain(secret);
+    // The token acts as the member.
+    const viewer = await t.gqlOk<{ viewer: { email: string } }>('{ viewer { email } }', {}, secret);
+    expect(viewer.viewer.email).toBe(MEMBER.email);
+    await screenshot(page, 'access-tokens');
+
+    await table.getByRole('button', { name: 'Revoke finance-export' }).click();
+    await page.getByRole('button', { name: 'Revoke token' }).click();
+    await table.locator('.badge', { hasText: 'revoked' }).waitFor();
+    const revoked = await t.gql('{ viewer { email } }', {}, secret);
+    expect(revoked.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await context.close();
+  });
+
+  it('shows operators the platform-wide audit log', async () => {
+    const { context, page } = await newPage(browser, t.url);
+    await signInAs(page, OPERATOR.email, OPERATOR.password);
+    await timed(page, 'audit', '/audit', () => page.getByTestId('table-audit').waitFor());
+    const text = (await page.getByTestId('table-audit').textContent()) ?? '';
+    expect(text).toContain('feature-flag.clear');
+    expect(text).toContain(seeded.orgName);
+    expect(text).not.toContain(ENV_KEY);
     await context.close();
   });
 

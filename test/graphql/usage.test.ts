@@ -10,7 +10,7 @@ const USAGE = `query($filter: UsageFilterInput, $groupBy: [UsageDimension!], $in
     from to interval groupBy truncated
     groups { bucket organizationId organizationName projectId projectName gatewayKeyId gatewayKeyName keyRef keyLabel
       provider model keySource status failureClass requests inputTokens cachedInputTokens outputTokens
-      upstreamCostUsd billedCostUsd failures cancelled costUnknown latencyP50Ms latencyP95Ms latencyP99Ms ttftP50Ms } } }`;
+      upstreamCostUsd platformCostUsd billedCostUsd failures cancelled costUnknown latencyP50Ms latencyP95Ms latencyP99Ms ttftP50Ms } } }`;
 
 const LOGS = `query($filter: UsageFilterInput, $first: Int, $after: String) {
   requestLogs(filter: $filter, first: $first, after: $after) {
@@ -37,6 +37,7 @@ interface Group {
   cachedInputTokens: number;
   outputTokens: number;
   upstreamCostUsd: string;
+  platformCostUsd: string;
   billedCostUsd: string;
   failures: number;
   cancelled: number;
@@ -200,11 +201,32 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
       outputTokens: 500 + 800 + 150,
       // 10 × 0.001 + 3 × 0.002000000001 + 3 × 1
       upstreamCostUsd: '3.016000000003',
+      // Only calls on platform keys: 3 hosted × 0.002000000001 + 3 env × 1; the 10 byok × 0.001 were paid by org A.
+      platformCostUsd: '3.006000000003',
       billedCostUsd: '4.507500000003',
       failures: 2,
       cancelled: 1,
       costUnknown: 1,
     });
+  });
+
+  it('counts as platform cost only the upstream cost of calls on platform keys (hosted, env)', async () => {
+    const bySource = (await usage({ groupBy: ['KEY_SOURCE'] })).usage.groups;
+    expect(Object.fromEntries(bySource.map((g) => [g.keySource, [g.upstreamCostUsd, g.platformCostUsd]]))).toEqual({
+      byok: ['0.01', '0'],
+      hosted: ['0.006000000003', '0.006000000003'],
+      env: ['3', '3'],
+    });
+    // Per organization and day: A's byok day has no platform cost at all; the sum stays exact.
+    const perDay = (await usage({ groupBy: ['ORGANIZATION', 'TIME'] })).usage.groups;
+    expect(perDay.map((g) => [g.bucket?.slice(0, 10), g.organizationName, g.upstreamCostUsd, g.platformCostUsd])).toEqual([
+      ['2025-06-01', 'Usage Alpha', '0.009', '0'],
+      ['2025-06-02', 'Usage Alpha', '0.007000000003', '0.006000000003'],
+      ['2025-06-02', 'Usage Bravo', '3', '3'],
+    ]);
+    // Filtered to BYOK only: upstream cost, but nothing the platform paid.
+    const byok = (await usage({ filter: { ...WINDOW, keySource: 'byok' } })).usage.groups[0] as Group;
+    expect([byok.requests, byok.upstreamCostUsd, byok.platformCostUsd]).toEqual([12, '0.01', '0']);
   });
 
   it('computes latency percentiles with percentile_cont', async () => {
@@ -246,8 +268,17 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
     const byProject = Object.fromEntries(report.groups.map((g) => [`${g.projectName}/${g.keySource}`, g]));
     expect(Object.keys(byProject).sort()).toEqual(['alpha-batch/byok', 'alpha-batch/hosted', 'alpha-web/byok', 'bravo-app/env']);
     expect(byProject['alpha-web/byok']).toMatchObject({ organizationName: 'Usage Alpha', requests: 11, keyRef: providerKeyA.id, keyLabel: `openai ${providerKeyA.mask}` });
-    expect(byProject['alpha-batch/hosted']).toMatchObject({ requests: 4, keyRef: 'ANTHROPIC_API_KEY_1', keyLabel: 'ANTHROPIC_API_KEY_1', billedCostUsd: '0.007500000003' });
-    expect(byProject['bravo-app/env']).toMatchObject({ organizationName: 'Usage Bravo', requests: 3, billedCostUsd: '4.5' });
+    // A BYOK group: upstream cost the organization paid with its own key, none of it the platform's.
+    expect(byProject['alpha-web/byok']).toMatchObject({ upstreamCostUsd: '0.009', platformCostUsd: '0' });
+    expect(byProject['alpha-batch/hosted']).toMatchObject({
+      requests: 4,
+      keyRef: 'ANTHROPIC_API_KEY_1',
+      keyLabel: 'ANTHROPIC_API_KEY_1',
+      upstreamCostUsd: '0.006000000003',
+      platformCostUsd: '0.006000000003',
+      billedCostUsd: '0.007500000003',
+    });
+    expect(byProject['bravo-app/env']).toMatchObject({ organizationName: 'Usage Bravo', requests: 3, upstreamCostUsd: '3', platformCostUsd: '3', billedCostUsd: '4.5' });
     // Busiest first when time is not grouped.
     expect(report.groups[0]?.requests).toBe(11);
 

@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { accessTokenStatus, parseAccessTokenForm, sortAccessTokens, type AccessToken } from '../../web/src/features/access-tokens/model/access-token-form.js';
+import { describeDetails, describeTarget } from '../../web/src/features/audit/model/audit-entry.js';
+import {
+  customProviderErrors,
+  formFromProvider,
+  modelReference,
+  parseCustomProviderForm,
+  parseModelList,
+  replacesExisting,
+} from '../../web/src/features/custom-providers/model/custom-provider-form.js';
 import { canOpen, navItems, safeReturnPath } from '../../web/src/features/auth/model/navigation.js';
-import { describeSource, type Flag, flagStateFor } from '../../web/src/features/flags/model/flag-state.js';
+import { clearOverrideInput, describeReset, describeSource, type Flag, flagStateFor, inheritedState } from '../../web/src/features/flags/model/flag-state.js';
 import { describeLimits, gatewayKeyStatus, parseGatewayKeyForm, EMPTY_GATEWAY_KEY_FORM } from '../../web/src/features/gateway-keys/model/gateway-key-form.js';
+import { describeLimiter, limiterErrors, limiterFormValues, limiterInput } from '../../web/src/features/hosted-pool/model/limiter-form.js';
 import { cooldownRemaining, keyAction, poolSummary } from '../../web/src/features/hosted-pool/model/pool.js';
 import { describeModeChange } from '../../web/src/features/organizations/model/mode-change.js';
-import { canManage, roleLabel } from '../../web/src/features/organizations/model/permissions.js';
+import { canManage, canReadAudit, roleLabel } from '../../web/src/features/organizations/model/permissions.js';
 import { filterFromParams, filterToParams, toUsageFilter } from '../../web/src/features/request-logs/model/request-filter.js';
 import { routingView } from '../../web/src/features/request-logs/model/routing.js';
 
@@ -17,6 +28,9 @@ describe('navigation', () => {
     expect(canOpen('/hosted-pool', { isOperator: false })).toBe(false);
     expect(canOpen('/organizations/abc', { isOperator: false })).toBe(true);
     expect(canOpen('/', { isOperator: false })).toBe(true);
+    expect(canOpen('/audit', { isOperator: false })).toBe(false);
+    expect(navItems({ isOperator: false }).map((i) => i.path)).toContain('/access-tokens');
+    expect(navItems({ isOperator: true }).map((i) => i.path)).toContain('/audit');
   });
   it('returns only to same-site paths after sign-in', () => {
     expect(safeReturnPath('/cost?by=MODEL')).toBe('/cost?by=MODEL');
@@ -33,6 +47,9 @@ describe('permissions', () => {
     expect(canManage({ isOperator: true }, null)).toBe(true);
     expect(roleLabel(null, { isOperator: true })).toBe('Operator');
     expect(roleLabel('OWNER', { isOperator: false })).toBe('Owner');
+    expect(canReadAudit({ isOperator: false }, 'MEMBER')).toBe(false);
+    expect(canReadAudit({ isOperator: false }, 'ADMIN')).toBe(true);
+    expect(canReadAudit({ isOperator: true }, null)).toBe(true);
   });
 });
 
@@ -92,6 +109,20 @@ describe('feature flag state', () => {
     expect(state).toEqual({ enabled: false, source: 'environment', ownOverride: true });
     expect(describeSource(state)).toContain('HOSTED_KEY_LLM');
   });
+  it('"Reset to inherited" is offered only where the scope has its own override, and says what it would inherit', () => {
+    // Organization o1 is on by its own override; without it, the global value (off).
+    expect(inheritedState(flag, { organizationId: 'o1' })).toEqual({ enabled: false, source: 'global', ownOverride: null });
+    expect(describeReset(inheritedState(flag, { organizationId: 'o1' })!)).toBe('would inherit off from the global value');
+    // Project p2 (off) would inherit its organization's on.
+    expect(inheritedState(flag, { organizationId: 'o1', projectId: 'p2' })).toEqual({ enabled: true, source: 'organization', ownOverride: null });
+    expect(describeReset(inheritedState(flag, { organizationId: 'o1', projectId: 'p2' })!)).toBe('would inherit on from the organization');
+    // No own override: nothing to reset (p1 inherits from o1; o9 from global; the global row never).
+    expect(inheritedState(flag, { organizationId: 'o1', projectId: 'p1' })).toBeNull();
+    expect(inheritedState(flag, { organizationId: 'o9' })).toBeNull();
+    expect(inheritedState(flag, {})).toBeNull();
+    expect(clearOverrideInput('hosted-key-llm', { organizationId: 'o1', projectId: 'p2' })).toEqual({ key: 'hosted-key-llm', projectId: 'p2' });
+    expect(clearOverrideInput('hosted-key-llm', { organizationId: 'o1' })).toEqual({ key: 'hosted-key-llm', organizationId: 'o1' });
+  });
 });
 
 describe('hosted pool', () => {
@@ -110,6 +141,39 @@ describe('hosted pool', () => {
     expect(cooldownRemaining('2025-06-15T12:30:00.000Z', NOW)).toBe('2h 30m left');
     expect(keyAction({ state: 'DISABLED' })).toEqual({ enabled: true, label: 'Re-enable' });
     expect(keyAction({ state: 'AVAILABLE' })).toEqual({ enabled: false, label: 'Disable' });
+  });
+});
+
+describe('hosted pool limiter form', () => {
+  it('starts from the stored setting and sends only the fields the mode uses', () => {
+    expect(limiterFormValues(undefined)).toEqual({ mode: 'NONE', requestsPerMinute: '', queueTimeoutMs: '' });
+    const stored = limiterFormValues({ mode: 'QUEUE', requestsPerMinute: null, queueTimeoutMs: 2000 });
+    expect(stored).toEqual({ mode: 'QUEUE', requestsPerMinute: '', queueTimeoutMs: '2000' });
+    expect(limiterInput('openai', stored)).toEqual({ ok: true, input: { provider: 'openai', mode: 'QUEUE', queueTimeoutMs: 2000 } });
+    expect(limiterInput('openai', { mode: 'PER_ORGANIZATION', requestsPerMinute: ' 60 ', queueTimeoutMs: '2000' })).toEqual({
+      ok: true,
+      input: { provider: 'openai', mode: 'PER_ORGANIZATION', requestsPerMinute: 60 },
+    });
+    expect(limiterInput('openai', { mode: 'NONE', requestsPerMinute: '60', queueTimeoutMs: 'junk' })).toEqual({ ok: true, input: { provider: 'openai', mode: 'NONE' } });
+    // Range and "needs a rate" are the API's to say; the form only refuses what is not a number.
+    expect(limiterInput('openai', { mode: 'PER_ORGANIZATION', requestsPerMinute: '', queueTimeoutMs: '' })).toEqual({ ok: true, input: { provider: 'openai', mode: 'PER_ORGANIZATION' } });
+    expect(limiterInput('openai', { mode: 'QUEUE', requestsPerMinute: '1.5', queueTimeoutMs: 'soon' })).toEqual({
+      ok: false,
+      errors: { requestsPerMinute: 'Enter a whole number', queueTimeoutMs: 'Enter a whole number' },
+    });
+  });
+  it('puts BAD_USER_INPUT answers beside their field', () => {
+    expect(limiterErrors({ code: 'BAD_USER_INPUT', message: 'PER_ORGANIZATION needs requestsPerMinute', fields: {} })).toEqual({ requestsPerMinute: 'PER_ORGANIZATION needs requestsPerMinute' });
+    expect(limiterErrors({ code: 'BAD_USER_INPUT', message: 'queueTimeoutMs must be from 1 to 600000', fields: {} })).toEqual({ queueTimeoutMs: 'queueTimeoutMs must be from 1 to 600000' });
+    expect(
+      limiterErrors({ code: 'BAD_USER_INPUT', message: 'Invalid input: queueTimeoutMs must not be less than 1', fields: { queueTimeoutMs: 'queueTimeoutMs must not be less than 1' } }),
+    ).toEqual({ queueTimeoutMs: 'queueTimeoutMs must not be less than 1' });
+    expect(limiterErrors({ code: 'FORBIDDEN', message: 'You do not have access to this', fields: {} })).toEqual({ form: 'You do not have access to this' });
+  });
+  it('describes the stored limiter', () => {
+    expect(describeLimiter(undefined)).toBe('none');
+    expect(describeLimiter({ mode: 'PER_ORGANIZATION', requestsPerMinute: 60, queueTimeoutMs: null })).toBe('per organization · 60 rpm');
+    expect(describeLimiter({ mode: 'QUEUE', requestsPerMinute: null, queueTimeoutMs: null })).toBe('queue · timeout 10000 ms');
   });
 });
 
@@ -138,5 +202,67 @@ describe('request log filter and routing', () => {
     expect(view?.why).toBe('keyed provider preferred');
     expect(routingView(null)).toBeNull();
     expect(routingView({ candidates: 'nope', attempts: [null] })).toMatchObject({ candidates: [], attempts: [{ provider: '', outcome: '' }] });
+  });
+});
+
+describe('custom providers', () => {
+  const existing = { id: 'c1', organizationId: 'o1', slug: 'ollama', name: 'GPU box', baseUrl: 'http://10.0.0.5:11434/v1', models: ['llama3.1:8b', 'qwen2.5'], createdAt: '2025-06-01T00:00:00Z' };
+  it('builds the input, splitting and de-duplicating models', () => {
+    expect(parseModelList(' a, b\nc ,, a ')).toEqual(['a', 'b', 'c']);
+    expect(parseCustomProviderForm('o1', { slug: ' Ollama ', name: ' GPU box ', baseUrl: ' http://10.0.0.5:11434/v1 ', models: 'llama3.1:8b, qwen2.5' })).toEqual({
+      ok: true,
+      input: { organizationId: 'o1', slug: 'ollama', name: 'GPU box', baseUrl: 'http://10.0.0.5:11434/v1', models: ['llama3.1:8b', 'qwen2.5'] },
+    });
+    const empty = parseCustomProviderForm('o1', { slug: '', name: '', baseUrl: '', models: ' , ' });
+    expect(empty.ok).toBe(false);
+    if (!empty.ok) expect(Object.keys(empty.errors).sort()).toEqual(['baseUrl', 'models', 'name', 'slug']);
+  });
+  it('edits by slug (same slug replaces) and names models as slug/model', () => {
+    expect(formFromProvider(existing)).toEqual({ slug: 'ollama', name: 'GPU box', baseUrl: 'http://10.0.0.5:11434/v1', models: 'llama3.1:8b, qwen2.5' });
+    expect(replacesExisting([existing], ' OLLAMA ')).toBe(true);
+    expect(replacesExisting([existing], 'vllm')).toBe(false);
+    expect(modelReference(existing, 'qwen2.5')).toBe('ollama/qwen2.5');
+  });
+  it('puts API errors beside the field', () => {
+    const err = (message: string, fields: Record<string, string> = {}) => customProviderErrors({ code: 'BAD_USER_INPUT', message, fields });
+    expect(err('"openai" is a built-in provider; choose another slug')).toEqual({ slug: '"openai" is a built-in provider; choose another slug' });
+    expect(err('slug must be 2 to 40 lower-case letters, digits and dashes')).toHaveProperty('slug');
+    expect(err('baseUrl must use http or https')).toEqual({ baseUrl: 'baseUrl must use http or https' });
+    expect(err('models must list 1 to 200 model names')).toHaveProperty('models');
+    expect(err('Invalid input: name must be shorter', { name: 'name must be shorter' })).toEqual({ name: 'name must be shorter' });
+    expect(err('You do not have access to this')).toEqual({ form: 'You do not have access to this' });
+  });
+});
+
+describe('access tokens', () => {
+  const token = (fields: Partial<AccessToken>): AccessToken => ({ id: 't', name: 'n', prefix: 'kpat_abcdef', createdAt: '2025-06-01T00:00:00Z', lastUsedAt: null, expiresAt: null, revokedAt: null, ...fields });
+  it('builds the input; expiry is the end of the chosen UTC day and must be in the future', () => {
+    expect(parseAccessTokenForm({ name: ' ci ', expiresOn: '' }, NOW)).toEqual({ ok: true, input: { name: 'ci' } });
+    expect(parseAccessTokenForm({ name: 'ci', expiresOn: '2025-07-01' }, NOW)).toEqual({ ok: true, input: { name: 'ci', expiresAt: '2025-07-01T23:59:59.999Z' } });
+    expect(parseAccessTokenForm({ name: 'ci', expiresOn: '2025-06-15' }, NOW).ok).toBe(true);
+    const bad = parseAccessTokenForm({ name: '  ', expiresOn: '2025-06-14' }, NOW);
+    expect(bad).toEqual({ ok: false, errors: { name: expect.any(String), expiresOn: 'Pick a date in the future' } });
+  });
+  it('status and order: active first, newest first', () => {
+    expect(accessTokenStatus(token({}), NOW)).toBe('active');
+    expect(accessTokenStatus(token({ revokedAt: '2025-06-02T00:00:00Z' }), NOW)).toBe('revoked');
+    expect(accessTokenStatus(token({ expiresAt: '2025-06-15T09:00:00Z' }), NOW)).toBe('expired');
+    const sorted = sortAccessTokens(
+      [token({ id: 'old' }), token({ id: 'revoked', createdAt: '2025-06-10T00:00:00Z', revokedAt: '2025-06-11T00:00:00Z' }), token({ id: 'new', createdAt: '2025-06-05T00:00:00Z' })],
+      NOW,
+    );
+    expect(sorted.map((t) => t.id)).toEqual(['new', 'old', 'revoked']);
+  });
+});
+
+describe('audit entries', () => {
+  it('describes details and targets readably', () => {
+    expect(describeDetails({ key: 'hosted-key-llm', enabled: true, scope: 'GLOBAL', scopeId: null })).toBe('key: hosted-key-llm · enabled: true · scope: GLOBAL · scopeId: —');
+    expect(describeDetails({ models: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] })).toBe('models: a, b, c, d, e +2');
+    expect(describeDetails(null)).toBe('');
+    expect(describeDetails({ note: 'x'.repeat(500) }, 20)).toHaveLength(20);
+    expect(describeTarget({ targetType: 'FeatureFlag', targetId: 'hosted-key-llm' })).toBe('FeatureFlag hosted-key-llm');
+    expect(describeTarget({ targetType: 'Provider', targetId: null })).toBe('Provider');
+    expect(describeTarget({ targetType: 'GatewayKey', targetId: '6b19d9ff-6070-4c3e-9d7a-0a1b2c3d4e5f' })).toBe('GatewayKey 6b19d9ff…');
   });
 });

@@ -10,7 +10,7 @@ function g(fields: Partial<UsageGroup>): UsageGroup {
   return {
     bucket: null, organizationId: null, organizationName: null, projectId: null, projectName: null, gatewayKeyId: null, gatewayKeyName: null,
     keyRef: null, keyLabel: null, provider: null, model: null, keySource: null, status: null, failureClass: null,
-    requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, upstreamCostUsd: '0', billedCostUsd: '0',
+    requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, upstreamCostUsd: '0', platformCostUsd: '0', billedCostUsd: '0',
     failures: 0, cancelled: 0, costUnknown: 0, latencyP50Ms: null, latencyP95Ms: null, ...fields,
   };
 }
@@ -20,18 +20,34 @@ const D3 = '2025-06-03T00:00:00.000Z';
 
 describe('usage totals and overview', () => {
   const groups = [
-    g({ bucket: D1, keySource: 'byok', requests: 10, failures: 1, upstreamCostUsd: '0.1', billedCostUsd: '0.1' }),
-    g({ bucket: D1, keySource: 'hosted', requests: 5, upstreamCostUsd: '0.2', billedCostUsd: '0.3' }),
-    g({ bucket: D3, keySource: 'hosted', requests: 5, failures: 1, upstreamCostUsd: '0.000001', billedCostUsd: '0.0000012' }),
+    // BYOK: the organization paid the 0.1 upstream with its own key; 0.1 is the platform's BYOK fee.
+    g({ bucket: D1, keySource: 'byok', requests: 10, failures: 1, upstreamCostUsd: '0.1', platformCostUsd: '0', billedCostUsd: '0.1' }),
+    g({ bucket: D1, keySource: 'hosted', requests: 5, upstreamCostUsd: '0.2', platformCostUsd: '0.2', billedCostUsd: '0.3' }),
+    g({ bucket: D3, keySource: 'hosted', requests: 5, failures: 1, upstreamCostUsd: '0.000001', platformCostUsd: '0.000001', billedCostUsd: '0.0000012' }),
   ];
-  it('totals exactly, with error rate and margin', () => {
+  it('totals exactly, with error rate and margin over platform cost (BYOK upstream not counted)', () => {
     const t = totalsOf(groups);
     expect(t.requests).toBe(20);
     expect(t.errorRate).toBe(0.1);
+    expect(t.upstreamPico).toBe(300_001_000_000n);
+    expect(t.platformPico).toBe(200_001_000_000n);
     expect(t.billedPico).toBe(400_001_200_000n);
-    expect(t.marginPico).toBe(100_000_200_000n);
+    // billed − platform cost = 0.4000012 − 0.200001
+    expect(t.marginPico).toBe(200_000_200_000n);
+    expect(t.marginRate).toBeCloseTo(0.2000002 / 0.4000012, 12);
     expect(totalsOf([]).errorRate).toBeNull();
     expect(totalsOf([]).marginRate).toBeNull();
+  });
+  it('does not let BYOK upstream cost make the margin negative', () => {
+    // The old definition (billed − upstream) gave −780% here.
+    const t = totalsOf([
+      g({ keySource: 'byok', requests: 100, upstreamCostUsd: '8.8', platformCostUsd: '0', billedCostUsd: '0' }),
+      g({ keySource: 'env', requests: 1, upstreamCostUsd: '0.8', platformCostUsd: '0.8', billedCostUsd: '1' }),
+    ]);
+    expect(t.marginPico).toBe(200_000_000_000n);
+    expect(t.marginRate).toBeCloseTo(0.2, 12);
+    // Nothing billed: no rate, whatever the cost.
+    expect(totalsOf([g({ keySource: 'hosted', requests: 1, upstreamCostUsd: '1', platformCostUsd: '1' })]).marginRate).toBeNull();
   });
   it('fills missing days with zero and keeps every key source', () => {
     const model = overviewModel(groups, RANGE);
@@ -43,7 +59,9 @@ describe('usage totals and overview', () => {
     ]);
     expect(model.billedBySource.rows[0]?.hosted).toBe(0.3);
     expect(model.errorRateSeries.map((p) => p.errorRate)).toEqual([1 / 15, null, 0.2]);
-    expect(model.bySource.find((r) => r.keySource === 'hosted')).toMatchObject({ requests: 10, failures: 1, billedUsd: 0.3000012 });
+    expect(model.bySource.find((r) => r.keySource === 'hosted')).toMatchObject({ requests: 10, failures: 1, billedUsd: 0.3000012, platformUsd: 0.200001 });
+    expect(model.bySource.find((r) => r.keySource === 'byok')).toMatchObject({ upstreamUsd: 0.1, platformUsd: 0 });
+    expect(model.totals.marginPico).toBe(200_000_200_000n);
   });
   it('folds small series into "other"', () => {
     const many = ['a', 'b', 'c'].map((k, i) => g({ bucket: D1, gatewayKeyId: k, requests: 3 - i }));
@@ -76,23 +94,31 @@ describe('usage per key', () => {
 
 describe('cost and margin', () => {
   const groups = [
-    g({ organizationId: 'o1', organizationName: 'Acme', requests: 2, upstreamCostUsd: '1.10', billedCostUsd: '1.32' }),
-    g({ organizationId: 'o2', organizationName: 'Globex, Inc', requests: 1, upstreamCostUsd: '3', billedCostUsd: '3' }),
+    // Acme on hosted keys: the platform paid all of the upstream cost.
+    g({ organizationId: 'o1', organizationName: 'Acme', requests: 2, upstreamCostUsd: '1.10', platformCostUsd: '1.10', billedCostUsd: '1.32' }),
+    // Globex on BYOK: it paid its provider itself; the platform bills a 5% fee and pays nothing upstream.
+    g({ organizationId: 'o2', organizationName: 'Globex, Inc', requests: 1, upstreamCostUsd: '3', platformCostUsd: '0', billedCostUsd: '0.15' }),
+    // Globex's few hosted calls.
+    g({ organizationId: 'o2', organizationName: 'Globex, Inc', requests: 1, upstreamCostUsd: '0.000001', platformCostUsd: '0.000001', billedCostUsd: '0.000002' }),
   ];
-  it('rows by dimension with exact margins and a total', () => {
+  it('rows by dimension with exact margins over platform cost and a total', () => {
     const { rows, total } = costRows(groups, 'ORGANIZATION');
-    expect(rows.map((r) => r.label)).toEqual(['Globex, Inc', 'Acme']);
-    expect(rows[1]).toMatchObject({ upstreamUsd: '1.100000', billedUsd: '1.320000', marginUsd: '0.220000' });
-    expect(rows[1]?.marginRate).toBeCloseTo(0.1667, 4);
-    expect(total).toMatchObject({ label: 'Total', requests: 3, upstreamUsd: '4.100000', billedUsd: '4.320000', marginUsd: '0.220000' });
+    expect(rows.map((r) => r.label)).toEqual(['Acme', 'Globex, Inc']);
+    expect(rows[0]).toMatchObject({ upstreamUsd: '1.100000', platformUsd: '1.100000', billedUsd: '1.320000', marginUsd: '0.220000' });
+    expect(rows[0]?.marginRate).toBeCloseTo(0.1667, 4);
+    // BYOK upstream (3 USD) is shown but does not count against the margin.
+    expect(rows[1]).toMatchObject({ requests: 2, upstreamUsd: '3.000001', platformUsd: '0.000001', billedUsd: '0.150002', marginUsd: '0.150001' });
+    expect(rows[1]?.marginRate).toBeCloseTo(0.150001 / 0.150002, 9);
+    expect(total).toMatchObject({ label: 'Total', requests: 4, upstreamUsd: '4.100001', platformUsd: '1.100001', billedUsd: '1.470002', marginUsd: '0.370001' });
+    expect(costRows([g({ model: 'm', requests: 1, upstreamCostUsd: '1', billedCostUsd: '0' })], 'MODEL').total.marginRate).toBeNull();
   });
-  it('exports the same rows as CSV', () => {
+  it('exports the same rows as CSV, with both upstream and platform cost', () => {
     const { rows, total } = costRows(groups, 'ORGANIZATION');
     expect(costCsv(rows, total, 'ORGANIZATION')).toBe(
-      'Organization,Requests,Upstream cost (USD),Billed cost (USD),Margin (USD),Margin %\r\n' +
-        '"Globex, Inc",1,3.000000,3.000000,0.000000,0.0\r\n' +
-        'Acme,2,1.100000,1.320000,0.220000,16.7\r\n' +
-        'Total,3,4.100000,4.320000,0.220000,5.1\r\n',
+      'Organization,Requests,Upstream cost (USD),Platform cost (USD),Billed cost (USD),Margin (USD),Margin %\r\n' +
+        'Acme,2,1.100000,1.100000,1.320000,0.220000,16.7\r\n' +
+        '"Globex, Inc",2,3.000001,0.000001,0.150002,0.150001,100.0\r\n' +
+        'Total,4,4.100001,1.100001,1.470002,0.370001,25.2\r\n',
     );
   });
   it('labels projects with their organization', () => {
@@ -100,10 +126,16 @@ describe('cost and margin', () => {
     expect(rows[0]?.label).toBe('Acme / web');
   });
   it('cost over time per bucket', () => {
-    const points = costOverTime([g({ bucket: D3, upstreamCostUsd: '0.1', billedCostUsd: '0.25' })], RANGE);
+    const points = costOverTime(
+      [
+        g({ bucket: D3, keySource: 'hosted', upstreamCostUsd: '0.1', platformCostUsd: '0.1', billedCostUsd: '0.25' }),
+        g({ bucket: D3, keySource: 'byok', upstreamCostUsd: '2', platformCostUsd: '0', billedCostUsd: '0' }),
+      ],
+      RANGE,
+    );
     expect(points).toHaveLength(3);
-    expect(points[2]).toEqual({ bucket: D3, upstream: 0.1, billed: 0.25, margin: 0.15 });
-    expect(points[0]).toMatchObject({ upstream: 0, billed: 0 });
+    expect(points[2]).toEqual({ bucket: D3, upstream: 2.1, platform: 0.1, billed: 0.25, margin: 0.15 });
+    expect(points[0]).toMatchObject({ upstream: 0, platform: 0, billed: 0, margin: 0 });
   });
 });
 

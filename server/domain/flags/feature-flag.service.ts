@@ -22,6 +22,12 @@ export interface SetFeatureFlagInput {
   projectId?: string | null;
 }
 
+export interface ClearFeatureFlagOverrideInput {
+  key: string;
+  organizationId?: string | null;
+  projectId?: string | null;
+}
+
 export class FeatureFlagService {
   constructor(
     private readonly prisma: PrismaClient,
@@ -77,6 +83,35 @@ export class FeatureFlagService {
     return states.find((state) => state.key === key) as FeatureFlagState;
   }
 
+  /**
+   * Remove the override for one organization or project, so it inherits again (a project its
+   * organization's value, an organization the global one). Idempotent: removing an override
+   * that does not exist changes nothing and writes no audit entry.
+   */
+  async clearOverride(actor: Actor, input: ClearFeatureFlagOverrideInput): Promise<FeatureFlagState> {
+    requireOperator(actor);
+    if (!(input.key in FEATURE_FLAGS)) throw badInput(`Unknown feature flag "${input.key.slice(0, 60)}"`);
+    const key = input.key as FeatureFlagKey;
+    if (input.organizationId && input.projectId) throw badInput('Give organizationId or projectId, not both');
+    const scope = await this.resolveScope(input);
+    if (!scope) throw badInput('Give the organizationId or projectId whose override to remove; the global value has none');
+    await this.prisma.$transaction(async (tx) => {
+      const where = { flagKey_scope_scopeId: { flagKey: key, scope: scope.scope, scopeId: scope.scopeId } };
+      const existing = await tx.featureFlagOverride.findUnique({ where });
+      if (!existing) return;
+      await tx.featureFlagOverride.delete({ where });
+      await this.audit.record(tx, actor, {
+        organizationId: scope.organizationId,
+        action: 'feature-flag.clear',
+        targetType: 'FeatureFlag',
+        targetId: key,
+        details: { key, scope: scope.scope, scopeId: scope.scopeId, previous: existing.enabled },
+      });
+    });
+    const states = await this.list(actor);
+    return states.find((state) => state.key === key) as FeatureFlagState;
+  }
+
   /** Effective value for a request: env override, then project, organization, global, default. */
   async isEnabled(key: FeatureFlagKey, organizationId: string, projectId: string): Promise<boolean> {
     const forced = this.envOverrides[key];
@@ -91,7 +126,7 @@ export class FeatureFlagService {
     return project?.enabled ?? organization?.enabled ?? row.enabled;
   }
 
-  private async resolveScope(input: SetFeatureFlagInput): Promise<{ scope: FlagScope; scopeId: string; organizationId: string } | null> {
+  private async resolveScope(input: { organizationId?: string | null; projectId?: string | null }): Promise<{ scope: FlagScope; scopeId: string; organizationId: string } | null> {
     if (input.projectId) {
       const project = await this.prisma.project.findUnique({ where: { id: input.projectId }, select: { organizationId: true } });
       if (!project) throw notFound('Project');

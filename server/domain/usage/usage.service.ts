@@ -30,6 +30,12 @@ export interface UsageGroup {
   outputTokens: number;
   /** USD, exact decimal text. */
   upstreamCostUsd: string;
+  /**
+   * Upstream cost of the calls the platform paid for: those served by a platform key (key
+   * source hosted or env). BYOK and user-header calls were paid with the organization's own
+   * key, so they never count here; margin = billedCostUsd − platformCostUsd.
+   */
+  platformCostUsd: string;
   billedCostUsd: string;
   failures: number;
   cancelled: number;
@@ -151,6 +157,7 @@ const AGGREGATES = Prisma.sql`
   coalesce(sum("cachedInputTokens"), 0)::bigint AS "cachedInputTokens",
   coalesce(sum("outputTokens"), 0)::bigint AS "outputTokens",
   coalesce(sum("upstreamCostUsd"), 0)::text AS "upstreamCostUsd",
+  coalesce(sum("upstreamCostUsd") FILTER (WHERE "keySource" IN ('hosted', 'env')), 0)::text AS "platformCostUsd",
   coalesce(sum("billedCostUsd"), 0)::text AS "billedCostUsd",
   (count(*) FILTER (WHERE "status" = 'FAILED'))::bigint AS "failures",
   (count(*) FILTER (WHERE "status" = 'CANCELLED'))::bigint AS "cancelled",
@@ -195,6 +202,7 @@ function toGroup(row: RawRow): UsageGroup {
     cachedInputTokens: num(row.cachedInputTokens),
     outputTokens: num(row.outputTokens),
     upstreamCostUsd: String(row.upstreamCostUsd ?? '0'),
+    platformCostUsd: String(row.platformCostUsd ?? '0'),
     billedCostUsd: String(row.billedCostUsd ?? '0'),
     failures: num(row.failures),
     cancelled: num(row.cancelled),

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { OPERATOR } from '../auth-checker.js';
 import { actorOf, type GraphQLContext } from '../context.js';
-import { FeatureFlag, SetFeatureFlagInput } from './feature-flag.type.js';
+import { ClearFeatureFlagOverrideInput, FeatureFlag, SetFeatureFlagInput } from './feature-flag.type.js';
 
 @Resolver(() => FeatureFlag)
 export class FeatureFlagResolver {
@@ -15,5 +15,11 @@ export class FeatureFlagResolver {
   @Mutation(() => FeatureFlag, { description: 'Globally, or for one organization or project' })
   setFeatureFlag(@Arg('input', () => SetFeatureFlagInput) input: SetFeatureFlagInput, @Ctx() ctx: GraphQLContext) {
     return ctx.services.flags.set(actorOf(ctx), input);
+  }
+
+  @Authorized(OPERATOR)
+  @Mutation(() => FeatureFlag, { description: 'Remove an organization or project override, so it inherits again' })
+  clearFeatureFlagOverride(@Arg('input', () => ClearFeatureFlagOverrideInput) input: ClearFeatureFlagOverrideInput, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.flags.clearOverride(actorOf(ctx), input);
   }
 }

@@ -45,3 +45,15 @@ export class SetFeatureFlagInput {
   @Field(() => ID, { nullable: true })
   projectId?: string | null;
 }
+
+@InputType({ description: 'Which override to remove: one of organizationId or projectId' })
+export class ClearFeatureFlagOverrideInput {
+  @Field(() => String)
+  key!: string;
+
+  @Field(() => ID, { nullable: true })
+  organizationId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  projectId?: string | null;
+}

@@ -64,6 +64,11 @@ export class UsageGroup {
   @Field(() => DecimalScalar, { description: 'USD the providers charged' })
   upstreamCostUsd!: string;
 
+  @Field(() => DecimalScalar, {
+    description: "USD the platform paid upstream: upstreamCostUsd of calls served by platform keys (key source hosted or env). BYOK/user calls are paid with the organization's own key and are not included; the platform's margin is billedCostUsd − platformCostUsd",
+  })
+  platformCostUsd!: string;
+
   @Field(() => DecimalScalar, { description: 'USD billed to the organizations' })
   billedCostUsd!: string;
 

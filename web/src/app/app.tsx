@@ -3,6 +3,8 @@ import { lazy, Suspense, useMemo } from 'react';
 import { Loading } from '../components/states.js';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { createApolloClient } from '../apollo/client.js';
+import { AccessTokensPage } from './pages/access-tokens-page.js';
+import { AuditPage } from './pages/audit-page.js';
 import { FlagsPage } from './pages/flags-page.js';
 import { HostedPoolPage } from './pages/hosted-pool-page.js';
 import { OrganizationPage } from './pages/organization-page.js';
@@ -38,6 +40,8 @@ export function App() {
             <Route path="organizations" element={<OrganizationsPage />} />
             <Route path="organizations/:id" element={<OrganizationPage />} />
             <Route path="projects/:id" element={<ProjectPage />} />
+            <Route path="access-tokens" element={<AccessTokensPage />} />
+            <Route path="audit" element={<OperatorOnly><AuditPage /></OperatorOnly>} />
             <Route path="flags" element={<OperatorOnly><FlagsPage /></OperatorOnly>} />
             <Route path="hosted-pool" element={<OperatorOnly><HostedPoolPage /></OperatorOnly>} />
             <Route path="*" element={<div className="page"><h1>Not found</h1></div>} />

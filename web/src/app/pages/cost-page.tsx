@@ -21,9 +21,10 @@ export function CostPage() {
       <h1>Cost &amp; margin</h1>
       <AnalyticsFilters />
       <div className="stats">
-        <StatTile label="Upstream cost" value={formatUsd(total.upstreamUsd)} testId="stat-cost-upstream" />
+        <StatTile label="Upstream cost" value={formatUsd(total.upstreamUsd)} hint="all calls, incl. BYOK paid by the organizations" testId="stat-cost-upstream" />
+        <StatTile label="Platform cost" value={formatUsd(total.platformUsd)} hint="upstream cost of calls served by hosted/env keys" testId="stat-cost-platform" />
         <StatTile label="Billed cost" value={formatUsd(total.billedUsd)} testId="stat-cost-billed" />
-        <StatTile label="Margin" value={formatUsd(total.marginUsd)} hint={formatPercent(total.marginRate)} testId="stat-cost-margin" />
+        <StatTile label="Margin" value={formatUsd(total.marginUsd)} hint={`${formatPercent(total.marginRate)} of billed · billed − platform cost`} testId="stat-cost-margin" />
       </div>
       <CostOverTimeChart points={points} interval={range.interval} loading={overTime.loading} error={overTime.error} />
       <CostTable

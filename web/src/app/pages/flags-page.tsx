@@ -1,14 +1,16 @@
 import { useState } from 'react';
 import { attempt } from '../../apollo/errors.js';
 import { QueryState } from '../../components/states.js';
-import { useFeatureFlags, useSetFeatureFlag } from '../../features/flags/api/flags.js';
+import { useClearFeatureFlagOverride, useFeatureFlags, useSetFeatureFlag } from '../../features/flags/api/flags.js';
 import { FlagPanel } from '../../features/flags/components/flag-panel.js';
+import { clearOverrideInput } from '../../features/flags/model/flag-state.js';
 import { useOrganizations } from '../../features/organizations/api/organizations.js';
 
 export function FlagsPage() {
   const flags = useFeatureFlags();
   const organizations = useOrganizations();
   const [setFlag] = useSetFeatureFlag();
+  const [clearOverride] = useClearFeatureFlagOverride();
   const [error, setError] = useState<string | null>(null);
   const list = flags.data?.featureFlags ?? [];
   return (
@@ -23,6 +25,7 @@ export function FlagsPage() {
             organizations={organizations.data?.organizations ?? []}
             error={error}
             onSet={async (enabled, scope) => setError(await attempt(() => setFlag({ variables: { input: { key: flag.key, enabled, ...scope } } })))}
+            onReset={async (scope) => setError(await attempt(() => clearOverride({ variables: { input: clearOverrideInput(flag.key, scope) } })))}
           />
         ))}
       </QueryState>

@@ -1,14 +1,18 @@
 import { useState } from 'react';
-import { attempt } from '../../apollo/errors.js';
+import { attempt, attemptForm } from '../../apollo/errors.js';
 import { QueryState } from '../../components/states.js';
-import { useHostedKeyPool, useSetHostedKeyState } from '../../features/hosted-pool/api/hosted-pool.js';
+import { useHostedKeyPool, useSetHostedKeyState, useSetProviderLimiter } from '../../features/hosted-pool/api/hosted-pool.js';
+import { LimiterForm } from '../../features/hosted-pool/components/limiter-form.js';
 import { PoolKeysTable, PoolSummaryTiles } from '../../features/hosted-pool/components/pool-view.js';
+import { type LimiterErrors, limiterErrors, limiterInput } from '../../features/hosted-pool/model/limiter-form.js';
 import { poolSummary } from '../../features/hosted-pool/model/pool.js';
 
 export function HostedPoolPage() {
   const { data, loading, error, refetch } = useHostedKeyPool();
   const [setState] = useSetHostedKeyState();
+  const [setLimiter] = useSetProviderLimiter();
   const [message, setMessage] = useState<string | null>(null);
+  const [limiterState, setLimiterState] = useState<Record<string, { errors: LimiterErrors; saved: boolean }>>({});
   const pool = data?.hostedKeyPool ?? [];
   const now = new Date();
   return (
@@ -23,7 +27,20 @@ export function HostedPoolPage() {
             <header className="card-header">
               <h3>{p.provider}</h3>
             </header>
-            <PoolKeysTable keys={p.keys} now={now} settings={data?.providerSettings.find((s) => s.provider === p.provider)} onSetState={async (name, enabled) => setMessage(await attempt(() => setState({ variables: { name, enabled } })))} />
+            <PoolKeysTable keys={p.keys} now={now} onSetState={async (name, enabled) => setMessage(await attempt(() => setState({ variables: { name, enabled } })))} />
+            <LimiterForm
+              provider={p.provider}
+              setting={data?.providerSettings.find((s) => s.provider === p.provider)}
+              errors={limiterState[p.provider]?.errors ?? {}}
+              saved={limiterState[p.provider]?.saved ?? false}
+              onSubmit={async (values) => {
+                const show = (errors: LimiterErrors, saved: boolean) => setLimiterState((all) => ({ ...all, [p.provider]: { errors, saved } }));
+                const parsed = limiterInput(p.provider, values);
+                if (!parsed.ok) return show(parsed.errors, false);
+                const failure = await attemptForm(() => setLimiter({ variables: { input: parsed.input } }));
+                show(failure ? limiterErrors(failure) : {}, !failure);
+              }}
+            />
           </section>
         ))}
       </QueryState>

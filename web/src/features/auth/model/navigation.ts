@@ -12,8 +12,10 @@ const ALL: (NavItem & { operatorOnly?: boolean })[] = [
   { path: '/failures', label: 'Failures', section: 'Analytics' },
   { path: '/requests', label: 'Request log', section: 'Analytics' },
   { path: '/organizations', label: 'Organizations', section: 'Manage' },
+  { path: '/access-tokens', label: 'Access tokens', section: 'Manage' },
   { path: '/flags', label: 'Feature flags', section: 'Platform', operatorOnly: true },
   { path: '/hosted-pool', label: 'Hosted key pool', section: 'Platform', operatorOnly: true },
+  { path: '/audit', label: 'Audit log', section: 'Platform', operatorOnly: true },
 ];
 
 export function navItems(viewer: { isOperator: boolean }): NavItem[] {

@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { FeatureFlagsDocument, SetFeatureFlagDocument } from '../../../graphql/generated.js';
+import { ClearFeatureFlagOverrideDocument, FeatureFlagsDocument, SetFeatureFlagDocument } from '../../../graphql/generated.js';
 
 export function useFeatureFlags() {
   return useQuery(FeatureFlagsDocument);
@@ -7,4 +7,9 @@ export function useFeatureFlags() {
 
 export function useSetFeatureFlag() {
   return useMutation(SetFeatureFlagDocument);
+}
+
+/** The reply carries the flag's overrides, so Apollo's cache (FeatureFlag by key) updates the page. */
+export function useClearFeatureFlagOverride() {
+  return useMutation(ClearFeatureFlagOverrideDocument);
 }

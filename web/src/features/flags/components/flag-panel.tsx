@@ -1,5 +1,5 @@
 import type { Flag } from '../model/flag-state.js';
-import { describeSource, flagStateFor } from '../model/flag-state.js';
+import { describeReset, describeSource, flagStateFor, inheritedState } from '../model/flag-state.js';
 
 interface OrgRow {
   id: string;
@@ -16,8 +16,34 @@ function Toggle(props: { label: string; enabled: boolean; onChange(enabled: bool
   );
 }
 
+type Scope = { organizationId?: string; projectId?: string };
+
+/** Shown only where this scope has its own override: removes it so the scope inherits again. */
+function ResetButton(props: { flag: Flag; scope: Scope; label: string; onReset(scope: Scope): void }) {
+  const inherited = inheritedState(props.flag, props.scope);
+  if (!inherited) return null;
+  const hint = describeReset(inherited);
+  return (
+    <button type="button" className="link-button" aria-label={`Reset ${props.label} to inherited`} title={hint} onClick={() => props.onReset(props.scope)}>
+      Reset to inherited <span className="muted">({hint})</span>
+    </button>
+  );
+}
+
 /** One flag: global value, env override notice, and per-organization / per-project values. */
-export function FlagPanel({ flag, organizations, onSet, error }: { flag: Flag; organizations: OrgRow[]; onSet(enabled: boolean, scope: { organizationId?: string; projectId?: string }): void; error: string | null }) {
+export function FlagPanel({
+  flag,
+  organizations,
+  onSet,
+  onReset,
+  error,
+}: {
+  flag: Flag;
+  organizations: OrgRow[];
+  onSet(enabled: boolean, scope: Scope): void;
+  onReset(scope: Scope): void;
+  error: string | null;
+}) {
   return (
     <section className="card" aria-label={flag.key}>
       <header className="card-header">
@@ -58,20 +84,26 @@ export function FlagPanel({ flag, organizations, onSet, error }: { flag: Flag; o
                 </td>
                 <td className="muted">{describeSource(orgState)}</td>
                 <td>
-                  <Toggle label={`${flag.key} for ${org.name}`} enabled={orgState.ownOverride ?? orgState.enabled} onChange={(enabled) => onSet(enabled, { organizationId: org.id })} />
+                  <div className="row-actions">
+                    <Toggle label={`${flag.key} for ${org.name}`} enabled={orgState.ownOverride ?? orgState.enabled} onChange={(enabled) => onSet(enabled, { organizationId: org.id })} />
+                    <ResetButton flag={flag} scope={{ organizationId: org.id }} label={`${flag.key} for ${org.name}`} onReset={onReset} />
+                  </div>
                 </td>
               </tr>,
               ...org.projects.map((project) => {
                 const state = flagStateFor(flag, { organizationId: org.id, projectId: project.id });
                 return (
-                  <tr key={project.id} className="sub-row">
+                  <tr key={project.id} className="sub-row" data-testid={`flag-project-${org.name}/${project.name}`}>
                     <td>↳ {project.name}</td>
                     <td>
                       <span className={`badge ${state.enabled ? 'on' : 'off'}`}>{state.enabled ? 'on' : 'off'}</span>
                     </td>
                     <td className="muted">{state.source === 'organization' ? 'inherits the organization' : describeSource(state)}</td>
                     <td>
-                      <Toggle label={`${flag.key} for ${org.name} / ${project.name}`} enabled={state.ownOverride ?? state.enabled} onChange={(enabled) => onSet(enabled, { projectId: project.id })} />
+                      <div className="row-actions">
+                        <Toggle label={`${flag.key} for ${org.name} / ${project.name}`} enabled={state.ownOverride ?? state.enabled} onChange={(enabled) => onSet(enabled, { projectId: project.id })} />
+                        <ResetButton flag={flag} scope={{ organizationId: org.id, projectId: project.id }} label={`${flag.key} for ${org.name} / ${project.name}`} onReset={onReset} />
+                      </div>
                     </td>
                   </tr>
                 );

@@ -34,3 +34,31 @@ export function describeSource(state: FlagState): string {
       return 'inherits the global value';
   }
 }
+
+/** The override at exactly this scope (a project's own, else an organization's own), if any. */
+function isOwnOverride(override: Flag['overrides'][number], scope: { organizationId?: string | null; projectId?: string | null }): boolean {
+  if (scope.projectId) return override.scope === 'PROJECT' && override.scopeId === scope.projectId;
+  if (scope.organizationId) return override.scope === 'ORGANIZATION' && override.scopeId === scope.organizationId;
+  return false;
+}
+
+/**
+ * What "Reset to inherited" would leave: the state with this scope's own override removed.
+ * null when there is nothing to reset (no own override, or the global row).
+ */
+export function inheritedState(flag: Flag, scope: { organizationId?: string | null; projectId?: string | null }): FlagState | null {
+  if (!flag.overrides.some((o) => isOwnOverride(o, scope))) return null;
+  return flagStateFor({ ...flag, overrides: flag.overrides.filter((o) => !isOwnOverride(o, scope)) }, scope);
+}
+
+/** "would inherit off from the organization" — beside the reset action. */
+export function describeReset(state: FlagState): string {
+  const from = state.source === 'environment' ? 'the environment' : state.source === 'global' ? 'the global value' : `the ${state.source}`;
+  return `would inherit ${state.enabled ? 'on' : 'off'} from ${from}`;
+}
+
+/** The clearFeatureFlagOverride input for a row: a project's override is named by the project alone. */
+export function clearOverrideInput(key: string, scope: { organizationId?: string | null; projectId?: string | null }): { key: string; organizationId?: string; projectId?: string } {
+  if (scope.projectId) return { key, projectId: scope.projectId };
+  return scope.organizationId ? { key, organizationId: scope.organizationId } : { key };
+}

@@ -1,10 +1,7 @@
 import { type Column, DataTable } from '../../../components/data-table.js';
 import { formatCount, formatDateTime, formatUsd } from '../../../components/format.js';
 import { StatTile } from '../../../components/stat-tile.js';
-import type { HostedKeyPoolQuery } from '../../../graphql/generated.js';
 import { cooldownRemaining, keyAction, type PoolKey, type PoolSummary } from '../model/pool.js';
-
-type Setting = HostedKeyPoolQuery['providerSettings'][number];
 
 export function PoolSummaryTiles({ summary }: { summary: PoolSummary[] }) {
   return (
@@ -16,7 +13,7 @@ export function PoolSummaryTiles({ summary }: { summary: PoolSummary[] }) {
   );
 }
 
-export function PoolKeysTable({ keys, now, settings, onSetState }: { keys: PoolKey[]; now: Date; settings: Setting | undefined; onSetState(name: string, enabled: boolean): void }) {
+export function PoolKeysTable({ keys, now, onSetState }: { keys: PoolKey[]; now: Date; onSetState(name: string, enabled: boolean): void }) {
   const columns: Column<PoolKey>[] = [
     { key: 'name', header: 'Key name', cell: (k) => <code>{k.name}</code> },
     {
@@ -46,14 +43,6 @@ export function PoolKeysTable({ keys, now, settings, onSetState }: { keys: PoolK
       },
     },
   ];
-  return (
-    <>
-      <p className="muted">
-        Limiter: {settings ? settings.mode.replace('_', ' ').toLowerCase() : 'none'}
-        {settings?.requestsPerMinute ? ` · ${settings.requestsPerMinute} rpm` : ''}
-        {settings?.mode === 'QUEUE' ? ` · queue timeout ${settings.queueTimeoutMs ?? 10000} ms` : ''}
-      </p>
-      <DataTable label="Hosted keys" columns={columns} rows={keys} rowKey={(k) => k.name} />
-    </>
-  );
+  if (keys.length === 0) return <p className="state state-empty">No hosted keys for this provider (set its &lt;P&gt;_API_KEY_1… to add some).</p>;
+  return <DataTable label="Hosted keys" columns={columns} rows={keys} rowKey={(k) => k.name} />;
 }

@@ -19,3 +19,8 @@ export function roleLabel(role: OrgRole | null | undefined, viewer: ViewerLike):
   if (role) return role.charAt(0) + role.slice(1).toLowerCase();
   return viewer.isOperator ? 'Operator' : '—';
 }
+
+/** An organization's audit log is for its ADMINs and OWNERs (and operators), as the API enforces. */
+export function canReadAudit(viewer: ViewerLike, role: OrgRole | null | undefined): boolean {
+  return viewer.isOperator || role === 'OWNER' || role === 'ADMIN';
+}

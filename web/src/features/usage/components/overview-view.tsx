@@ -3,6 +3,7 @@ import { type Column, DataTable } from '../../../components/data-table.js';
 import { type BucketInterval, formatCompact, formatCount, formatPercent, formatUsd, formatUsdShort } from '../../../components/format.js';
 import { StatTile } from '../../../components/stat-tile.js';
 import type { KeySourceRow, OverviewModel } from '../model/overview.js';
+import { PLATFORM_COST_HINT } from '../model/usage-totals.js';
 import { TimeChart } from './time-charts.js';
 
 const SOURCE_LABELS: Record<string, string> = { byok: 'BYOK (stored keys)', user: 'User (header)', hosted: 'Hosted pool', env: 'Env key' };
@@ -11,6 +12,7 @@ const columns: Column<KeySourceRow>[] = [
   { key: 'source', header: 'Key source', cell: (r) => SOURCE_LABELS[r.keySource] ?? r.keySource },
   { key: 'requests', header: 'Requests', align: 'right', cell: (r) => formatCount(r.requests) },
   { key: 'upstream', header: 'Upstream cost', align: 'right', cell: (r) => formatUsd(r.upstreamUsd) },
+  { key: 'platform', header: 'Platform cost', align: 'right', cell: (r) => formatUsd(r.platformUsd) },
   { key: 'billed', header: 'Billed cost', align: 'right', cell: (r) => formatUsd(r.billedUsd) },
   { key: 'failures', header: 'Failures', align: 'right', cell: (r) => formatCount(r.failures) },
   { key: 'rate', header: 'Error rate', align: 'right', cell: (r) => formatPercent(r.errorRate) },
@@ -22,8 +24,9 @@ export function OverviewView({ model, interval, loading, error }: { model: Overv
     <>
       <div className="stats" data-testid="overview-stats">
         <StatTile label="Requests" value={formatCount(t.requests)} testId="stat-requests" />
-        <StatTile label="Upstream cost" value={formatUsd(t.upstreamPico)} testId="stat-upstream" />
-        <StatTile label="Billed cost" value={formatUsd(t.billedPico)} hint={`margin ${formatUsd(t.marginPico)}`} testId="stat-billed" />
+        <StatTile label="Upstream cost" value={formatUsd(t.upstreamPico)} hint="all calls, incl. those paid with the organization’s own key" testId="stat-upstream" />
+        <StatTile label="Platform cost" value={formatUsd(t.platformPico)} hint="upstream cost of calls served by hosted/env keys" testId="stat-platform" />
+        <StatTile label="Billed cost" value={formatUsd(t.billedPico)} hint={`margin ${formatUsd(t.marginPico)} (${formatPercent(t.marginRate)}) = billed − platform cost`} testId="stat-billed" />
         <StatTile label="Error rate" value={formatPercent(t.errorRate)} hint={`${formatCount(t.failures)} failed`} testId="stat-error-rate" />
       </div>
       <div className="grid-2">
@@ -34,6 +37,7 @@ export function OverviewView({ model, interval, loading, error }: { model: Overv
       <section className="card">
         <header className="card-header">
           <h3>By key source</h3>
+          <span className="muted">{PLATFORM_COST_HINT}; BYOK and user-header calls are paid with the organization’s own key</span>
         </header>
         <DataTable label="Usage by key source" columns={columns} rows={model.bySource} rowKey={(r) => r.keySource} testId="table-key-source" />
       </section>

@@ -1,4 +1,8 @@
-/** Finance: upstream cost vs billed cost and margin, over time and by a dimension; CSV of the table. */
+/**
+ * Finance: upstream cost, platform cost, billed cost and margin, over time and by a dimension;
+ * CSV of the table. Margin is billed − platform cost (see usage-totals.ts): BYOK traffic's
+ * upstream cost was paid by the organization, not the platform.
+ */
 import { picoToDecimal, picoToNumber, sumPico } from '../../../components/decimal.js';
 import { type CsvColumn, toCsv } from '../../../components/csv.js';
 import { bucketsBetween } from '../../../components/date-range.js';
@@ -19,7 +23,10 @@ export interface CostRow {
   requests: number;
   /** exact decimal strings (6 places), as exported */
   upstreamUsd: string;
+  /** upstream cost of calls served by platform keys (hosted/env) */
+  platformUsd: string;
   billedUsd: string;
+  /** billed − platform cost */
   marginUsd: string;
   marginRate: number | null;
 }
@@ -56,22 +63,26 @@ export function costRows(groups: readonly UsageGroup[], dimension: CostDimension
 
 function rowOf(key: string, label: string, groups: readonly UsageGroup[]): CostRow {
   const upstream = sumPico(groups.map((g) => g.upstreamCostUsd));
+  const platform = sumPico(groups.map((g) => g.platformCostUsd));
   const billed = sumPico(groups.map((g) => g.billedCostUsd));
   return {
     key,
     label,
     requests: groups.reduce((n, g) => n + g.requests, 0),
     upstreamUsd: picoToDecimal(upstream, 6),
+    platformUsd: picoToDecimal(platform, 6),
     billedUsd: picoToDecimal(billed, 6),
-    marginUsd: picoToDecimal(billed - upstream, 6),
-    marginRate: marginRate(upstream, billed),
+    marginUsd: picoToDecimal(billed - platform, 6),
+    marginRate: marginRate(platform, billed),
   };
 }
 
 export interface CostPoint {
   bucket: string;
   upstream: number;
+  platform: number;
   billed: number;
+  /** billed − platform */
   margin: number;
 }
 
@@ -90,8 +101,9 @@ export function costOverTime(groups: readonly UsageGroup[], range: { from: strin
     .sort((a, b) => a[0].localeCompare(b[0]))
     .map(([bucket, list]) => {
       const upstream = sumPico(list.map((g) => g.upstreamCostUsd));
+      const platform = sumPico(list.map((g) => g.platformCostUsd));
       const billed = sumPico(list.map((g) => g.billedCostUsd));
-      return { bucket, upstream: picoToNumber(upstream), billed: picoToNumber(billed), margin: picoToNumber(billed - upstream) };
+      return { bucket, upstream: picoToNumber(upstream), platform: picoToNumber(platform), billed: picoToNumber(billed), margin: picoToNumber(billed - platform) };
     });
 }
 
@@ -100,6 +112,7 @@ export function costCsvColumns(dimensionLabel: string): CsvColumn<CostRow>[] {
     { header: dimensionLabel, value: (r) => r.label },
     { header: 'Requests', value: (r) => r.requests },
     { header: 'Upstream cost (USD)', value: (r) => r.upstreamUsd },
+    { header: 'Platform cost (USD)', value: (r) => r.platformUsd },
     { header: 'Billed cost (USD)', value: (r) => r.billedUsd },
     { header: 'Margin (USD)', value: (r) => r.marginUsd },
     { header: 'Margin %', value: (r) => (r.marginRate === null ? '' : (r.marginRate * 100).toFixed(1)) },

@@ -11,6 +11,8 @@ export interface KeySourceRow {
   failures: number;
   errorRate: number | null;
   upstreamUsd: number;
+  /** the part of upstreamUsd the platform paid (all of it for hosted/env, none for byok/user) */
+  platformUsd: number;
   billedUsd: number;
 }
 
@@ -36,7 +38,7 @@ export function overviewModel(groups: readonly UsageGroup[], range: { from: stri
   const bySource = KEY_SOURCES.map((keySource) => {
     const mine = groups.filter((g) => g.keySource === keySource);
     const t = totalsOf(mine);
-    return { keySource, requests: t.requests, failures: t.failures, errorRate: t.errorRate, upstreamUsd: picoToNumber(t.upstreamPico), billedUsd: picoToNumber(t.billedPico) };
+    return { keySource, requests: t.requests, failures: t.failures, errorRate: t.errorRate, upstreamUsd: picoToNumber(t.upstreamPico), platformUsd: picoToNumber(t.platformPico), billedUsd: picoToNumber(t.billedPico) };
   });
   return { totals: totalsOf(groups), requestsBySource, billedBySource, errorRateSeries, bySource };
 }
