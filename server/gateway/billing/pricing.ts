@@ -39,8 +39,19 @@ export function upstreamCostPico(tokens: TokenCounts, prices: TokenPrices): bigi
 
 const RATE_SCALE = 1_000_000_000n;
 
+const parsedRates = new Map<string, bigint>();
+
 /** Parse a non-negative decimal string ("1.25") into an exact fraction of RATE_SCALE. */
 export function parseRate(rate: string): bigint {
+  // A handful of distinct rates (multipliers, fee rates) are applied on every request.
+  const cached = parsedRates.get(rate);
+  if (cached !== undefined) return cached;
+  const parsed = parseRateText(rate);
+  if (parsedRates.size < 10_000) parsedRates.set(rate, parsed);
+  return parsed;
+}
+
+function parseRateText(rate: string): bigint {
   const match = /^(\d+)(?:\.(\d+))?$/.exec(rate.trim());
   if (!match) throw new Error(`Not a decimal rate: ${rate}`);
   const fraction = (match[2] ?? '').slice(0, 9).padEnd(9, '0');
