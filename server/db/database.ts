@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.js';
 
 export type { PrismaClient };
@@ -16,7 +15,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface OpenDatabaseOptions {
+export interface OpenAdapterOptions {
   /** postgres:// URL; unset means embedded PGlite. */
   url?: string | undefined;
   /** PGlite data directory (ignored with `url` or `pglite`). */
@@ -25,37 +24,68 @@ export interface OpenDatabaseOptions {
   pglite?: PGlite;
   /** Connection pool size for a PostgreSQL server. */
   poolSize?: number;
+}
+
+export interface OpenDatabaseOptions extends OpenAdapterOptions {
   /** Called with every SQL statement Prisma sends (tests count them to catch N+1 queries). */
   onQuery?: (sql: string) => void;
 }
 
-export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+/** A driver adapter factory without a Prisma client: all the schema engine needs. */
+export interface DatabaseAdapter {
+  kind: DatabaseKind;
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** The embedded database, when there is one. */
+  pglite?: PGlite;
+  /** Closes the PGlite this opened (one passed in stays open); a no-op for a PostgreSQL server. */
+  close(): Promise<void>;
+}
+
+/**
+ * The driver adapter for a PostgreSQL server or embedded PGlite. PGlite (~300 MB of WebAssembly
+ * once open) and its adapter are imported only when embedded, so a server process on
+ * PostgreSQL never loads them.
+ */
+export async function openAdapter(options: OpenAdapterOptions): Promise<DatabaseAdapter> {
   if (options.url) {
     const adapterFactory = new PrismaPg(
       { connectionString: options.url, max: options.poolSize ?? 10 },
       // The schema engine needs the adapter to name its schema.
       { schema: 'public' },
     );
-    const prisma = createClient(adapterFactory, options.onQuery);
-    return { kind: 'postgres', prisma, adapterFactory, close: () => prisma.$disconnect() };
+    return { kind: 'postgres', adapterFactory, close: async () => {} };
   }
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   let pglite = options.pglite;
   if (!pglite) {
     const dataDir = options.dataDir ?? './data/db';
     mkdirSync(dataDir, { recursive: true });
     pglite = await PGlite.create(dataDir);
   }
-  const owned = pglite;
-  const adapterFactory = withPublicSchema(new PrismaPGlite(owned));
-  const prisma = createClient(adapterFactory, options.onQuery);
+  const owned = options.pglite ? null : pglite;
   return {
     kind: 'pglite',
+    pglite,
+    adapterFactory: withPublicSchema(new PrismaPGlite(pglite)),
+    // An open PGlite keeps Node from exiting.
+    close: async () => {
+      if (owned && !owned.closed) await owned.close();
+    },
+  };
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const { kind, adapterFactory, pglite } = await openAdapter(options);
+  const prisma = createClient(adapterFactory, options.onQuery);
+  if (!pglite) return { kind, prisma, adapterFactory, close: () => prisma.$disconnect() };
+  // The database owns its PGlite, also one passed in (tests hand theirs over).
+  return {
+    kind,
     prisma,
     adapterFactory,
     close: async () => {
       await prisma.$disconnect();
-      // An open PGlite keeps Node from exiting.
-      if (!owned.closed) await owned.close();
+      if (!pglite.closed) await pglite.close();
     },
   };
 }

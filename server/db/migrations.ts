@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import type { Database } from './database.js';
 import { openDatabase } from './database.js';
 import { PROJECT_ROOT } from '../paths.js';
-import { openSchemaEngine, type SchemaFile } from './schema-engine.js';
+import type { SchemaFile } from './schema-engine.js';
 
 export const DEFAULT_SCHEMA_PATH = join(PROJECT_ROOT, 'prisma', 'schema.prisma');
 export const DEFAULT_MIGRATIONS_DIR = join(PROJECT_ROOT, 'prisma', 'migrations');
@@ -57,7 +58,16 @@ export function loadMigrationList(migrationsDir = DEFAULT_MIGRATIONS_DIR): Migra
   };
 }
 
-async function withEngine<T>(db: Database, paths: MigrationPaths, run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+/**
+ * Runs `run` with a schema engine. The engine (WebAssembly) is imported on first use only: the
+ * server applies migrations in a worker thread (migrate-in-worker.ts) and checks them in plain
+ * SQL (migrationStatus), so its own heap never holds it.
+ */
+async function withEngine<T>(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  paths: MigrationPaths,
+  run: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   // Freeing the engine does not close the connections it opened; track and dispose them,
   // or every /readyz probe would leak a PostgreSQL connection.
   const opened: { dispose(): Promise<void> }[] = [];
@@ -66,13 +76,13 @@ async function withEngine<T>(db: Database, paths: MigrationPaths, run: (engine: 
     opened.push(ready);
     return ready;
   };
-  const factory = db.adapterFactory;
   const tracking: typeof factory = {
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: () => track(factory.connect()),
     connectToShadowDb: () => track(factory.connectToShadowDb()),
   };
+  const { openSchemaEngine } = await import('./schema-engine.js');
   const engine = await openSchemaEngine(tracking, readSchema(paths));
   try {
     return await run(engine);
@@ -83,15 +93,86 @@ async function withEngine<T>(db: Database, paths: MigrationPaths, run: (engine: 
 }
 
 /** Apply every committed migration not yet applied (what `prisma migrate deploy` does). Idempotent. */
-export async function applyMigrations(db: Database, paths: MigrationPaths = {}): Promise<string[]> {
-  return withEngine(db, paths, async (engine) => {
+export async function applyMigrations(db: Pick<Database, 'adapterFactory'>, paths: MigrationPaths = {}): Promise<string[]> {
+  return withEngine(db.adapterFactory, paths, async (engine) => {
     const result = await engine.applyMigrations({ migrationsList: loadMigrationList(paths.migrationsDir), filters: NO_FILTERS });
     return result.appliedMigrationNames;
   });
 }
 
-export async function migrationStatus(db: Database, paths: MigrationPaths = {}): Promise<MigrationStatus> {
-  return withEngine(db, paths, async (engine) => {
+/** A row of Prisma's migrations table, as `migrate deploy` and `migrate status` read it. */
+interface MigrationRecord {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+}
+
+/**
+ * Prisma's checksum of a migration script: SHA-256 hex of its UTF-8 bytes. Like the schema
+ * engine, a script also matches with its line endings converted either way (git may have
+ * checked it out with CRLF), and against the non-zero-padded hex an old engine wrote.
+ */
+export function scriptMatchesChecksum(script: string, checksum: string): boolean {
+  const padded = checksum.length === 0 || checksum.length === 64;
+  const render = (text: string) => {
+    const digest = createHash('sha256').update(text, 'utf8').digest();
+    return padded ? digest.toString('hex') : Array.from(digest, (byte) => byte.toString(16)).join('');
+  };
+  return [script, script.replaceAll('\r\n', '\n'), script.replaceAll('\n', '\r\n')].some((text) => render(text) === checksum);
+}
+
+/**
+ * What `migrate deploy` would see: pending, edited, failed and unknown migrations. Plain SQL
+ * over `_prisma_migrations` with the schema engine's own rules (diagnoseMigrationHistory without
+ * a shadow database), so /readyz needs no engine. Rows marked rolled back count as absent (as in
+ * the engine: `migrate resolve --rolled-back` makes a migration pending again). Of the rest, a
+ * migration is pending when no row has its name, edited when the first row of its name has
+ * another checksum, failed when its row never finished; a row is unknown when no migration
+ * folder has its name.
+ */
+export async function migrationStatus(db: Pick<Database, 'prisma'>, paths: MigrationPaths = {}): Promise<MigrationStatus> {
+  const list = loadMigrationList(paths.migrationsDir);
+  const provider = /^\s*provider\s*=\s*"([^"]*)"/m.exec(list.lockfile.content ?? '')?.[1];
+  if (provider && provider !== 'postgresql') {
+    throw new Error(`The migrations in ${list.baseDir} are for provider "${provider}", not postgresql (migration_lock.toml)`);
+  }
+  const [table] = await db.prisma.$queryRaw<{ present: boolean }[]>`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`;
+  const hasMigrationsTable = table?.present === true;
+  const records = hasMigrationsTable
+    ? await db.prisma.$queryRaw<MigrationRecord[]>`
+        SELECT migration_name, checksum, finished_at FROM public._prisma_migrations
+        WHERE rolled_back_at IS NULL ORDER BY started_at ASC`
+    : [];
+  const folders = new Set(list.migrationDirectories.map((d) => d.path));
+  const pending: string[] = [];
+  const edited: string[] = [];
+  for (const directory of list.migrationDirectories) {
+    const record = records.find((r) => r.migration_name === directory.path);
+    if (!record) {
+      pending.push(directory.path);
+      continue;
+    }
+    const file = directory.migrationFile.content;
+    if (file.tag === 'error') throw new Error(`Cannot read migration ${directory.path}: ${file.value}`);
+    if (!scriptMatchesChecksum(file.value, record.checksum)) edited.push(record.migration_name);
+  }
+  const failed = records.filter((r) => r.finished_at === null).map((r) => r.migration_name);
+  const unknown = records.filter((r) => !folders.has(r.migration_name)).map((r) => r.migration_name);
+  return {
+    upToDate: hasMigrationsTable && pending.length === 0 && unknown.length === 0 && edited.length === 0 && failed.length === 0,
+    pending,
+    edited,
+    failed,
+    unknown,
+  };
+}
+
+/**
+ * The same report from the schema engine's own `diagnoseMigrationHistory` (no shadow database).
+ * The server does not use it (it loads the engine); tests check migrationStatus against it.
+ */
+export async function engineMigrationStatus(db: Pick<Database, 'adapterFactory'>, paths: MigrationPaths = {}): Promise<MigrationStatus> {
+  return withEngine(db.adapterFactory, paths, async (engine) => {
     const diagnosis = await engine.diagnoseMigrationHistory({
       migrationsList: loadMigrationList(paths.migrationsDir),
       optInToShadowDatabase: false,
@@ -121,9 +202,10 @@ export async function createMigration(name: string, paths: MigrationPaths = {}, 
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error('Migration name must be lower-case letters, digits and underscores');
   const migrationsDir = paths.migrationsDir ?? DEFAULT_MIGRATIONS_DIR;
   const schema = readSchema(paths);
+  const { PGlite } = await import('@electric-sql/pglite');
   const scratch = await openDatabase({ pglite: await PGlite.create() });
   try {
-    return await withEngine(scratch, paths, async (engine) => {
+    return await withEngine(scratch.adapterFactory, paths, async (engine) => {
       await engine.applyMigrations({ migrationsList: loadMigrationList(migrationsDir), filters: NO_FILTERS });
       const diff = await engine.diff({
         from: { tag: 'schemaDatasource', files: [schema], configDir: PROJECT_ROOT },

@@ -17,7 +17,8 @@ export function registerHealthRoutes(app: FastifyInstance, db: Database, migrati
       return reply.code(503).send({ status: 'unavailable', database: 'unreachable' });
     }
     try {
-      // Diagnosing history starts a schema engine: not something to do on every probe.
+      // Plain SQL against _prisma_migrations plus hashing the migration files: cheap, but
+      // probes come often, so at most once per CACHE_MS.
       if (!cached || Date.now() - cached.at > CACHE_MS) cached = { at: Date.now(), status: await migrationStatus(db, migrations) };
     } catch (error) {
       return reply.code(503).send({ status: 'unavailable', database: 'ok', migrations: { error: (error as Error).message } });

@@ -80,19 +80,19 @@ describe.skipIf(!availableBackends().includes('postgres'))('PostgreSQL outage', 
     }
   };
 
-  it('answers 503 fast while the database is gone, recovers without a restart, and loses no settled usage', async () => {
+  it('keeps answering (or fails fast with 503) while the database is gone, recovers without a restart, and loses no settled usage', async () => {
     const before = await Promise.all(Array.from({ length: 10 }, complete));
     expect(before.every((r) => r.status === 200)).toBe(true);
 
     proxy.cut();
     const during = [];
     for (let i = 0; i < 10; i += 1) during.push(await complete());
-    // Cached lookups may still serve some; the rest fail fast with 503, never a 500 or a hang.
+    // Cached lookups and credit leases keep answering; whatever needs the database fails
+    // fast with 503 — never a 500 or a hang.
     for (const result of during) {
       expect([200, 503]).toContain(result.status);
       expect(result.ms).toBeLessThan(10_000);
     }
-    expect(during.some((r) => r.status === 503)).toBe(true);
     const health = await fetch(`${baseUrl}/readyz`);
     expect(health.status).toBe(503);
 
