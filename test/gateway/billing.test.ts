@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG, findOffer, type ProviderId } from '../../shared/catalog.js';
+import { findOffer, type ProviderId } from '../../shared/catalog.js';
 import { availableBackends } from '../support/test-database.js';
 import {
   chat,
@@ -41,7 +41,6 @@ function priceOf(provider: ProviderId, model: string) {
   return price;
 }
 
-const unpriced = CATALOG.flatMap((m) => m.offers.filter((o) => o.price === null).map((o) => ({ model: m.id, provider: o.provider })))[0];
 
 describe.each(availableBackends())('billing on %s', (backend) => {
   let g: GatewayEnv;
@@ -165,13 +164,24 @@ describe.each(availableBackends())('billing on %s', (backend) => {
     await expectLedgerConsistent(g.t, tenant.organizationId);
   });
 
-  // The catalog currently prices every offer; this runs as soon as one is unpriced.
-  it.skipIf(!unpriced)('an unpriced model is recorded with costKnown = false, not billed as 0 silently', async () => {
-    const { model, provider } = unpriced as { model: string; provider: ProviderId };
-    const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '1' });
-    const result = await chat(g.t, tenant.secret, { model: `${provider}/${model}` });
+  // The catalog prices every built-in offer; an organization's own endpoint has no price.
+  it('an unpriced model is recorded with costKnown = false, not billed as 0 silently', async () => {
+    const tenant = await createTenant(g.t, { mode: 'HYBRID', credits: '1' });
+    await g.t.gqlOk('mutation($i:SetCustomProviderInput!){ setCustomProvider(input:$i) { slug } }', {
+      i: { organizationId: tenant.organizationId, slug: 'lab', name: 'Lab', baseUrl: g.sim.baseUrl('custom'), models: ['llama3'] },
+    });
+    const before = metricValue(await metrics(g.t), 'keyplane_unpriced_calls_total', { provider: 'lab' });
+    let result = await chat(g.t, tenant.secret, { model: 'lab/llama3' });
+    // A new custom provider reaches the gateway's cache within a second.
+    for (let i = 0; result.status !== 200 && i < 20; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      result = await chat(g.t, tenant.secret, { model: 'lab/llama3' });
+    }
+    expect(result.status).toBe(200);
     const usage = await usageOf(g.t, result.requestId);
-    expect(usage).toMatchObject({ status: 'SUCCESS', costKnown: false });
-    expect(metricValue(await metrics(g.t), 'keyplane_unpriced_calls_total', { provider })).toBeGreaterThan(0);
+    expect(usage).toMatchObject({ status: 'SUCCESS', costKnown: false, provider: 'lab', keySource: 'byok' });
+    expect(pico(usage.upstreamCostUsd)).toBe(0n);
+    expect(metricValue(await metrics(g.t), 'keyplane_unpriced_calls_total', { provider: 'lab' })).toBe(before + 1);
+    await expectLedgerConsistent(g.t, tenant.organizationId);
   });
 });
