@@ -4,7 +4,8 @@
  *   1. count the usage rows one gateway key produced (the no-loss check after a clean shutdown);
  *   2. drive the SettlementWriter directly: N settlements as fast as they can be queued, then
  *      close() — rows per second from first enqueue to drained, and how many were lost;
- *   3. seed N generated usage records with one INSERT … SELECT … FROM generate_series (+ ANALYZE).
+ *   3. seed N generated usage records with one INSERT … SELECT … FROM generate_series (+ ANALYZE),
+ *      then roll them up with the UsageRollupJob, as a running server would.
  * Input: one JSON argument (see Task). Output: one JSON line on stdout. Connection from the same
  * environment keyplane reads (DATABASE_URL, or KEYPLANE_DATA_DIR for PGlite).
  */
@@ -26,6 +27,7 @@ const { openDatabase } = (await import(new URL('db/database.js', dist).href)) as
 const { SettlementWriter } = (await import(new URL('gateway/billing/settlement-writer.js', dist).href)) as typeof import('../server/gateway/billing/settlement-writer.js');
 const { createLogger } = (await import(new URL('observability/logger.js', dist).href)) as typeof import('../server/observability/logger.js');
 const { picoToDecimal } = (await import(new URL('gateway/billing/pricing.js', dist).href)) as typeof import('../server/gateway/billing/pricing.js');
+const { UsageRollupJob } = (await import(new URL('domain/usage/usage-rollup-job.js', dist).href)) as typeof import('../server/domain/usage/usage-rollup-job.js');
 
 const url = process.env.DATABASE_URL || undefined;
 const opened = Date.now();
@@ -146,7 +148,13 @@ try {
     const insertMs = Date.now() - started;
     const analyzeStarted = Date.now();
     await db.prisma.$executeRawUnsafe('ANALYZE "UsageRecord"');
-    out.seed = { rows: task.seedRows, insertMs, analyzeMs: Date.now() - analyzeStarted, totalRows: await count('true') };
+    const analyzeMs = Date.now() - analyzeStarted;
+    // What production does next: the UsageRollupJob folds the new records into the hourly and
+    // daily rollups (one INSERT … SELECT … ON CONFLICT), so the query below reads them.
+    const rollupStarted = Date.now();
+    const rollup = await new UsageRollupJob(db.prisma).runOnce({ wait: true });
+    await db.prisma.$executeRawUnsafe('ANALYZE "UsageRollupHourly", "UsageRollupDaily"');
+    out.seed = { rows: task.seedRows, insertMs, analyzeMs, rollupMs: Date.now() - rollupStarted, rollup, totalRows: await count('true') };
   });
 } finally {
   await db.close();

@@ -22,6 +22,8 @@ export interface Config {
   reservationTtlMs: number;
   /** On SIGTERM, requests in flight get this long to finish before their connections are closed. */
   shutdownTimeoutMs: number;
+  /** Pause between usage rollup runs; 0: this instance does not roll up (another one does). */
+  usageRollupIntervalMs: number;
   /** A client must send its whole request within this long (slow-client protection). */
   httpRequestTimeoutMs: number;
   /** The raw environment, for per-provider variables (`<P>_API_KEY_N`, `<P>_BASE_URL`). */
@@ -64,6 +66,7 @@ const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   RESERVATION_TTL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(30 * 60_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  USAGE_ROLLUP_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -95,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     reservationTtlMs: e.RESERVATION_TTL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    usageRollupIntervalMs: e.USAGE_ROLLUP_INTERVAL_MS,
     httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     env,
   };

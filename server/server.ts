@@ -3,9 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { isProviderId } from '../shared/catalog/providers.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
+import { applyMigrationsInWorker } from './db/migrate-in-worker.js';
 import { applyMigrations, type MigrationPaths } from './db/migrations.js';
 import { envFlagOverrides } from './domain/flags/feature-flag.service.js';
 import { createServices, type Services } from './domain/services.js';
+import { UsageRollupJob } from './domain/usage/usage-rollup-job.js';
 import { createGateway, type Gateway } from './gateway/gateway.js';
 import { buildApp } from './http/app.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -38,9 +40,14 @@ export interface CreateServerOptions {
 export async function createServer(config: Config, options: CreateServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const keyRing = resolveKeyRing(config);
-  const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') }));
+  // Migrations run in a worker thread (the schema engine's memory leaves with it), before the
+  // server opens an embedded data dir the worker must open alone. A database passed in (tests)
+  // is migrated in-process through it.
+  const dataDir = join(config.dataDir, 'db');
+  const migratedFirst = options.db ? [] : await applyMigrationsInWorker({ url: config.databaseUrl, dataDir, paths: options.migrations ?? {} });
+  const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir }));
   try {
-    const applied = await applyMigrations(db, options.migrations);
+    const applied = options.db ? await applyMigrations(db, options.migrations) : migratedFirst;
     if (applied.length > 0) logger.info({ applied }, 'Applied database migrations');
     const platform = createPlatform(config, logger);
     await platform.state.ready();
@@ -68,6 +75,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
       requestTimeoutMs: config.httpRequestTimeoutMs,
       ...(options.migrations ? { migrations: options.migrations } : {}),
     });
+    const usageRollups =
+      config.usageRollupIntervalMs > 0
+        ? new UsageRollupJob(db.prisma, { intervalMs: config.usageRollupIntervalMs, onError: (err) => logger.error({ err }, 'Usage rollup failed; will retry') })
+        : null;
+    usageRollups?.start();
     return {
       app,
       db,
@@ -84,6 +96,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
         clearTimeout(cutOff);
         const unwritten = await gateway.close();
         if (unwritten > 0) logger.error({ unwritten }, 'Usage records could not be written before shutdown');
+        // Roll up what the gateway just wrote, so the rollups hold every settled request.
+        await usageRollups?.stop();
+        await usageRollups?.runOnce({ wait: true }).catch((err: unknown) => logger.error({ err }, 'Usage rollup failed at shutdown'));
         await platform.state.close();
         await db.close();
       },

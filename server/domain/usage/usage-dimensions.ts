@@ -22,32 +22,35 @@ export const MAX_GROUP_BY = 4;
 /** date_trunc units: constants of this file, never text from a request. */
 const TRUNC_UNIT: Record<UsageInterval, string> = { HOUR: 'hour', DAY: 'day', WEEK: 'week', MONTH: 'month' };
 
+/** Where a dimension is read: raw "UsageRecord" rows, or a rollup table ("UsageRollupHourly"/"Daily"). */
+export type UsageSource = 'raw' | 'rollup';
+
+/** Column of each dimension, and its alias in reports. */
+const COLUMN: Record<Exclude<UsageDimension, 'TIME'>, { column: string; nullable: boolean; enumType: boolean }> = {
+  ORGANIZATION: { column: 'organizationId', nullable: false, enumType: false },
+  PROJECT: { column: 'projectId', nullable: false, enumType: false },
+  GATEWAY_KEY: { column: 'gatewayKeyId', nullable: false, enumType: false },
+  PROVIDER_KEY: { column: 'keyRef', nullable: true, enumType: false },
+  PROVIDER: { column: 'provider', nullable: true, enumType: false },
+  MODEL: { column: 'model', nullable: false, enumType: false },
+  KEY_SOURCE: { column: 'keySource', nullable: true, enumType: true },
+  STATUS: { column: 'status', nullable: false, enumType: true },
+  FAILURE_CLASS: { column: 'failureClass', nullable: true, enumType: true },
+};
+
 /**
- * The whitelist: each dimension's SQL expression over "UsageRecord" and the column alias it is
- * returned under. Only these fragments ever reach the query text.
+ * The whitelist: each dimension's SQL expression over "UsageRecord" (raw) or a rollup table, and
+ * the column alias it is returned under. Only these fragments ever reach the query text. Rollups
+ * keep every dimension as text with '' for null (one unique key), so they read it back with NULLIF.
  */
-export function dimensionSql(dimension: UsageDimension, interval: UsageInterval): { expression: Prisma.Sql; alias: string } {
-  switch (dimension) {
-    case 'TIME':
-      // Buckets in UTC whatever the session time zone: truncate the UTC wall time, then mark it UTC again.
-      return { expression: Prisma.raw(`date_trunc('${TRUNC_UNIT[interval]}', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`), alias: 'bucket' };
-    case 'ORGANIZATION':
-      return { expression: Prisma.raw('"organizationId"'), alias: 'organizationId' };
-    case 'PROJECT':
-      return { expression: Prisma.raw('"projectId"'), alias: 'projectId' };
-    case 'GATEWAY_KEY':
-      return { expression: Prisma.raw('"gatewayKeyId"'), alias: 'gatewayKeyId' };
-    case 'PROVIDER_KEY':
-      return { expression: Prisma.raw('"keyRef"'), alias: 'keyRef' };
-    case 'PROVIDER':
-      return { expression: Prisma.raw('"provider"'), alias: 'provider' };
-    case 'MODEL':
-      return { expression: Prisma.raw('"model"'), alias: 'model' };
-    case 'KEY_SOURCE':
-      return { expression: Prisma.raw('"keySource"::text'), alias: 'keySource' };
-    case 'STATUS':
-      return { expression: Prisma.raw('"status"::text'), alias: 'status' };
-    case 'FAILURE_CLASS':
-      return { expression: Prisma.raw('"failureClass"::text'), alias: 'failureClass' };
+export function dimensionSql(dimension: UsageDimension, interval: UsageInterval, source: UsageSource = 'raw'): { expression: Prisma.Sql; alias: string } {
+  if (dimension === 'TIME') {
+    // Buckets in UTC whatever the session time zone: truncate the UTC wall time, then mark it UTC again.
+    const time = source === 'raw' ? '"createdAt"' : '"bucket"';
+    return { expression: Prisma.raw(`date_trunc('${TRUNC_UNIT[interval]}', ${time} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`), alias: 'bucket' };
   }
+  const { column, nullable, enumType } = COLUMN[dimension];
+  const quoted = `"${column}"`;
+  if (source === 'rollup') return { expression: Prisma.raw(nullable ? `NULLIF(${quoted}, '')` : quoted), alias: column };
+  return { expression: Prisma.raw(enumType ? `${quoted}::text` : quoted), alias: column };
 }

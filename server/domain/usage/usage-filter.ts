@@ -79,7 +79,15 @@ export function isEmptyScope(scope: UsageScope): boolean {
 
 /** The scope as SQL conditions over "UsageRecord"; every value is a bound parameter. */
 export function scopeToSql(scope: UsageScope): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [Prisma.sql`"createdAt" >= ${scope.from}`, Prisma.sql`"createdAt" < ${scope.to}`];
+  return Prisma.join([Prisma.sql`"createdAt" >= ${scope.from}`, Prisma.sql`"createdAt" < ${scope.to}`, ...scopeConditions(scope, 'raw')], ' AND ');
+}
+
+/**
+ * The scope's conditions other than time, over "UsageRecord" (raw) or a rollup table (where the
+ * enum dimensions are text); every value is a bound parameter.
+ */
+export function scopeConditions(scope: UsageScope, source: 'raw' | 'rollup'): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
   if (scope.organizationIds) {
     conditions.push(
       scope.organizationIds.length === 1
@@ -92,11 +100,12 @@ export function scopeToSql(scope: UsageScope): Prisma.Sql {
   if (scope.provider) conditions.push(Prisma.sql`"provider" = ${scope.provider}`);
   if (scope.model) conditions.push(Prisma.sql`"model" = ${scope.model}`);
   if (scope.keyRef) conditions.push(Prisma.sql`"keyRef" = ${scope.keyRef}`);
-  // Enum columns: a text parameter needs a cast to compare with them.
-  if (scope.keySource) conditions.push(Prisma.sql`"keySource" = ${scope.keySource}::"KeySource"`);
-  if (scope.status) conditions.push(Prisma.sql`"status" = ${scope.status}::"RequestStatus"`);
-  if (scope.failureClass) conditions.push(Prisma.sql`"failureClass" = ${scope.failureClass}::"FailureClass"`);
-  return Prisma.join(conditions, ' AND ');
+  // Enum columns: a text parameter needs a cast to compare with them (rollups keep them as text).
+  const enumValue = (value: string, type: string) => (source === 'raw' ? Prisma.sql`${value}::${Prisma.raw(`"${type}"`)}` : Prisma.sql`${value}`);
+  if (scope.keySource) conditions.push(Prisma.sql`"keySource" = ${enumValue(scope.keySource, 'KeySource')}`);
+  if (scope.status) conditions.push(Prisma.sql`"status" = ${enumValue(scope.status, 'RequestStatus')}`);
+  if (scope.failureClass) conditions.push(Prisma.sql`"failureClass" = ${enumValue(scope.failureClass, 'FailureClass')}`);
+  return conditions;
 }
 
 /** The scope as a Prisma `where` for findMany over usage records. */

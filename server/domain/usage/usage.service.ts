@@ -1,11 +1,14 @@
 import type { FailureClass, KeySource, RequestStatus } from '../../../shared/domain.js';
 import type { PrismaClient } from '../../db/database.js';
-import { Prisma, type UsageRecord } from '../../db/generated/client.js';
+import type { UsageRecord } from '../../db/generated/client.js';
 import type { Actor } from '../actor.js';
 import { badInput, notFound } from '../errors.js';
 import { afterCursor, NEWEST_FIRST, type Page, pageSize, toPage } from '../pagination.js';
-import { dimensionSql, MAX_GROUP_BY, USAGE_DIMENSIONS, USAGE_INTERVALS, type UsageDimension, type UsageInterval } from './usage-dimensions.js';
-import { isEmptyScope, resolveScope, scopeToSql, scopeToWhere, type UsageFilterInput } from './usage-filter.js';
+import { MAX_GROUP_BY, USAGE_DIMENSIONS, USAGE_INTERVALS, type UsageDimension, type UsageInterval } from './usage-dimensions.js';
+import { isEmptyScope, resolveScope, scopeToWhere, type UsageFilterInput } from './usage-filter.js';
+import { histogramPercentile } from './usage-histogram.js';
+import { ALL_HISTOGRAMS, type HistogramChoice } from './usage-measures.js';
+import { queryUsageGroups } from './usage-report-query.js';
 
 /** One group of a usage report: its dimension values (null where not grouped) and its totals. */
 export interface UsageGroup {
@@ -40,6 +43,7 @@ export interface UsageGroup {
   failures: number;
   cancelled: number;
   costUnknown: number;
+  /** Approximate: from log-scale histograms, within ~9.05% of percentile_cont (usage-histogram.ts). */
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   latencyP99Ms: number | null;
@@ -68,10 +72,23 @@ export class UsageService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly now: () => Date = () => new Date(),
+    private readonly options: { rollups?: boolean } = {},
   ) {}
 
-  /** Aggregates per group in one SQL query; names of organizations, projects and keys in a second lookup. */
-  async report(actor: Actor, filter: UsageFilterInput | null | undefined, groupBy: readonly UsageDimension[] | null | undefined, interval?: UsageInterval | null): Promise<UsageReport> {
+  /**
+   * Aggregates per group in one SQL query — from the hourly/daily rollups for whole hours and
+   * from raw records for the rest (see usage-report-query.ts) — and names of organizations,
+   * projects and keys in a second lookup. Counts, tokens and costs are exact; latency
+   * percentiles come from histograms, within ~9% of the exact value (usage-histogram.ts).
+   */
+  async report(
+    actor: Actor,
+    filter: UsageFilterInput | null | undefined,
+    groupBy: readonly UsageDimension[] | null | undefined,
+    interval?: UsageInterval | null,
+    /** The percentiles the caller shows (the others come back null, and cost nothing). */
+    percentiles: HistogramChoice = ALL_HISTOGRAMS,
+  ): Promise<UsageReport> {
     const dimensions = checkGroupBy(groupBy ?? []);
     const unit = interval ?? 'DAY';
     if (!USAGE_INTERVALS.includes(unit)) throw badInput(`interval must be one of ${USAGE_INTERVALS.join(', ')}`);
@@ -79,22 +96,7 @@ export class UsageService {
     const base = { from: scope.from, to: scope.to, interval: unit, groupBy: dimensions };
     if (isEmptyScope(scope)) return { ...base, groups: [], truncated: false };
 
-    const selected = dimensions.map((dimension) => dimensionSql(dimension, unit));
-    const dimensionColumns = selected.map(({ expression, alias }) => Prisma.sql`${expression} AS ${Prisma.raw(`"${alias}"`)}`);
-    const positions = selected.map((_, index) => Prisma.raw(String(index + 1)));
-    const order = [
-      ...(dimensions.includes('TIME') ? [Prisma.raw('"bucket" ASC')] : []),
-      Prisma.raw('"requests" DESC'),
-      ...selected.filter(({ alias }) => alias !== 'bucket').map(({ alias }) => Prisma.raw(`"${alias}" ASC`)),
-    ];
-    const rows = await this.prisma.$queryRaw<RawRow[]>`
-      SELECT ${Prisma.join([...dimensionColumns, AGGREGATES], ', ')}
-      FROM "UsageRecord"
-      WHERE ${scopeToSql(scope)}
-      ${positions.length > 0 ? Prisma.sql`GROUP BY ${Prisma.join(positions, ', ')}` : Prisma.empty}
-      HAVING count(*) > 0
-      ORDER BY ${Prisma.join(order, ', ')}
-      LIMIT ${MAX_USAGE_GROUPS + 1}`;
+    const rows = await queryUsageGroups(this.prisma, scope, dimensions, unit, { rollups: this.options.rollups ?? true, histograms: percentiles, limit: MAX_USAGE_GROUPS + 1 });
     const truncated = rows.length > MAX_USAGE_GROUPS;
     const groups = rows.slice(0, MAX_USAGE_GROUPS).map(toGroup);
     await this.attachNames(groups, dimensions);
@@ -151,22 +153,6 @@ export class UsageService {
   }
 }
 
-const AGGREGATES = Prisma.sql`
-  count(*)::bigint AS "requests",
-  coalesce(sum("inputTokens"), 0)::bigint AS "inputTokens",
-  coalesce(sum("cachedInputTokens"), 0)::bigint AS "cachedInputTokens",
-  coalesce(sum("outputTokens"), 0)::bigint AS "outputTokens",
-  coalesce(sum("upstreamCostUsd"), 0)::text AS "upstreamCostUsd",
-  coalesce(sum("upstreamCostUsd") FILTER (WHERE "keySource" IN ('hosted', 'env')), 0)::text AS "platformCostUsd",
-  coalesce(sum("billedCostUsd"), 0)::text AS "billedCostUsd",
-  (count(*) FILTER (WHERE "status" = 'FAILED'))::bigint AS "failures",
-  (count(*) FILTER (WHERE "status" = 'CANCELLED'))::bigint AS "cancelled",
-  (count(*) FILTER (WHERE NOT "costKnown"))::bigint AS "costUnknown",
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY "latencyMs") AS "latencyP50Ms",
-  percentile_cont(0.95) WITHIN GROUP (ORDER BY "latencyMs") AS "latencyP95Ms",
-  percentile_cont(0.99) WITHIN GROUP (ORDER BY "latencyMs") AS "latencyP99Ms",
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY "ttftMs") AS "ttftP50Ms"`;
-
 function checkGroupBy(groupBy: readonly UsageDimension[]): UsageDimension[] {
   if (groupBy.length > MAX_GROUP_BY) throw badInput(`groupBy takes at most ${MAX_GROUP_BY} dimensions`);
   for (const dimension of groupBy) {
@@ -177,7 +163,6 @@ function checkGroupBy(groupBy: readonly UsageDimension[]): UsageDimension[] {
 }
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
-const maybeNum = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const maybeText = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
 function toGroup(row: RawRow): UsageGroup {
@@ -207,9 +192,9 @@ function toGroup(row: RawRow): UsageGroup {
     failures: num(row.failures),
     cancelled: num(row.cancelled),
     costUnknown: num(row.costUnknown),
-    latencyP50Ms: maybeNum(row.latencyP50Ms),
-    latencyP95Ms: maybeNum(row.latencyP95Ms),
-    latencyP99Ms: maybeNum(row.latencyP99Ms),
-    ttftP50Ms: maybeNum(row.ttftP50Ms),
+    latencyP50Ms: histogramPercentile(row.latencyHistogram as unknown[] | null, 0.5),
+    latencyP95Ms: histogramPercentile(row.latencyHistogram as unknown[] | null, 0.95),
+    latencyP99Ms: histogramPercentile(row.latencyHistogram as unknown[] | null, 0.99),
+    ttftP50Ms: histogramPercentile(row.ttftHistogram as unknown[] | null, 0.5),
   };
 }

@@ -81,16 +81,16 @@ export class UsageGroup {
   @Field(() => Int, { description: 'Requests whose cost could not be computed (no price)' })
   costUnknown!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Median latency (ms). Approximate: estimated from log-scale latency histograms (the usage rollups), within ~9% (relative) of the exact percentile_cont over the requests' })
   latencyP50Ms!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: '95th percentile latency (ms). Approximate: estimated from log-scale latency histograms (the usage rollups), within ~9% (relative) of the exact percentile_cont over the requests' })
   latencyP95Ms!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: '99th percentile latency (ms). Approximate: estimated from log-scale latency histograms (the usage rollups), within ~9% (relative) of the exact percentile_cont over the requests' })
   latencyP99Ms!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Median time to first token (streamed requests)' })
+  @Field(() => Float, { nullable: true, description: 'Median time to first token (streamed requests). Approximate: estimated from log-scale latency histograms (the usage rollups), within ~9% (relative) of the exact percentile_cont over the requests' })
   ttftP50Ms!: number | null;
 }
 
