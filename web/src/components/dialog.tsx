@@ -17,3 +17,26 @@ export function Dialog(props: { open: boolean; title: string; onClose(): void; c
     </dialog>
   );
 }
+
+/** "Are you sure?" for a destructive action: Cancel, or the danger button that does it. */
+export function ConfirmDialog(props: { open: boolean; title: string; confirmLabel: string; onCancel(): void; onConfirm(): void | Promise<void>; children: ReactNode }) {
+  return (
+    <Dialog
+      open={props.open}
+      title={props.title}
+      onClose={props.onCancel}
+      actions={
+        <>
+          <button type="button" className="button" onClick={props.onCancel}>
+            Cancel
+          </button>
+          <button type="button" className="button danger" onClick={() => void props.onConfirm()}>
+            {props.confirmLabel}
+          </button>
+        </>
+      }
+    >
+      {props.children}
+    </Dialog>
+  );
+}

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { attempt } from '../../apollo/errors.js';
-import { Dialog } from '../../components/dialog.js';
+import { ConfirmDialog } from '../../components/dialog.js';
 import { QueryState } from '../../components/states.js';
 import { useAccessTokens, useCreateAccessToken, useRevokeAccessToken } from '../../features/access-tokens/api/access-tokens.js';
 import { AccessTokenSecretDialog, AccessTokensTable, CreateAccessTokenForm } from '../../features/access-tokens/components/access-tokens-section.js';
@@ -48,30 +48,18 @@ export function AccessTokensPage() {
         }}
       />
       <AccessTokenSecretDialog secret={secret} onClose={() => setSecret(null)} />
-      <Dialog
+      <ConfirmDialog
         open={revoking !== null}
         title={`Revoke ${revoking?.name ?? ''}?`}
-        onClose={() => setRevoking(null)}
-        actions={
-          <>
-            <button type="button" className="button" onClick={() => setRevoking(null)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button danger"
-              onClick={async () => {
-                if (revoking) setRevokeError(await attempt(() => revoke({ variables: { id: revoking.id } })));
-                setRevoking(null);
-              }}
-            >
-              Revoke token
-            </button>
-          </>
-        }
+        confirmLabel="Revoke token"
+        onCancel={() => setRevoking(null)}
+        onConfirm={async () => {
+          if (revoking) setRevokeError(await attempt(() => revoke({ variables: { id: revoking.id } })));
+          setRevoking(null);
+        }}
       >
         <p>Tools using this token are refused from now on. This cannot be undone.</p>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

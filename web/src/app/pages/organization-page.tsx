@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { attempt, attemptForm } from '../../apollo/errors.js';
-import { Dialog } from '../../components/dialog.js';
+import { ConfirmDialog } from '../../components/dialog.js';
 import { formatPercent } from '../../components/format.js';
 import { QueryState } from '../../components/states.js';
 import { useAddCredits, useCreditLedger } from '../../features/credits/api/credits.js';
@@ -130,33 +130,21 @@ export function OrganizationPage() {
                   canAdd={canAddCredits(viewer)}
                   onAdd={(amountUsd, note) => attempt(() => addCredits({ variables: { input: { organizationId: id, amountUsd, ...(note ? { note } : {}) } } }))}
                 />
-                <Dialog
+                <ConfirmDialog
                   open={deletingCustom !== null}
                   title={`Delete custom provider ${deletingCustom?.slug ?? ''}?`}
-                  onClose={() => setDeletingCustom(null)}
-                  actions={
-                    <>
-                      <button type="button" className="button" onClick={() => setDeletingCustom(null)}>
-                        Cancel
-                      </button>
-                      <button
-                        type="button"
-                        className="button danger"
-                        onClick={async () => {
-                          if (deletingCustom) {
-                            const message = await attempt(() => deleteCustomProvider({ variables: { id: deletingCustom.id } }));
-                            setCustomErrors(message ? { form: message } : {});
-                          }
-                          setDeletingCustom(null);
-                        }}
-                      >
-                        Delete provider
-                      </button>
-                    </>
-                  }
+                  confirmLabel="Delete provider"
+                  onCancel={() => setDeletingCustom(null)}
+                  onConfirm={async () => {
+                    if (deletingCustom) {
+                      const message = await attempt(() => deleteCustomProvider({ variables: { id: deletingCustom.id } }));
+                      setCustomErrors(message ? { form: message } : {});
+                    }
+                    setDeletingCustom(null);
+                  }}
                 >
                   <p>Its models ({deletingCustom?.slug}/…) can no longer be called through the gateway.</p>
-                </Dialog>
+                </ConfirmDialog>
               </>
             ) : null}
           </>

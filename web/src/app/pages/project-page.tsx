@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { attempt } from '../../apollo/errors.js';
-import { Dialog } from '../../components/dialog.js';
+import { ConfirmDialog } from '../../components/dialog.js';
 import { QueryState } from '../../components/states.js';
 import { useCreateGatewayKey, useProjectGatewayKeys, useRevokeGatewayKey } from '../../features/gateway-keys/api/gateway-keys.js';
 import { CreateGatewayKeyForm, GatewayKeysTable, SecretDialog } from '../../features/gateway-keys/components/gateway-keys-section.js';
@@ -60,30 +60,18 @@ export function ProjectPage() {
               />
             ) : null}
             <SecretDialog secret={secret} onClose={() => setSecret(null)} />
-            <Dialog
+            <ConfirmDialog
               open={revoking !== null}
               title={`Revoke ${revoking?.name ?? ''}?`}
-              onClose={() => setRevoking(null)}
-              actions={
-                <>
-                  <button type="button" className="button" onClick={() => setRevoking(null)}>
-                    Cancel
-                  </button>
-                  <button
-                    type="button"
-                    className="button danger"
-                    onClick={async () => {
-                      if (revoking) await attempt(() => revoke({ variables: { id: revoking.id } }));
-                      setRevoking(null);
-                    }}
-                  >
-                    Revoke key
-                  </button>
-                </>
-              }
+              confirmLabel="Revoke key"
+              onCancel={() => setRevoking(null)}
+              onConfirm={async () => {
+                if (revoking) await attempt(() => revoke({ variables: { id: revoking.id } }));
+                setRevoking(null);
+              }}
             >
               <p>Requests with this key are refused (401) within a second, on every instance. This cannot be undone.</p>
-            </Dialog>
+            </ConfirmDialog>
           </>
         ) : null}
       </QueryState>

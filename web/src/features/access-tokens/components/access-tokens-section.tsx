@@ -1,8 +1,7 @@
 import { useState } from 'react';
-import { CopyButton } from '../../../components/copy-button.js';
 import { type Column, DataTable } from '../../../components/data-table.js';
-import { Dialog } from '../../../components/dialog.js';
 import { formatDateTime } from '../../../components/format.js';
+import { SecretOnceDialog } from '../../../components/secret-once-dialog.js';
 import { type AccessToken, type AccessTokenErrors, type AccessTokenFormValues, accessTokenStatus, EMPTY_ACCESS_TOKEN_FORM } from '../model/access-token-form.js';
 
 export function AccessTokensTable({ tokens, now, onRevoke }: { tokens: AccessToken[]; now: Date; onRevoke(token: AccessToken): void }) {
@@ -63,24 +62,16 @@ export function CreateAccessTokenForm({ errors, onSubmit }: { errors: AccessToke
 /** The one time the secret is visible. */
 export function AccessTokenSecretDialog({ secret, onClose }: { secret: string | null; onClose(): void }) {
   return (
-    <Dialog
-      open={secret !== null}
+    <SecretOnceDialog
+      secret={secret}
       title="Your new access token"
+      testId="access-token-secret"
       onClose={onClose}
-      actions={
-        <button type="button" className="button primary" onClick={onClose}>
-          I have stored it
-        </button>
+      usage={
+        <>
+          Send it as <code>Authorization: Bearer …</code> to <code>/graphql</code>; it acts as you, with your roles.
+        </>
       }
-    >
-      <p>Copy it now: it is shown only once and cannot be recovered.</p>
-      <div className="secret">
-        <code data-testid="access-token-secret">{secret}</code>
-        {secret ? <CopyButton text={secret} /> : null}
-      </div>
-      <p className="muted">
-        Send it as <code>Authorization: Bearer …</code> to <code>/graphql</code>; it acts as you, with your roles.
-      </p>
-    </Dialog>
+    />
   );
 }

@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { CopyButton } from '../../../components/copy-button.js';
+import { SecretOnceDialog } from '../../../components/secret-once-dialog.js';
 import { type Column, DataTable } from '../../../components/data-table.js';
-import { Dialog } from '../../../components/dialog.js';
 import { formatDateTime, formatUsd } from '../../../components/format.js';
 import type { ProjectGatewayKeysQuery } from '../../../graphql/generated.js';
 import { describeLimits, EMPTY_GATEWAY_KEY_FORM, type GatewayKeyFormValues, gatewayKeyStatus } from '../model/gateway-key-form.js';
@@ -74,22 +73,16 @@ export function CreateGatewayKeyForm({ errors, onSubmit }: { errors: Partial<Rec
 /** The one time the secret is visible. */
 export function SecretDialog({ secret, onClose }: { secret: string | null; onClose(): void }) {
   return (
-    <Dialog
-      open={secret !== null}
+    <SecretOnceDialog
+      secret={secret}
       title="Your new gateway key"
+      testId="gateway-key-secret"
       onClose={onClose}
-      actions={
-        <button type="button" className="button primary" onClick={onClose}>
-          I have stored it
-        </button>
+      usage={
+        <>
+          Use it as <code>Authorization: Bearer …</code> against <code>/v1/chat/completions</code>.
+        </>
       }
-    >
-      <p>Copy it now: it is shown only once and cannot be recovered.</p>
-      <div className="secret">
-        <code data-testid="gateway-key-secret">{secret}</code>
-        {secret ? <CopyButton text={secret} /> : null}
-      </div>
-      <p className="muted">Use it as <code>Authorization: Bearer …</code> against <code>/v1/chat/completions</code>.</p>
-    </Dialog>
+    />
   );
 }
