@@ -2,14 +2,18 @@
  * Database work for the bench, run in its own process while keyplane is stopped (PGlite allows one
  * process per data dir), against keyplane's compiled code in dist/.bench:
  *   1. count the usage rows one gateway key produced (the no-loss check after a clean shutdown);
- *   2. drive the SettlementWriter directly: N settlements as fast as they can be queued, then
- *      close() — rows per second from first enqueue to drained, and how many were lost;
+ *   2. drive the SettlementWriter directly with write-ahead on: N intents committed through the
+ *      IntentJournal (group commit) as fast as they can be asked for, each settlement queued once
+ *      its intent is durable, then close() — rows per second from first intent to drained, how
+ *      many were lost, and the p50/p99 wait for an intent inside that burst; then the same at
+ *      steady rates (steadyRates req/s for steadySeconds each): what write-ahead adds to a request;
  *   3. seed N generated usage records with one INSERT … SELECT … FROM generate_series (+ ANALYZE),
  *      then roll them up with the UsageRollupJob, as a running server would.
  * Input: one JSON argument (see Task). Output: one JSON line on stdout. Connection from the same
  * environment keyplane reads (DATABASE_URL, or KEYPLANE_DATA_DIR for PGlite).
  */
 import { join } from 'node:path';
+import { PROVIDER_IDS } from '../shared/catalog/providers.js';
 
 interface Task {
   organizationId: string;
@@ -18,16 +22,33 @@ interface Task {
   countKeyId?: string;
   gatewayKeyIds: string[];
   writerSettlements: number;
+  /** After the burst: intents at each of these steady rates (req/s), `steadySeconds` each. */
+  steadyRates?: number[];
+  steadySeconds?: number;
   seedRows: number;
 }
 
 const task = JSON.parse(process.argv[2] ?? '{}') as Task;
 const dist = new URL('../dist/.bench/server/', import.meta.url);
 const { openDatabase } = (await import(new URL('db/database.js', dist).href)) as typeof import('../server/db/database.js');
-const { SettlementWriter } = (await import(new URL('gateway/billing/settlement-writer.js', dist).href)) as typeof import('../server/gateway/billing/settlement-writer.js');
-const { createLogger } = (await import(new URL('observability/logger.js', dist).href)) as typeof import('../server/observability/logger.js');
-const { picoToDecimal } = (await import(new URL('gateway/billing/pricing.js', dist).href)) as typeof import('../server/gateway/billing/pricing.js');
-const { UsageRollupJob } = (await import(new URL('domain/usage/usage-rollup-job.js', dist).href)) as typeof import('../server/domain/usage/usage-rollup-job.js');
+const { SettlementWriter } = (await import(
+  new URL('gateway/billing/settlement-writer.js', dist).href
+)) as typeof import('../server/gateway/billing/settlement-writer.js');
+const { createLogger } = (await import(
+  new URL('observability/logger.js', dist).href
+)) as typeof import('../server/observability/logger.js');
+const { BillingStore } = (await import(
+  new URL('gateway/billing/billing-store.js', dist).href
+)) as typeof import('../server/gateway/billing/billing-store.js');
+const { settlementRow } = (await import(
+  new URL('gateway/billing/settlement-row.js', dist).href
+)) as typeof import('../server/gateway/billing/settlement-row.js');
+const { IntentJournal } = (await import(
+  new URL('gateway/billing/intent-journal.js', dist).href
+)) as typeof import('../server/gateway/billing/intent-journal.js');
+const { UsageRollupJob } = (await import(
+  new URL('domain/usage/usage-rollup-job.js', dist).href
+)) as typeof import('../server/domain/usage/usage-rollup-job.js');
 
 const url = process.env.DATABASE_URL || undefined;
 const opened = Date.now();
@@ -45,87 +66,162 @@ const section = async (name: string, work: () => Promise<void>) => {
 
 try {
   const count = async (where: string, ...params: unknown[]) =>
-    Number(((await db.prisma.$queryRawUnsafe(`SELECT count(*)::bigint AS n FROM "UsageRecord" WHERE ${where}`, ...params)) as { n: bigint }[])[0]?.n ?? 0);
-
-  if (task.countKeyId) await section('count', async () => {
-    out.keyRows = await count(`"gatewayKeyId" = $1`, task.countKeyId);
-    out.keyRowsByStatus = Object.fromEntries(
-      ((await db.prisma.$queryRawUnsafe(`SELECT "status"::text AS s, count(*)::bigint AS n FROM "UsageRecord" WHERE "gatewayKeyId" = $1 GROUP BY 1`, task.countKeyId)) as { s: string; n: bigint }[]).map((r) => [r.s, Number(r.n)]),
+    Number(
+      ((await db.prisma.$queryRawUnsafe(`SELECT count(*)::bigint AS n FROM "UsageRecord" WHERE ${where}`, ...params)) as { n: bigint }[])[0]
+        ?.n ?? 0,
     );
-  });
 
-  if (task.writerSettlements > 0) await section('writer', async () => {
-    const logger = createLogger({ level: 'warn', destination: process.stderr });
-    const writer = new SettlementWriter(db.prisma, logger);
-    const tag = `bw-${Date.now().toString(36)}`;
-    const routing = {
-      model: 'gpt-4o-mini',
-      candidates: [{ provider: 'openai', keySource: 'env', keyRef: 'OPENAI_API_KEY' }],
-      order: ['openai'],
-      why: 'cheapest healthy provider first',
-      attempts: [{ provider: 'openai', keyRef: 'OPENAI_API_KEY', outcome: 'ok' }],
-    };
-    const gatewayKeyId = task.gatewayKeyIds[0] ?? 'bench';
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < task.writerSettlements; i++) {
-      const billed = 3_750_000n + BigInt(i % 100);
-      writer.enqueue({
-        usage: {
-          requestId: `${tag}-${i}`,
-          organizationId: task.organizationId,
-          projectId: task.projectId,
-          gatewayKeyId,
-          provider: 'openai',
-          model: 'gpt-4o-mini',
-          keySource: 'env',
-          keyRef: 'OPENAI_API_KEY',
-          inputTokens: 25,
-          cachedInputTokens: 10,
-          outputTokens: 9,
-          tokensEstimated: false,
-          upstreamCostUsd: picoToDecimal(billed),
-          billedCostUsd: picoToDecimal(billed),
-          costKnown: true,
-          status: 'SUCCESS',
-          failureClass: null,
-          httpStatus: 200,
-          errorMessage: null,
-          latencyMs: 2,
-          ttftMs: null,
+  if (task.countKeyId)
+    await section('count', async () => {
+      out.keyRows = await count(`"gatewayKeyId" = $1`, task.countKeyId);
+      out.keyRowsByStatus = Object.fromEntries(
+        (
+          (await db.prisma.$queryRawUnsafe(
+            `SELECT "status"::text AS s, count(*)::bigint AS n FROM "UsageRecord" WHERE "gatewayKeyId" = $1 GROUP BY 1`,
+            task.countKeyId,
+          )) as { s: string; n: bigint }[]
+        ).map((r) => [r.s, Number(r.n)]),
+      );
+    });
+
+  if (task.writerSettlements > 0)
+    await section('writer', async () => {
+      const logger = createLogger({ level: 'warn', destination: process.stderr });
+      const writer = new SettlementWriter(new BillingStore(db.prisma), logger);
+      const tag = `bw-${Date.now().toString(36)}`;
+      const routing = {
+        model: 'gpt-4o-mini',
+        candidates: [{ provider: 'openai', keySource: 'env', keyRef: 'OPENAI_API_KEY' }],
+        order: ['openai'],
+        why: 'cheapest healthy provider first',
+        attempts: [{ provider: 'openai', keyRef: 'OPENAI_API_KEY', outcome: 'ok' }],
+      };
+      const gatewayKeyId = task.gatewayKeyIds[0] ?? 'bench';
+      // Write-ahead on, as in the gateway: each settlement's intent is committed (group commit)
+      // before it is queued; the latency of that wait is what the intent adds to a request.
+      const store = new BillingStore(db.prisma);
+      const journal = new IntentJournal(store, logger, `bench-${tag}`);
+      const call = { provider: 'openai', model: 'gpt-4o-mini', keySource: 'env' as const, keyRef: 'OPENAI_API_KEY' };
+      /** Ask for request `id`'s intent; once durable, queue its settlement. Resolves with the wait, ms. */
+      const request = (id: string, i: number): Promise<number> => {
+        const billed = 3_750_000n + BigInt(i % 100);
+        const ids = { requestId: id, organizationId: task.organizationId, projectId: task.projectId, gatewayKeyId };
+        const asked = performance.now();
+        const intent = {
+          ...ids,
+          ...call,
+          endpoint: 'openai-chat',
           streamed: false,
-          attempts: 1,
-          routing,
+          inputTokens: 25,
+          upstreamCostPico: billed,
+          billedCostPico: billed,
+          costKnown: true,
+          unitPrices: null,
+          priceSource: null,
+          debitPico: billed,
+          leaseId: null,
+          budget: null,
           createdAt: new Date(),
-        },
-        organizationId: task.organizationId,
-        debitPico: billed,
-        leaseId: null,
-        budget: null,
-      });
-      // Queue in slices the size of a busy server's second, letting the flushes run in between.
-      if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
-    }
-    const unwritten = await writer.close(120_000);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const rows = await count(`"requestId" LIKE $1`, `${tag}-%`);
-    const ledger = Number(
-      ((await db.prisma.$queryRawUnsafe(`SELECT count(*)::bigint AS n FROM "CreditLedgerEntry" WHERE "requestId" LIKE $1`, `${tag}-%`)) as { n: bigint }[])[0]?.n ?? 0,
-    );
-    out.writer = { settlements: task.writerSettlements, seconds, rowsPerSecond: rows / seconds, rows, ledgerRows: ledger, lost: task.writerSettlements - rows, unwritten };
-  });
+        };
+        return journal.record(intent).then(() => {
+          const waited = performance.now() - asked;
+          writer.enqueue(
+            settlementRow({
+              ...ids,
+              ...call,
+              inputTokens: 25,
+              cachedInputTokens: 10,
+              outputTokens: 9,
+              upstreamCostPico: billed,
+              billedCostPico: billed,
+              status: 'SUCCESS',
+              httpStatus: 200,
+              latencyMs: 2,
+              routing,
+              debitPico: billed,
+            }),
+          );
+          return waited;
+        });
+      };
+      const intentMs: number[] = [];
+      const queued: Promise<void>[] = [];
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < task.writerSettlements; i++) {
+        queued.push(request(`${tag}-${i}`, i).then((waited) => void intentMs.push(waited)));
+        // Queue in slices the size of a busy server's second, letting the flushes run in between.
+        if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(queued);
+      const unwritten = await writer.close(120_000);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const rows = await count(`"requestId" LIKE $1`, `${tag}-%`);
+      const ledger = Number(
+        (
+          (await db.prisma.$queryRawUnsafe(
+            `SELECT count(*)::bigint AS n FROM "CreditLedgerEntry" WHERE "requestId" LIKE $1`,
+            `${tag}-%`,
+          )) as { n: bigint }[]
+        )[0]?.n ?? 0,
+      );
+      const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+      // What the intent adds to a request at a steady rate (not inside a burst): requests spread
+      // evenly over the window, each settled as in the gateway, for every rate in turn.
+      const steady: { rate: number; seconds: number; requests: number; intentP50Ms: number; intentP99Ms: number }[] = [];
+      for (const rate of task.steadyRates ?? []) {
+        const waits: number[] = [];
+        const pending: Promise<void>[] = [];
+        const seconds = task.steadySeconds ?? 10;
+        const tickMs = 10;
+        const begun = performance.now();
+        let sent = 0;
+        while (performance.now() - begun < seconds * 1000) {
+          const due = Math.floor(((performance.now() - begun) / 1000) * rate);
+          for (; sent < due; sent++) pending.push(request(`${tag}-r${rate}-${sent}`, sent).then((waited) => void waits.push(waited)));
+          await new Promise((resolve) => setTimeout(resolve, tickMs));
+        }
+        await Promise.all(pending);
+        waits.sort((x, y) => x - y);
+        steady.push({ rate, seconds, requests: sent, intentP50Ms: percentile(waits, 0.5), intentP99Ms: percentile(waits, 0.99) });
+      }
+      await writer.close(120_000);
+      await journal.close();
+      intentMs.sort((x, y) => x - y);
+      const at = (q: number) => percentile(intentMs, q);
+      out.writer = {
+        intentP50Ms: at(0.5),
+        intentP99Ms: at(0.99),
+        intentsLeft: Number(
+          (
+            (await db.prisma.$queryRawUnsafe(`SELECT count(*)::bigint AS n FROM "UsageIntent" WHERE "requestId" LIKE $1`, `${tag}-%`)) as {
+              n: bigint;
+            }[]
+          )[0]?.n ?? 0,
+        ),
+        settlements: task.writerSettlements,
+        seconds,
+        rowsPerSecond: rows / seconds,
+        rows,
+        ledgerRows: ledger,
+        lost: task.writerSettlements - rows,
+        unwritten,
+        steady,
+      };
+    });
 
-  if (task.seedRows > 0) await section('seed', async () => {
-    const keys = task.gatewayKeyIds.length > 0 ? task.gatewayKeyIds : ['bench'];
-    // 20 gateway keys (the real ones first), 8 providers, 4 models, spread over the last 29 days.
-    const keyList = [...keys, ...Array.from({ length: Math.max(0, 20 - keys.length) }, (_, i) => `seed-key-${i}`)];
-    const started = Date.now();
-    await db.prisma.$executeRawUnsafe(
-      `INSERT INTO "UsageRecord" ("id", "requestId", "organizationId", "projectId", "gatewayKeyId", "provider", "model",
+  if (task.seedRows > 0)
+    await section('seed', async () => {
+      const keys = task.gatewayKeyIds.length > 0 ? task.gatewayKeyIds : ['bench'];
+      // 20 gateway keys (the real ones first), every provider, 4 models, spread over the last 29 days.
+      const keyList = [...keys, ...Array.from({ length: Math.max(0, 20 - keys.length) }, (_, i) => `seed-key-${i}`)];
+      const started = Date.now();
+      await db.prisma.$executeRawUnsafe(
+        `INSERT INTO "UsageRecord" ("id", "requestId", "organizationId", "projectId", "gatewayKeyId", "provider", "model",
          "keySource", "keyRef", "inputTokens", "cachedInputTokens", "outputTokens", "tokensEstimated", "upstreamCostUsd",
          "billedCostUsd", "costKnown", "status", "failureClass", "httpStatus", "latencyMs", "ttftMs", "streamed", "attempts", "createdAt")
        SELECT gen_random_uuid()::text, 'seed-' || g, $1, $2,
          ($3::text[])[1 + g % ${keyList.length}],
-         (ARRAY['openai','anthropic','google','mistral','groq','together','fireworks','deepseek'])[1 + (g / 7) % 8],
+         ($4::text[])[1 + (g / 7) % ${PROVIDER_IDS.length}],
          (ARRAY['gpt-4o-mini','claude-3-5-haiku','gemini-2.0-flash','llama-3.3-70b'])[1 + (g / 3) % 4],
          (CASE WHEN g % 3 = 0 THEN 'byok' ELSE 'env' END)::"KeySource",
          CASE WHEN g % 3 = 0 THEN 'pk-' || (g % 5) ELSE 'OPENAI_API_KEY' END,
@@ -141,21 +237,22 @@ try {
          g % 2 = 0, 1,
          now() - ((g % 41760) * interval '1 minute') - ((g % 997) * interval '1 millisecond')
        FROM generate_series(1, ${Math.floor(task.seedRows)}) AS g`,
-      task.organizationId,
-      task.projectId,
-      keyList,
-    );
-    const insertMs = Date.now() - started;
-    const analyzeStarted = Date.now();
-    await db.prisma.$executeRawUnsafe('ANALYZE "UsageRecord"');
-    const analyzeMs = Date.now() - analyzeStarted;
-    // What production does next: the UsageRollupJob folds the new records into the hourly and
-    // daily rollups (one INSERT … SELECT … ON CONFLICT), so the query below reads them.
-    const rollupStarted = Date.now();
-    const rollup = await new UsageRollupJob(db.prisma).runOnce({ wait: true });
-    await db.prisma.$executeRawUnsafe('ANALYZE "UsageRollupHourly", "UsageRollupDaily"');
-    out.seed = { rows: task.seedRows, insertMs, analyzeMs, rollupMs: Date.now() - rollupStarted, rollup, totalRows: await count('true') };
-  });
+        task.organizationId,
+        task.projectId,
+        keyList,
+        PROVIDER_IDS,
+      );
+      const insertMs = Date.now() - started;
+      const analyzeStarted = Date.now();
+      await db.prisma.$executeRawUnsafe('ANALYZE "UsageRecord"');
+      const analyzeMs = Date.now() - analyzeStarted;
+      // What production does next: the UsageRollupJob folds the new records into the hourly and
+      // daily rollups (one INSERT … SELECT … ON CONFLICT), so the query below reads them.
+      const rollupStarted = Date.now();
+      const rollup = await new UsageRollupJob(db.prisma).runOnce({ wait: true });
+      await db.prisma.$executeRawUnsafe('ANALYZE "UsageRollupHourly", "UsageRollupDaily"');
+      out.seed = { rows: task.seedRows, insertMs, analyzeMs, rollupMs: Date.now() - rollupStarted, rollup, totalRows: await count('true') };
+    });
 } finally {
   await db.close();
 }

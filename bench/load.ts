@@ -55,7 +55,10 @@ export function chatBody(stream: boolean): string {
  * `rate` requests per second for `warmupMs + durationMs`; only requests started after the
  * warm-up are measured. Bounded: stops scheduling at the end and waits at most 10 s for stragglers.
  */
-export async function fixedRate(target: Target, options: { rate: number; durationMs: number; warmupMs: number; stream: boolean }): Promise<FixedRateResult> {
+export async function fixedRate(
+  target: Target,
+  options: { rate: number; durationMs: number; warmupMs: number; stream: boolean },
+): Promise<FixedRateResult> {
   const pool = new Pool(target.origin, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
   const body = chatBody(options.stream);
   const headers = { 'content-type': 'application/json', ...target.headers };

@@ -22,7 +22,9 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
   try {
     await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}"`));
   } catch (error) {
-    return { unavailable: `PostgreSQL at ${ADMIN_URL.replace(/\/\/[^@]*@/, '//…@')} unavailable: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      unavailable: `PostgreSQL at ${ADMIN_URL.replace(/\/\/[^@]*@/, '//…@')} unavailable: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;

@@ -108,7 +108,12 @@ export async function spawnChild(options: SpawnOptions): Promise<Child> {
 }
 
 /** Run a node script to completion; resolves with stdout (rejects with the output tail on failure). */
-export async function runNode(name: string, args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 300_000): Promise<string> {
+export async function runNode(
+  name: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 300_000,
+): Promise<string> {
   const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const child = new Child(name, proc, undefined);
   children.add(child);

@@ -31,13 +31,17 @@ function groupOf(url: string, name: string): string {
   if (!url) return name.startsWith('(') ? name : '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
   const ours = /\/(?:dist\/\.bench\/|dist\/)?(server|shared)\/(.*)$/.exec(url);
   if (ours) {
     const parts = ours[2]!.split('/');
     return `keyplane ${ours[1]}/${parts.length > 1 ? parts.slice(0, Math.min(2, parts.length - 1)).join('/') : parts[0]}`;
   }
-  return url.replace(/^file:\/\//, '').split('/').slice(-2).join('/');
+  return url
+    .replace(/^file:\/\//, '')
+    .split('/')
+    .slice(-2)
+    .join('/');
 }
 
 export function summarizeProfile(path: string, options: { top?: number; windowsUs?: [number, number][] } = {}): ProfileSummary {

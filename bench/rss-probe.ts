@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fixedRate, flatOut } from './load.js';
 import { createScratchDatabase } from './postgres.js';
 import { type Child, cleanupAll, freePort, HOST, installSignalHandlers, ROOT, runNode, sleep, spawnChild } from './processes.js';
-import { keyplaneEnv, type KeyplaneEnv, PLATFORM_KEY, setupTenants, smokeTest, startSimulator } from './servers.js';
+import { type KeyplaneEnv, keyplaneEnv, PLATFORM_KEY, setupTenants, smokeTest, startSimulator } from './servers.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -132,7 +132,14 @@ async function probe(env: KeyplaneEnv): Promise<Record<string, Snapshot | number
   await sleep(2_000);
   const afterLoad = await snapshot(child);
   await child.stop();
-  return { startMs, idle, afterReadyz, afterLoad, peakUnderLoad, load: `${fixed.ok} fixed-rate ok, ${fixed.errors} errors; flat-out ${Math.round(flat.rps)} req/s` };
+  return {
+    startMs,
+    idle,
+    afterReadyz,
+    afterLoad,
+    peakUnderLoad,
+    load: `${fixed.ok} fixed-rate ok, ${fixed.errors} errors; flat-out ${Math.round(flat.rps)} req/s`,
+  };
 }
 
 function print(label: string, result: Record<string, Snapshot | number | string>): void {
@@ -141,7 +148,9 @@ function print(label: string, result: Record<string, Snapshot | number | string>
   for (const key of ['idle', 'afterReadyz', 'afterLoad'] as const) {
     const s = result[key] as Snapshot;
     const cell = (n: number | undefined) => (n === undefined ? '—' : n.toFixed(1)).padStart(9);
-    console.log(`${key.padEnd(14)}${cell(s.rssMb)}${cell(s.heapUsedMb)}${cell(s.heapTotalMb)}${cell(s.externalMb)}${cell(s.arrayBuffersMb)}${cell(s.otherMb)}`);
+    console.log(
+      `${key.padEnd(14)}${cell(s.rssMb)}${cell(s.heapUsedMb)}${cell(s.heapTotalMb)}${cell(s.externalMb)}${cell(s.arrayBuffersMb)}${cell(s.otherMb)}`,
+    );
   }
 }
 

@@ -3,25 +3,50 @@
  * the bare proxy, Portkey's gateway, and keyplane (compiled), plus keyplane's tenant setup.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Child, freePort, HOST, ROOT, runNode, spawnChild, tempDir } from './processes.js';
+import { type Child, freePort, HOST, ROOT, runNode, spawnChild, tempDir } from './processes.js';
 
 export const PLATFORM_KEY = 'sk-bench-platform-0000000000000000';
 export const BUILD_DIR = join(ROOT, 'dist', '.bench');
 export const KEYPLANE_MAIN = join(BUILD_DIR, 'server', 'main.js');
+
+/**
+ * How `npm start` runs the server — its environment defaults (`NAME=${NAME:-value}`) and node
+ * flags, read from package.json's start script — so the bench measures what users run.
+ */
+export function startRuntime(): { env: Record<string, string>; nodeFlags: string[] } {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const command = (scripts.start ?? '').split('&&').pop()?.trim().split(/\s+/) ?? [];
+  const env: Record<string, string> = {};
+  const nodeFlags: string[] = [];
+  for (const word of command) {
+    const assignment = /^(\w+)=(?:\$\{\w+:-([^}]*)\}|(.*))$/.exec(word);
+    if (assignment) env[assignment[1] as string] = process.env[assignment[1] as string] ?? assignment[2] ?? assignment[3] ?? '';
+    else if (word.startsWith('--')) nodeFlags.push(word);
+  }
+  return { env, nodeFlags };
+}
 const TSX = ['--import', 'tsx'];
 
 export async function startSimulator(): Promise<{ child: Child; url: string; openaiBase: string }> {
   const port = await freePort();
-  const child = await spawnChild({ name: 'simulator', args: [...TSX, 'test/support/simulate-cli.ts', '--port', String(port), '--host', HOST, '--fast'], port });
+  const child = await spawnChild({
+    name: 'simulator',
+    args: [...TSX, 'tools/simulator/simulate-cli.ts', '--port', String(port), '--host', HOST, '--fast'],
+    port,
+  });
   const url = `http://${HOST}:${port}`;
   return { child, url, openaiBase: `${url}/openai/v1` };
 }
 
 export async function startBareProxy(openaiBase: string): Promise<{ child: Child; url: string }> {
   const port = await freePort();
-  const child = await spawnChild({ name: 'bare-proxy', args: [...TSX, 'bench/bare-proxy.ts', '--port', String(port), '--upstream', openaiBase], port });
+  const child = await spawnChild({
+    name: 'bare-proxy',
+    args: [...TSX, 'bench/bare-proxy.ts', '--port', String(port), '--upstream', openaiBase],
+    port,
+  });
   return { child, url: `http://${HOST}:${port}` };
 }
 
@@ -65,12 +90,15 @@ export interface KeyplaneEnv {
   adminToken: string;
   encryptionKey: string;
   openaiBase: string;
+  /** More server environment, kept across restarts (the production profile's Redis and metrics token). */
+  serverEnv?: Record<string, string>;
 }
 
-export function keyplaneEnv(label: string, openaiBase: string, databaseUrl?: string): KeyplaneEnv {
+export function keyplaneEnv(label: string, openaiBase: string, databaseUrl?: string, serverEnv?: Record<string, string>): KeyplaneEnv {
   return {
     label,
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(serverEnv ? { serverEnv } : {}),
     dataDir: tempDir(label.replace(/\W+/g, '-')),
     adminToken: `bench-admin-${randomBytes(12).toString('hex')}`,
     encryptionKey: randomBytes(32).toString('base64'),
@@ -78,12 +106,22 @@ export function keyplaneEnv(label: string, openaiBase: string, databaseUrl?: str
   };
 }
 
-export async function startKeyplane(env: KeyplaneEnv, options: { cpuProfDir?: string } = {}): Promise<{ child: Child; url: string }> {
+export async function startKeyplane(
+  env: KeyplaneEnv,
+  options: { cpuProfDir?: string; nodeArgs?: string[]; extraEnv?: Record<string, string> } = {},
+): Promise<{ child: Child; url: string }> {
   const port = await freePort();
+  const runtime = startRuntime();
   const child = await spawnChild({
     name: `keyplane (${env.label})`,
-    args: [...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []), KEYPLANE_MAIN],
+    args: [
+      ...runtime.nodeFlags,
+      ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+      ...(options.nodeArgs ?? []),
+      KEYPLANE_MAIN,
+    ],
     env: {
+      ...runtime.env,
       PORT: String(port),
       HOST,
       DATABASE_URL: env.databaseUrl ?? '',
@@ -96,6 +134,8 @@ export async function startKeyplane(env: KeyplaneEnv, options: { cpuProfDir?: st
       LOG_LEVEL: 'warn',
       REDIS_URL: '',
       HOSTED_KEY_LLM: '',
+      ...env.serverEnv,
+      ...options.extraEnv,
     },
     port,
     startTimeoutMs: 120_000,
@@ -129,9 +169,14 @@ export interface Tenants {
 
 /** A realistic path through the control plane: organization, credits, CREDITS project, keys; and a BYOK project. */
 export async function setupTenants(url: string, token: string): Promise<Tenants> {
-  const org = await graphql<{ createOrganization: { id: string } }>(url, token, 'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }', {
-    i: { name: 'Bench Org' },
-  });
+  const org = await graphql<{ createOrganization: { id: string } }>(
+    url,
+    token,
+    'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }',
+    {
+      i: { name: 'Bench Org' },
+    },
+  );
   const organizationId = org.createOrganization.id;
   await graphql(url, token, 'mutation($i: AddCreditsInput!) { addCredits(input: $i) { entry { id } } }', {
     i: { organizationId, amountUsd: '1000000', note: 'bench' },
@@ -156,6 +201,27 @@ export async function setupTenants(url: string, token: string): Promise<Tenants>
   const writer = await key(projectId, 'bench-writer');
   const byok = await key(byokProject, 'bench-byok');
   return { organizationId, projectId, creditsKey: credits.secret, writerKey: writer.secret, writerKeyId: writer.id, byokKey: byok.secret };
+}
+
+/** The tags every production-profile request sends (x-keyplane-tags); the first has a budget. */
+export const PRODUCTION_TAGS = 'team:bench,env:prod';
+
+/**
+ * The production profile's key, as an operator would run one: in the CREDITS project, with an
+ * rpm limit and a monthly budget, and a monthly budget on its first tag — all far above what the
+ * bench spends, so every request is checked, held and settled against them but never refused.
+ */
+export async function setupProductionKey(url: string, token: string, tenants: Tenants): Promise<string> {
+  const { createGatewayKey } = await graphql<{ createGatewayKey: { secret: string } }>(
+    url,
+    token,
+    'mutation($i: CreateGatewayKeyInput!) { createGatewayKey(input: $i) { secret } }',
+    { i: { projectId: tenants.projectId, name: 'bench-production', rpmLimit: 1_000_000, budgetUsd: '100000', budgetPeriod: 'MONTHLY' } },
+  );
+  await graphql(url, token, 'mutation($i: SetAttributionBudgetInput!) { setAttributionBudget(input: $i) { id } }', {
+    i: { projectId: tenants.projectId, scope: 'TAG', value: PRODUCTION_TAGS.split(',')[0], budgetUsd: '100000', budgetPeriod: 'MONTHLY' },
+  });
+  return createGatewayKey.secret;
 }
 
 /** One request through keyplane to check the path works before loading it. */

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { DataDirBusyError } from './db/data-dir-lock.js';
 import { KeyRingError } from './secrets/key-ring.js';
 import { createServer } from './server.js';
 
@@ -12,7 +13,9 @@ async function main(): Promise<void> {
     const { email, password, generated } = server.createdOperator;
     process.stdout.write(
       `\nkeyplane created the operator account.\n  Sign in at ${url}/ as ${email}` +
-        (generated ? ` with password ${password}\n  (shown once; set KEYPLANE_ADMIN_PASSWORD to choose it)\n` : ' with KEYPLANE_ADMIN_PASSWORD\n'),
+        (generated
+          ? ` with password ${password}\n  (shown once; set KEYPLANE_ADMIN_PASSWORD to choose it)\n`
+          : ' with KEYPLANE_ADMIN_PASSWORD\n'),
     );
   }
   server.logger.info({ url, database: server.db.kind }, `keyplane listening on ${url} (GraphQL ${url}/graphql)`);
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof KeyRingError) {
+  if (error instanceof ConfigError || error instanceof KeyRingError || error instanceof DataDirBusyError) {
     process.stderr.write(`keyplane: ${error.message}\n`);
   } else {
     process.stderr.write(`keyplane failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { findModel, type ModelOffer } from '../../shared/catalog.js';
 import type { FailureClass, KeySource, ProjectMode } from '../../shared/domain.js';
+import { applyRate } from '../../shared/money.js';
 import type { Prisma } from '../db/generated/client.js';
-import { applyRate, picoToDecimal, upstreamCostPico } from '../gateway/billing/pricing.js';
+import { upstreamCostPico } from '../gateway/billing/pricing.js';
+import { type SettlementRow, settlementRow } from '../gateway/billing/settlement-row.js';
+import { chooseKey, isKeyed, type KeyChoiceContext } from '../gateway/keys/key-choice.js';
 
 /** A demo project as the usage generator needs it. */
 export interface DemoTrafficProject {
@@ -20,13 +23,19 @@ export interface DemoTrafficProject {
   hostedPool: boolean;
   byokFeeRate: string;
   hostedRate: string;
+  /**
+   * Attribution, cycled by the record's index: tag sets (sorted, as stored; [] = untagged) and
+   * end users (the organization's own customers; null = the request named none).
+   */
+  tagSets: readonly (readonly string[])[];
+  endUsers: readonly (string | null)[];
 }
 
-export interface DemoUsage {
-  usage: Prisma.UsageRecordCreateManyInput & { createdAt: Date; organizationId: string };
-  /** Billed cost the organization's credits pay (0 outside CREDITS/HYBRID), as the gateway settles it. */
-  debitPico: bigint;
-}
+/**
+ * One demo request as the gateway settles it; `debitPico` is the billed cost the organization's
+ * credits pay (every billed cost, BYOK fees in API_KEYS projects too), debited when the request was made.
+ */
+export type DemoUsage = SettlementRow;
 
 export interface DemoTrafficOptions {
   now: number;
@@ -56,10 +65,22 @@ const FAILURES: { failureClass: FailureClass; weight: number; httpStatus: number
   { failureClass: 'TIMEOUT', weight: 11, httpStatus: 504, message: 'The upstream provider did not answer in time' },
   { failureClass: 'BAD_REQUEST', weight: 12, httpStatus: 400, message: "Invalid request: 'max_tokens' is too large for this model" },
   { failureClass: 'NETWORK', weight: 6, httpStatus: 502, message: 'Could not reach the upstream provider (ECONNRESET)' },
-  { failureClass: 'QUOTA', weight: 5, httpStatus: 429, message: 'You exceeded your current quota, please check your plan and billing details' },
+  {
+    failureClass: 'QUOTA',
+    weight: 5,
+    httpStatus: 429,
+    message: 'You exceeded your current quota, please check your plan and billing details',
+  },
   { failureClass: 'AUTH', weight: 4, httpStatus: 401, message: 'The provider rejected the API key' },
   { failureClass: 'STREAM_INTERRUPTED', weight: 8, httpStatus: 200, message: 'The upstream stream ended before the answer was complete' },
 ];
+
+/**
+ * The front doors demo traffic came through, picked by the record's index (not the PRNG, so
+ * every other field of the demo stays as it was): mostly Chat Completions, some Anthropic
+ * Messages (Claude Code) and Responses (Codex, Agents SDK) callers.
+ */
+const DEMO_ENDPOINTS = ['openai-chat', 'openai-chat', 'anthropic-messages', 'openai-chat', 'openai-responses'] as const;
 
 const FAILURE_RATE = 0.05;
 const CANCEL_RATE = 0.01;
@@ -94,7 +115,13 @@ export function generateDemoUsage(projects: readonly DemoTrafficProject[], count
 
     // What happened: mostly success, ~5% failures across classes, a few client cancels.
     const roll = random();
-    const failure = roll < FAILURE_RATE ? pickWeighted(FAILURES.filter((f) => (f.failureClass === 'STREAM_INTERRUPTED' ? stream : true)), (f) => f.weight) : null;
+    const failure =
+      roll < FAILURE_RATE
+        ? pickWeighted(
+            FAILURES.filter((f) => (f.failureClass === 'STREAM_INTERRUPTED' ? stream : true)),
+            (f) => f.weight,
+          )
+        : null;
     const cancelled = !failure && roll < FAILURE_RATE + CANCEL_RATE;
     const status = failure ? 'FAILED' : cancelled ? 'CANCELLED' : 'SUCCESS';
 
@@ -115,8 +142,8 @@ export function generateDemoUsage(projects: readonly DemoTrafficProject[], count
     const latencyMs = failureLatency(failure?.failureClass ?? null, between) ?? ttft + generation;
     const attempts = route.fallback ? 2 : failure && random() < 0.4 ? between(2, 3) : 1;
 
-    records.push({
-      usage: {
+    records.push(
+      settlementRow({
         requestId: randomUUID(),
         organizationId: project.organizationId,
         projectId: project.projectId,
@@ -125,10 +152,13 @@ export function generateDemoUsage(projects: readonly DemoTrafficProject[], count
         model: route.pinned ? `${route.offer.provider}/${modelId}` : modelId,
         keySource: route.source,
         keyRef: route.keyRef,
+        endpoint: DEMO_ENDPOINTS[n % DEMO_ENDPOINTS.length],
+        tags: [...(project.tagSets[n % project.tagSets.length] ?? [])],
+        endUser: project.endUsers[n % project.endUsers.length] ?? null,
         ...tokens,
         tokensEstimated: partial && random() < 0.5,
-        upstreamCostUsd: picoToDecimal(upstreamPico),
-        billedCostUsd: picoToDecimal(billedPico),
+        upstreamCostPico: upstreamPico,
+        billedCostPico: billedPico,
         costKnown: prices !== null,
         status,
         failureClass: failure?.failureClass ?? (cancelled ? 'CANCELLED' : null),
@@ -140,11 +170,13 @@ export function generateDemoUsage(projects: readonly DemoTrafficProject[], count
         attempts,
         routing: route.routing(status === 'SUCCESS' ? 'success' : (failure?.failureClass ?? 'CANCELLED').toLowerCase()),
         createdAt,
-      },
-      debitPico: project.mode === 'API_KEYS' ? 0n : billedPico,
-    });
+        // One fee policy in every mode (reserve.stage.ts): whatever bills more than nothing is debited.
+        debitPico: billedPico,
+        debitedAt: createdAt,
+      }),
+    );
   }
-  return records.sort((a, b) => a.usage.createdAt.getTime() - b.usage.createdAt.getTime());
+  return records.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
 interface Route {
@@ -157,33 +189,49 @@ interface Route {
   routing(outcome: string): Prisma.InputJsonValue;
 }
 
-/** Key source and provider as the gateway would pick them for the project's mode (SPEC §4). */
-function chooseRoute(project: DemoTrafficProject, modelId: string, offers: readonly ModelOffer[], random: () => number, options: DemoTrafficOptions): Route {
-  const platformKey = (provider: string) => {
-    const pool = options.poolKeyNames(provider);
-    return project.hostedPool && pool.length > 0
-      ? { source: 'hosted' as const, keyRef: pool[Math.floor(random() * pool.length)] as string }
-      : { source: 'env' as const, keyRef: options.envKeyName(provider) };
+/** Key source and provider as the gateway picks them (its own chooseKey), for the project's mode. */
+function chooseRoute(
+  project: DemoTrafficProject,
+  modelId: string,
+  offers: readonly ModelOffer[],
+  random: () => number,
+  options: DemoTrafficOptions,
+): Route {
+  // Only what chooseKey asks of the platform's keys: no secret is needed to pick a source.
+  const platform = { legacy: (provider: string) => ({ provider, name: options.envKeyName(provider), secret: '' }) };
+  const pool = { hasKeys: (provider: string) => options.poolKeyNames(provider).length > 0 };
+  const context: KeyChoiceContext = {
+    organizationId: project.organizationId,
+    mode: project.mode,
+    preferStoredKeys: false,
+    hostedEnabled: project.hostedPool,
+    userKey: null,
+    byokKeys: new Map([...project.byok].map(([provider, id]) => [provider, { id, secret: '' }])),
   };
-  const keyFor = (offer: ModelOffer): { source: KeySource; keyRef: string } | null => {
-    const stored = project.byok.get(offer.provider);
-    if (project.mode === 'CREDITS') return platformKey(offer.provider);
-    if (stored) return { source: 'byok', keyRef: stored };
-    return project.mode === 'HYBRID' ? platformKey(offer.provider) : null;
+  const keyFor = (provider: string, ctx = context): { source: KeySource; keyRef: string } | null => {
+    const choice = chooseKey(provider, ctx, platform, pool);
+    if (!choice) return null;
+    // The pool picks one of its keys for each attempt; usage names that key.
+    if (choice.source !== 'hosted') return { source: choice.source, keyRef: choice.keyRef };
+    const names = options.poolKeyNames(provider);
+    return { source: 'hosted', keyRef: names[Math.floor(random() * names.length)] as string };
   };
-  const candidates = offers.map((offer) => ({ offer, key: keyFor(offer) }));
+  const candidates = offers.map((offer) => ({ offer, key: keyFor(offer.provider) }));
   const usable = candidates.filter((c) => c.key !== null);
-  // A caller's own key in the header (API_KEYS and HYBRID only), pinned to one provider.
-  const userKey = project.mode !== 'CREDITS' && (usable.length === 0 || random() < 0.06);
+  // Now and then a caller sends its own key in x-provider-api-key, naming one provider; the mode decides whether it counts.
+  const pinned = offers[0] as ModelOffer;
+  const callerKey = { provider: pinned.provider, secret: '', keyRef: demoCallerKeyRef(project.projectId) };
+  const userChoice = usable.length === 0 || random() < 0.06 ? keyFor(pinned.provider, { ...context, userKey: callerKey }) : null;
+  const userKey = userChoice?.source === 'user';
   const keyedFirst = project.mode === 'HYBRID' && usable.some((c) => c.key?.source === 'byok');
   const ranked = [...usable].sort((a, b) => {
     if (keyedFirst && (a.key?.source === 'byok') !== (b.key?.source === 'byok')) return a.key?.source === 'byok' ? -1 : 1;
     return (a.offer.price?.input ?? 0) - (b.offer.price?.input ?? 0);
   });
   const fallback = !userKey && ranked.length > 1 && random() < 0.03;
-  const chosen = userKey ? { offer: offers[0] as ModelOffer, key: { source: 'user' as const, keyRef: 'header' } } : (ranked[fallback ? 1 : 0] as (typeof ranked)[number]);
+  const chosen = userKey ? { offer: pinned, key: userChoice } : (ranked[fallback ? 1 : 0] as (typeof ranked)[number]);
   const key = chosen.key as { source: KeySource; keyRef: string };
-  const keyed = key.source === 'byok' || key.source === 'user';
+  const keyed = isKeyed(key.source);
   const why = userKey
     ? 'provider pinned by the request; caller supplied the key'
     : fallback
@@ -211,11 +259,18 @@ function chooseRoute(project: DemoTrafficProject, modelId: string, offers: reado
       order: userKey ? [chosen.offer.provider] : ranked.map((c) => c.offer.provider),
       why,
       attempts: [
-        ...(fallback && ranked[0]?.key ? [{ provider: ranked[0].offer.provider, source: ranked[0].key.source, keyRef: ranked[0].key.keyRef, outcome: 'rate_limit' }] : []),
+        ...(fallback && ranked[0]?.key
+          ? [{ provider: ranked[0].offer.provider, source: ranked[0].key.source, keyRef: ranked[0].key.keyRef, outcome: 'rate_limit' }]
+          : []),
         { provider: chosen.offer.provider, source: key.source, keyRef: key.keyRef, outcome },
       ],
     }),
   };
+}
+
+/** A caller key's reference in the gateway's format (`user:` + 16 hex), one demo caller per project. */
+function demoCallerKeyRef(projectId: string): string {
+  return `user:${createHash('sha256').update(projectId).digest('hex').slice(0, 16)}`;
 }
 
 function failureLatency(failureClass: FailureClass | null, between: (low: number, high: number) => number): number | null {

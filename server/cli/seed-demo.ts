@@ -1,11 +1,14 @@
+import type { ProviderId } from '../../shared/catalog.js';
 import { HOSTED_KEY_LLM_FLAG, type OrgRole, type ProjectMode } from '../../shared/domain.js';
+import { PICO_PER_USD, picoToDecimal } from '../../shared/money.js';
 import type { PrismaClient } from '../db/database.js';
 import type { Actor } from '../domain/actor.js';
 import type { Services } from '../domain/services.js';
-import { decimalToPico, picoToDecimal } from '../gateway/billing/pricing.js';
-import { listProviders } from '../providers/registry.js';
+import { BillingStore } from '../gateway/billing/billing-store.js';
+import { envPrefix, generateKey, getProvider } from '../providers/registry.js';
 import { randomBase62 } from '../secrets/tokens.js';
-import { type DemoTrafficProject, type DemoUsage, generateDemoUsage } from './demo-usage.js';
+import { type DemoBudget, seedDemoBudgets } from './demo-budgets.js';
+import { type DemoTrafficProject, generateDemoUsage } from './demo-usage.js';
 
 interface OrganizationSpec {
   name: string;
@@ -16,9 +19,22 @@ interface OrganizationSpec {
   /** Least credit to grant (raised if the demo traffic would spend most of it). */
   grantUsd: number;
   members: { email: string; role: OrgRole }[];
-  /** Stored keys: fake, but shaped like each provider's real keys. */
-  byok: Record<string, () => string>;
-  projects: { name: string; mode: ProjectMode; weight: number; models: string[] }[];
+  /** Providers with a stored key: fake, generated in the provider's key format. */
+  byok: ProviderId[];
+  /** The organization's own customers, as its apps name them to the gateway (null: no end user sent). */
+  customers: (string | null)[];
+  /**
+   * tagSets: the teams, features and environments the project's calls are tagged with ([] =
+   * untagged); budgets: its tag and end-user budgets, sized from the demo's own spend (demo-budgets.ts).
+   */
+  projects: {
+    name: string;
+    mode: ProjectMode;
+    weight: number;
+    models: string[];
+    tagSets: string[][];
+    budgets?: Omit<DemoBudget, 'projectId'>[];
+  }[];
 }
 
 /** The organization whose slug marks the demo as already seeded. */
@@ -37,11 +53,55 @@ const DEMO: OrganizationSpec[] = [
       { email: 'admin@acme.example', role: 'ADMIN' },
       { email: 'viewer@acme.example', role: 'MEMBER' },
     ],
-    byok: { openai: () => `sk-proj-${randomBase62(48)}`, anthropic: () => `sk-ant-api03-${randomBase62(60)}` },
+    byok: ['openai', 'anthropic'],
+    customers: [
+      'cust_northwind',
+      'cust_contoso',
+      'cust_northwind',
+      'cust_fabrikam',
+      null,
+      'cust_northwind',
+      'cust_tailspin',
+      'cust_contoso',
+    ],
     projects: [
-      { name: 'support-bot', mode: 'HYBRID', weight: 5, models: ['gpt-4o-mini', 'claude-haiku-4-5', 'llama-3.3-70b', 'gpt-4.1-mini', 'gemini-2.5-flash'] },
-      { name: 'internal-tools', mode: 'API_KEYS', weight: 3, models: ['gpt-4.1', 'claude-sonnet-4-5', 'gpt-5-mini', 'o4-mini'] },
-      { name: 'playground', mode: 'CREDITS', weight: 2, models: ['llama-3.3-70b', 'gpt-oss-120b', 'deepseek-v3', 'gemini-2.0-flash', 'gpt-4o-mini'] },
+      {
+        name: 'support-bot',
+        mode: 'HYBRID',
+        weight: 5,
+        models: ['gpt-4o-mini', 'claude-haiku-4-5', 'llama-3.3-70b', 'gpt-4.1-mini', 'gemini-2.5-flash'],
+        tagSets: [
+          ['env:prod', 'feature:chat', 'team:support'],
+          ['env:prod', 'feature:summarize', 'team:support'],
+          ['env:prod', 'feature:chat', 'team:support'],
+          ['env:staging', 'feature:chat', 'team:support'],
+          [],
+        ],
+        budgets: [
+          { scope: 'TAG', value: 'team:support', budgetPeriod: 'MONTHLY', spentShare: 0.7 },
+          { scope: 'END_USER', value: 'cust_northwind', budgetPeriod: 'TOTAL', spentShare: 0.9 },
+        ],
+      },
+      {
+        name: 'internal-tools',
+        mode: 'API_KEYS',
+        weight: 3,
+        models: ['gpt-4.1', 'claude-sonnet-4-5', 'gpt-5-mini', 'o4-mini'],
+        tagSets: [
+          ['env:prod', 'feature:search', 'team:search'],
+          ['env:prod', 'feature:summarize', 'team:search'],
+          ['env:prod', 'feature:codegen', 'team:platform'],
+          ['feature:codegen', 'team:platform'],
+          [],
+        ],
+      },
+      {
+        name: 'playground',
+        mode: 'CREDITS',
+        weight: 2,
+        models: ['llama-3.3-70b', 'gpt-oss-120b', 'deepseek-v3', 'gemini-2.0-flash', 'gpt-4o-mini'],
+        tagSets: [['env:staging', 'team:research'], ['env:staging', 'feature:chat', 'team:search'], ['team:research'], []],
+      },
     ],
   },
   {
@@ -55,11 +115,36 @@ const DEMO: OrganizationSpec[] = [
       { email: 'owner@globex.example', role: 'OWNER' },
       { email: 'analyst@globex.example', role: 'MEMBER' },
     ],
-    byok: { google: () => `AIza${randomBase62(35)}`, mistral: () => randomBase62(32), groq: () => `gsk_${randomBase62(52)}` },
+    byok: ['google', 'mistral', 'groq'],
+    customers: ['cust_umbrella', 'cust_hooli', 'cust_umbrella', null, 'cust_piedpiper', 'cust_initrode'],
     projects: [
-      { name: 'etl-summaries', mode: 'CREDITS', weight: 3, models: ['gemini-2.0-flash-lite', 'mistral-small', 'gpt-4.1-nano'] },
-      { name: 'research-notebooks', mode: 'HYBRID', weight: 2, models: ['gemini-2.5-pro', 'mistral-large', 'deepseek-reasoner', 'kimi-k2'] },
-      { name: 'analytics-api', mode: 'API_KEYS', weight: 2, models: ['gemini-2.5-flash', 'ministral-8b', 'llama-3.1-8b'] },
+      {
+        name: 'etl-summaries',
+        mode: 'CREDITS',
+        weight: 3,
+        models: ['gemini-2.0-flash-lite', 'mistral-small', 'gpt-4.1-nano'],
+        tagSets: [
+          ['env:prod', 'feature:summarize', 'team:data'],
+          ['env:prod', 'feature:summarize', 'team:data'],
+          ['env:staging', 'feature:summarize', 'team:data'],
+          [],
+        ],
+        budgets: [{ scope: 'TAG', value: 'team:data', budgetPeriod: 'MONTHLY', spentShare: 0.45 }],
+      },
+      {
+        name: 'research-notebooks',
+        mode: 'HYBRID',
+        weight: 2,
+        models: ['gemini-2.5-pro', 'mistral-large', 'deepseek-reasoner', 'kimi-k2'],
+        tagSets: [['feature:search', 'team:research'], ['feature:chat', 'team:research'], []],
+      },
+      {
+        name: 'analytics-api',
+        mode: 'API_KEYS',
+        weight: 2,
+        models: ['gemini-2.5-flash', 'ministral-8b', 'llama-3.1-8b'],
+        tagSets: [['env:prod', 'feature:chat', 'team:support'], ['env:prod', 'feature:search', 'team:data'], []],
+      },
     ],
   },
   {
@@ -70,13 +155,17 @@ const DEMO: OrganizationSpec[] = [
     byokFeeRate: '0',
     grantUsd: 0,
     members: [{ email: 'owner@initech.example', role: 'OWNER' }],
-    byok: {
-      openai: () => `sk-${randomBase62(48)}`,
-      deepseek: () => `sk-${randomBase62(32)}`,
-      together: () => randomBase62(64),
-      fireworks: () => `fw_${randomBase62(24)}`,
-    },
-    projects: [{ name: 'tps-reports', mode: 'API_KEYS', weight: 2, models: ['deepseek-v3', 'gpt-4o', 'qwen3-235b-a22b', 'llama-3.3-70b'] }],
+    byok: ['openai', 'deepseek', 'together', 'fireworks'],
+    customers: ['cust_chotchkies', 'cust_penetrode', null],
+    projects: [
+      {
+        name: 'tps-reports',
+        mode: 'API_KEYS',
+        weight: 2,
+        models: ['deepseek-v3', 'gpt-4o', 'qwen3-235b-a22b', 'llama-3.3-70b'],
+        tagSets: [['feature:summarize', 'team:finance'], ['env:prod', 'feature:summarize', 'team:finance'], []],
+      },
+    ],
   },
 ];
 
@@ -124,10 +213,17 @@ export async function seedDemo(ctx: SeedDemoContext, options: SeedDemoOptions = 
   if (bootstrapped) say(`Created the operator account ${bootstrapped.email} with password ${bootstrapped.password}`);
   const operatorUser = await prisma.user.findFirst({ where: { isOperator: true }, orderBy: { createdAt: 'asc' } });
   if (!operatorUser) throw new Error('No operator account to seed the demo as');
-  const operator: Actor = { userId: operatorUser.id, email: operatorUser.email, isOperator: true, roles: new Map(), label: `${operatorUser.email} (seed-demo)` };
+  const operator: Actor = {
+    userId: operatorUser.id,
+    email: operatorUser.email,
+    isOperator: true,
+    roles: new Map(),
+    label: `${operatorUser.email} (seed-demo)`,
+  };
 
   const credentials: { email: string; password: string; role: string; organization: string }[] = [];
   const projects: DemoTrafficProject[] = [];
+  const budgets: DemoBudget[] = [];
   const organizations: { id: string; spec: OrganizationSpec }[] = [];
   let sampleGatewayKey: { project: string; secret: string } | null = null;
 
@@ -142,16 +238,23 @@ export async function seedDemo(ctx: SeedDemoContext, options: SeedDemoOptions = 
     for (const member of spec.members) {
       const existing = await prisma.user.findUnique({ where: { email: member.email }, select: { id: true } });
       const password = existing ? null : `demo-${randomBase62(12)}`;
-      await services.members.add(operator, { organizationId: organization.id, email: member.email, role: member.role, password });
-      credentials.push({ email: member.email, password: password ?? '(existing account, password unchanged)', role: member.role, organization: spec.name });
+      await services.members.addDirectly(operator, { organizationId: organization.id, email: member.email, role: member.role });
+      if (password) await services.auth.setPassword(member.email, password);
+      credentials.push({
+        email: member.email,
+        password: password ?? '(existing account, password unchanged)',
+        role: member.role,
+        organization: spec.name,
+      });
     }
     // The operator became OWNER by creating the organization; the demo owners replace it.
     await services.members.remove(operator, organization.id, operator.userId);
     if (spec.hostedPool) await services.flags.set(operator, { key: HOSTED_KEY_LLM_FLAG, enabled: true, organizationId: organization.id });
 
     const byok = new Map<string, string>();
-    for (const [provider, makeKey] of Object.entries(spec.byok)) {
-      const key = await services.providerKeys.set(operator, { organizationId: organization.id, provider, key: makeKey() });
+    for (const provider of spec.byok) {
+      const fake = generateKey(getProvider(provider)!.keyFormat, randomBase62);
+      const key = await services.providerKeys.set(operator, { organizationId: organization.id, provider, key: fake });
       byok.set(provider, key.id);
     }
     for (const project of spec.projects) {
@@ -163,7 +266,13 @@ export async function seedDemo(ctx: SeedDemoContext, options: SeedDemoOptions = 
         sampleGatewayKey ??= { project: `${spec.name} / ${project.name}`, secret };
       }
       // A capped key for automated checks: limits on display, no traffic against its budget.
-      await services.gatewayKeys.create(operator, { projectId: row.id, name: 'ci-smoke-tests', rpmLimit: 60, budgetUsd: '5', budgetPeriod: 'TOTAL' });
+      await services.gatewayKeys.create(operator, {
+        projectId: row.id,
+        name: 'ci-smoke-tests',
+        rpmLimit: 60,
+        budgetUsd: '5',
+        budgetPeriod: 'TOTAL',
+      });
       projects.push({
         organizationId: organization.id,
         projectId: row.id,
@@ -175,46 +284,62 @@ export async function seedDemo(ctx: SeedDemoContext, options: SeedDemoOptions = 
         hostedPool: spec.hostedPool,
         byokFeeRate: spec.byokFeeRate,
         hostedRate: spec.hostedCostMultiplier ?? ctx.hostedCostMultiplier,
+        tagSets: project.tagSets,
+        endUsers: spec.customers,
       });
+      for (const budget of project.budgets ?? []) budgets.push({ ...budget, projectId: row.id });
     }
   }
 
-  const envPrefix = new Map(listProviders().map((p) => [p.id, p.envPrefix]));
-  const prefixOf = (provider: string) => envPrefix.get(provider) ?? provider.toUpperCase().replace(/-/g, '_');
-  const usage = generateDemoUsage(projects, recordCount, {
+  const traffic = generateDemoUsage(projects, recordCount, {
     now: now.getTime(),
     days,
     random: mulberry32(options.seed ?? 20_261_123),
     // The configured pool where there is one, else names like the pool would have.
     poolKeyNames: (provider) => {
       const configured = ctx.hostedKeyNames.get(provider) ?? [];
-      return configured.length > 0 ? [...configured] : [1, 2, 3].map((n) => `${prefixOf(provider)}_API_KEY_${n}`);
+      return configured.length > 0 ? [...configured] : [1, 2, 3].map((n) => `${envPrefix(provider)}_API_KEY_${n}`);
     },
-    envKeyName: (provider) => `${prefixOf(provider)}_API_KEY`,
+    envKeyName: (provider) => `${envPrefix(provider)}_API_KEY`,
   });
+  const usage = await seedDemoBudgets(services, prisma, operator, budgets, traffic, now);
 
   // Credits first (dated before the traffic), sized so the demo never runs an organization dry.
-  const balances = new Map<string, bigint>();
+  // Grants and debits go through the billing store, as the gateway's own do.
+  const billing = new BillingStore(prisma);
   const windowStart = new Date(now.getTime() - (days + 1) * 86_400_000);
   for (const { id, spec } of organizations) {
-    const spend = usage.filter((u) => u.usage.organizationId === id).reduce((sum, u) => sum + u.debitPico, 0n);
+    const spend = usage.filter((u) => u.organizationId === id).reduce((sum, u) => sum + u.debitPico, 0n);
     const spendUsd = Number(spend) / 1e12;
     const grant = Math.max(spec.grantUsd, spend > 0n ? Math.ceil((spendUsd * 1.6) / 50) * 50 : 0);
     if (grant === 0) continue;
-    const { organization, entry } = await services.credits.add(operator, { organizationId: id, amountUsd: String(grant), note: 'Demo credit grant' });
-    await prisma.creditLedgerEntry.update({ where: { id: entry.id }, data: { createdAt: windowStart } });
-    balances.set(id, decimalToPico(organization.creditBalance));
+    const balanceAfter = await billing.grantCredits({
+      organizationId: id,
+      amountPico: BigInt(grant) * PICO_PER_USD,
+      note: 'Demo credit grant',
+      createdById: operator.userId,
+      at: windowStart,
+    });
+    // The audit trail an operator's grant leaves, as CreditService.add writes it.
+    await services.audit.record(prisma, operator, {
+      organizationId: id,
+      action: 'credits.add',
+      targetType: 'Organization',
+      targetId: id,
+      details: { amountUsd: String(grant), note: 'Demo credit grant', balanceAfter: picoToDecimal(balanceAfter) },
+    });
   }
 
   say(`Writing ${usage.length} usage records over the last ${days} days…`);
   for (let start = 0; start < usage.length; start += BATCH) {
-    await writeBatch(prisma, usage.slice(start, start + BATCH), balances);
+    await billing.settle(usage.slice(start, start + BATCH));
     ctx.progress(Math.min(start + BATCH, usage.length), usage.length);
   }
 
   say('');
   say('Demo organizations:');
-  for (const { spec } of organizations) say(`  ${spec.name} (${spec.slug}): ${spec.projects.map((p) => `${p.name} [${p.mode}]`).join(', ')}`);
+  for (const { spec } of organizations)
+    say(`  ${spec.name} (${spec.slug}): ${spec.projects.map((p) => `${p.name} [${p.mode}]`).join(', ')}`);
   say('');
   say('Demo sign-ins (these are demo credentials; change or remove them before real use):');
   for (const c of credentials) say(`  ${c.email.padEnd(26)} ${c.password.padEnd(20)} ${c.role} of ${c.organization}`);
@@ -223,34 +348,6 @@ export async function seedDemo(ctx: SeedDemoContext, options: SeedDemoOptions = 
     say(`A gateway key for ${sampleGatewayKey.project} (shown once): ${sampleGatewayKey.secret}`);
   }
   return { created: true, organizations: organizations.length, records: usage.length };
-}
-
-/** Usage records and their credit debits in one transaction, as the gateway's settlement writer does. */
-async function writeBatch(prisma: PrismaClient, batch: DemoUsage[], balances: Map<string, bigint>): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    await tx.usageRecord.createMany({ data: batch.map((u) => u.usage) });
-    const debits = new Map<string, DemoUsage[]>();
-    for (const u of batch) if (u.debitPico > 0n) debits.set(u.usage.organizationId, [...(debits.get(u.usage.organizationId) ?? []), u]);
-    for (const [organizationId, group] of debits) {
-      let balance = balances.get(organizationId) ?? 0n;
-      const entries = group.map((u) => {
-        balance -= u.debitPico;
-        return {
-          organizationId,
-          kind: 'USAGE' as const,
-          amountUsd: picoToDecimal(-u.debitPico),
-          balanceAfter: picoToDecimal(balance),
-          requestId: u.usage.requestId,
-          note: `${u.usage.provider ?? ''} ${u.usage.model}`.trim(),
-          createdAt: u.usage.createdAt,
-        };
-      });
-      const total = group.reduce((sum, u) => sum + u.debitPico, 0n);
-      await tx.organization.update({ where: { id: organizationId }, data: { creditBalance: { decrement: picoToDecimal(total) } } });
-      await tx.creditLedgerEntry.createMany({ data: entries });
-      balances.set(organizationId, balance);
-    }
-  });
 }
 
 /** A small seeded PRNG, so every demo database has the same shape. */

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { type DirectSql, pgliteDirectSql, postgresDirectSql } from './direct-sql.js';
 import { PrismaClient } from './generated/client.js';
 
 export type { PrismaClient };
@@ -11,6 +12,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface Database {
   kind: DatabaseKind;
   prisma: PrismaClient;
+  /** The few hot-path statements that skip Prisma's per-query cost. */
+  direct: DirectSql;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
 }
@@ -20,6 +23,8 @@ export interface OpenAdapterOptions {
   url?: string | undefined;
   /** PGlite data directory (ignored with `url` or `pglite`). */
   dataDir?: string | undefined;
+  /** A `dumpDataDir` tarball for the embedded database to start from (tests copy a migrated template). */
+  loadDataDir?: string | undefined;
   /** An already-open PGlite (tests load one from a migrated template). */
   pglite?: PGlite;
   /** Connection pool size for a PostgreSQL server. */
@@ -74,14 +79,51 @@ export async function openAdapter(options: OpenAdapterOptions): Promise<Database
   };
 }
 
+/**
+ * A Prisma client on the configured database. An embedded database opened here runs in a worker
+ * thread (pglite-in-worker.ts), so its synchronous WebAssembly never stalls the request thread;
+ * only a PGlite passed in (already open in this thread) is used in place.
+ */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.url || options.pglite) return openInProcess(options);
+  const { openPGliteWorker } = await import('./pglite-in-worker.js');
+  const dataDir = options.loadDataDir ? options.dataDir : (options.dataDir ?? './data/db');
+  if (dataDir && !dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const worker = await openPGliteWorker({ dataDir, loadDataDir: options.loadDataDir });
+  const prisma = createClient(worker.adapterFactory, options.onQuery);
+  return {
+    kind: 'pglite',
+    prisma,
+    direct: worker.direct,
+    adapterFactory: worker.adapterFactory,
+    close: async () => {
+      await prisma.$disconnect();
+      await worker.close();
+    },
+  };
+}
+
+async function openInProcess(options: OpenDatabaseOptions): Promise<Database> {
   const { kind, adapterFactory, pglite } = await openAdapter(options);
   const prisma = createClient(adapterFactory, options.onQuery);
-  if (!pglite) return { kind, prisma, adapterFactory, close: () => prisma.$disconnect() };
+  if (!pglite) {
+    const direct = postgresDirectSql(options.url as string);
+    return {
+      kind,
+      prisma,
+      direct,
+      adapterFactory,
+      close: async () => {
+        await direct.close();
+        await prisma.$disconnect();
+      },
+    };
+  }
   // The database owns its PGlite, also one passed in (tests hand theirs over).
   return {
     kind,
     prisma,
+    direct: pgliteDirectSql(pglite),
     adapterFactory,
     close: async () => {
       await prisma.$disconnect();

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import type { MigrationPaths } from './migrations.js';
+import { startModuleWorker } from './start-worker.js';
 
 export interface MigrateRequest {
   /** postgres:// URL; unset means embedded PGlite in `dataDir`. */
@@ -29,7 +29,7 @@ export class MigrationError extends Error {
  * (two PGlite instances must not share a data dir). Returns the names applied.
  */
 export async function applyMigrationsInWorker(request: MigrateRequest): Promise<string[]> {
-  const worker = startWorker(request);
+  const worker = startModuleWorker(import.meta.url, 'migrate-worker', { workerData: request });
   let result: MigrateResult | undefined;
   let crash: Error | undefined;
   worker.on('message', (message: MigrateResult) => {
@@ -46,13 +46,4 @@ export async function applyMigrationsInWorker(request: MigrateRequest): Promise<
     throw error;
   }
   throw crash ?? new MigrationError(`The migration worker exited (code ${exitCode}) without a result`);
-}
-
-function startWorker(request: MigrateRequest): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./migrate-worker.js', import.meta.url), { workerData: request });
-  // Run from TypeScript (tsx: npm run dev, tests): `--import tsx` does not reach worker threads
-  // on Node 20, so the worker registers tsx's loader itself before importing the entry.
-  const entry = JSON.stringify(new URL('./migrate-worker.ts', import.meta.url).href);
-  const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(code, { eval: true, workerData: request });
 }

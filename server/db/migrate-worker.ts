@@ -6,8 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openAdapter } from './database.js';
-import { applyMigrations } from './migrations.js';
 import type { MigrateRequest, MigrateResult } from './migrate-in-worker.js';
+import { applyMigrations } from './migrations.js';
 
 async function run(request: MigrateRequest): Promise<MigrateResult> {
   // Two connections: the engine holds one for its advisory lock and migrates on another.
@@ -24,7 +24,12 @@ run(workerData as MigrateRequest).then(
   (error: unknown) => {
     const failure: MigrateResult = {
       ok: false,
-      message: error instanceof Error ? error.message : typeof error === 'object' && error && 'message' in error ? String(error.message) : String(error),
+      message:
+        error instanceof Error
+          ? error.message
+          : typeof error === 'object' && error && 'message' in error
+            ? String(error.message)
+            : String(error),
       ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
       ...(typeof error === 'object' && error && 'code' in error && typeof error.code === 'string' ? { code: error.code } : {}),
     };

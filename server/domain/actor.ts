@@ -1,5 +1,5 @@
 import type { OrgRole } from '../../shared/domain.js';
-import { forbidden } from './errors.js';
+import { forbidden, notFound } from './errors.js';
 
 /** Who is calling: a signed-in user (session cookie) or a tool (access token). */
 export interface Actor {
@@ -26,6 +26,13 @@ export function requireOrgRole(actor: Actor, organizationId: string, minimum: Or
   if (RANK[role] < RANK[minimum]) throw forbidden(`This needs the ${minimum} role or higher in the organization`);
 }
 
-export function roleAtLeast(role: OrgRole, minimum: OrgRole): boolean {
-  return RANK[role] >= RANK[minimum];
+/**
+ * The tenancy guard for a row loaded by id. A row outside the actor's organizations reads as
+ * not found, like a missing one, so ids cannot be probed; then `minimum`, when given, is
+ * required in the row's organization.
+ */
+export function requireTenantRow<T>(actor: Actor, row: T | null, organizationId: string | undefined, what: string, minimum?: OrgRole): T {
+  if (!row || organizationId === undefined || !(actor.isOperator || actor.roles.has(organizationId))) throw notFound(what);
+  if (minimum) requireOrgRole(actor, organizationId, minimum);
+  return row;
 }

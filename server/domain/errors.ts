@@ -12,8 +12,11 @@ export type ErrorCode =
   | 'PAYMENT_REQUIRED'
   | 'RATE_LIMITED'
   | 'UPSTREAM_ERROR'
-  | 'UNAVAILABLE';
+  | 'UPSTREAM_TIMEOUT'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
 
+/** The one mapping from an error code to the HTTP status every edge answers with. */
 const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -23,20 +26,33 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYMENT_REQUIRED: 402,
   RATE_LIMITED: 429,
   UPSTREAM_ERROR: 502,
+  UPSTREAM_TIMEOUT: 504,
   UNAVAILABLE: 503,
+  INTERNAL: 500,
 };
 
 export class DomainError extends Error {
   override name = 'DomainError';
+  /** Derived from `code`, never chosen by the thrower. */
   readonly httpStatus: number;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { httpStatus?: number; cause?: unknown },
+    options?: { cause?: unknown },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.httpStatus = options?.httpStatus ?? HTTP_STATUS[code];
+    this.httpStatus = HTTP_STATUS[code];
+  }
+}
+
+/** Refused for now; each edge sends `retryAfterSeconds` as Retry-After. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('RATE_LIMITED', message);
   }
 }
 

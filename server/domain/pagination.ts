@@ -15,11 +15,11 @@ export function pageSize(first: number | null | undefined, fallback = 50): numbe
 }
 
 /** Keyset cursors (time, id): stable under inserts, and an index range scan at any depth. */
-export function encodeCursor(at: Date, id: string): string {
+function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined): { at: Date; id: string } | null {
+function decodeCursor(cursor: string | null | undefined): { at: Date; id: string } | null {
   if (!cursor) return null;
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const at = new Date(iso ?? '');

@@ -4,18 +4,25 @@ import type { KeyRing } from '../secrets/key-ring.js';
 import type { StateStore } from '../state/state-store.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuthService } from './auth/auth.service.js';
+import { SignInThrottle } from './auth/sign-in-throttle.js';
+import { AttributionBudgetService } from './budgets/attribution-budget.service.js';
+import { CachedCatalogOverrides } from './catalog/cached-catalog-overrides.js';
+import { CatalogService } from './catalog/catalog.service.js';
 import { CreditService } from './credits/credit.service.js';
 import { CustomProviderService } from './custom-providers/custom-provider.service.js';
 import { FeatureFlagService } from './flags/feature-flag.service.js';
 import { GatewayKeyService } from './gateway-keys/gateway-key.service.js';
 import { HostedKeyPoolService } from './hosted-pool/hosted-key-pool.service.js';
+import { InvitationService } from './members/invitation.service.js';
 import { MemberService } from './members/member.service.js';
 import { ModelCatalogService } from './models/model-catalog.service.js';
 import { OrganizationService } from './organizations/organization.service.js';
 import { ProjectService } from './projects/project.service.js';
 import { type ProviderDirectory, ProviderKeyService } from './provider-keys/provider-key.service.js';
 import { ProviderSettingService } from './provider-settings/provider-setting.service.js';
+import { StatementService } from './statements/statement.service.js';
 import { UsageService } from './usage/usage.service.js';
+import { WebhookService } from './webhooks/webhook.service.js';
 
 export interface ServiceDependencies {
   prisma: PrismaClient;
@@ -26,28 +33,45 @@ export interface ServiceDependencies {
   state: StateStore;
   /** The platform's hosted keys by provider, as names (the pool's secrets stay in the gateway). */
   hostedKeyNames: ReadonlyMap<string, readonly string[]>;
+  /** The legacy `<P>_API_KEY` name by provider, where one is set: operators manage these too. */
+  envKeyNames: ReadonlyMap<string, string>;
+  /** KEYPLANE_PUBLIC_URL: the origin invitation links point at. */
+  publicUrl: string;
+  /** KEYPLANE_ALLOW_PRIVATE_UPSTREAMS: custom providers may target private addresses. */
+  allowPrivateUpstreams: boolean;
 }
 
 /** The domain services, shared by the GraphQL API, the gateway and the CLI. */
 export function createServices(deps: ServiceDependencies) {
   const audit = new AuditService(deps.prisma);
   const providerSettings = new ProviderSettingService(deps.prisma, audit, deps.providers);
-  const customProviders = new CustomProviderService(deps.prisma, audit, deps.providers);
+  const customProviders = new CustomProviderService(deps.prisma, audit, deps.providers, deps.allowPrivateUpstreams);
+  const signInThrottle = new SignInThrottle(deps.state);
+  const invitations = new InvitationService(deps.prisma, audit, signInThrottle, deps.publicUrl);
+  // What the gateway reads on every request; the catalog service refreshes it on each change.
+  const catalogOverrides = new CachedCatalogOverrides(deps.prisma);
+  const catalog = new CatalogService(deps.prisma, audit, catalogOverrides);
   return {
     audit,
-    auth: new AuthService(deps.prisma, audit),
+    auth: new AuthService(deps.prisma, audit, signInThrottle),
     organizations: new OrganizationService(deps.prisma, audit),
-    members: new MemberService(deps.prisma, audit),
+    members: new MemberService(deps.prisma, audit, invitations),
+    invitations,
     projects: new ProjectService(deps.prisma, audit),
-    providerKeys: new ProviderKeyService(deps.prisma, audit, deps.keyRing, deps.providers, customProviders),
+    providerKeys: new ProviderKeyService(deps.prisma, audit, deps.keyRing, deps.providers, customProviders, deps.state),
     customProviders,
     gatewayKeys: new GatewayKeyService(deps.prisma, audit),
+    attributionBudgets: new AttributionBudgetService(deps.prisma, audit),
     flags: new FeatureFlagService(deps.prisma, audit, deps.envFlagOverrides),
     credits: new CreditService(deps.prisma, audit),
-    models: new ModelCatalogService(),
+    models: new ModelCatalogService(catalog),
+    catalog,
+    catalogOverrides,
     providerSettings,
     usage: new UsageService(deps.prisma),
-    hostedPool: new HostedKeyPoolService(deps.prisma, audit, deps.state, deps.hostedKeyNames, providerSettings),
+    webhooks: new WebhookService(deps.prisma, audit, deps.keyRing, deps.allowPrivateUpstreams),
+    statements: new StatementService(deps.prisma),
+    hostedPool: new HostedKeyPoolService(deps.prisma, audit, deps.state, deps.hostedKeyNames, deps.envKeyNames, providerSettings),
   };
 }
 

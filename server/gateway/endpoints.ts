@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { createCustomProvider, getProvider, resolveBaseUrl } from '../providers/registry.js';
 
@@ -5,6 +6,8 @@ import { createCustomProvider, getProvider, resolveBaseUrl } from '../providers/
 export interface Endpoint {
   adapter: ProviderAdapter;
   baseUrl: string;
+  /** Set for upstreams a tenant chose: the agent that refuses private addresses. */
+  dispatcher?: Dispatcher;
 }
 
 /** An organization's custom provider, as the gateway needs it. */
@@ -22,7 +25,11 @@ export interface CustomEndpointConfig {
 export class Endpoints {
   private readonly cache = new Map<string, Endpoint>();
 
-  constructor(private readonly env: Readonly<Record<string, string | undefined>>) {}
+  constructor(
+    private readonly env: Readonly<Record<string, string | undefined>>,
+    /** For custom providers; built-in ones (operator-configured `<P>_BASE_URL`) stay trusted. */
+    private readonly customDispatcher: Dispatcher,
+  ) {}
 
   builtIn(provider: string): Endpoint {
     let endpoint = this.cache.get(provider);
@@ -40,7 +47,7 @@ export class Endpoints {
     let endpoint = this.cache.get(key);
     if (!endpoint) {
       const registration = createCustomProvider({ id: config.slug, baseUrl: config.baseUrl });
-      endpoint = { adapter: registration.adapter, baseUrl: config.baseUrl };
+      endpoint = { adapter: registration.adapter, baseUrl: config.baseUrl, dispatcher: this.customDispatcher };
       this.cache.set(key, endpoint);
     }
     return endpoint;

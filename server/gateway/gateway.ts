@@ -2,14 +2,24 @@ import { Agent } from 'undici';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Services } from '../domain/services.js';
+import { AlertOutbox } from '../domain/webhooks/alert-outbox.js';
+import { createGuardedAgent } from '../net/safe-dispatcher.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
+import type { Tracing } from '../observability/tracing.js';
 import type { Platform } from '../platform.js';
-import { CreditLeases } from './billing/credit-leases.js';
+import { callerKeyRefs } from '../secrets/caller-key-ref.js';
+import type { KeyRing } from '../secrets/key-ring.js';
+import { BillingStore } from './billing/billing-store.js';
+import { LivenessLock } from './billing/instance-liveness.js';
+import { IntentJournal } from './billing/intent-journal.js';
+import { Leases } from './billing/leases.js';
 import { startReservationSweeper } from './billing/reservation-sweeper.js';
 import { SettlementWriter } from './billing/settlement-writer.js';
-import { HostedKeyPool } from './keys/hosted-pool.js';
+import { usageIntent } from './billing/usage-intent.js';
 import { Endpoints } from './endpoints.js';
+import { HostedKeyPool } from './keys/hosted-pool.js';
+import { PlatformAlerts } from './keys/platform-alerts.js';
 import type { PipelineDependencies } from './pipeline.js';
 import { ProviderHealth } from './routing/provider-health.js';
 import { Router } from './routing/router.js';
@@ -17,23 +27,38 @@ import { GatewayAuthenticator } from './stages/authenticate.stage.js';
 import { Reserver } from './stages/reserve.stage.js';
 import { ScopeResolver } from './stages/resolve.stage.js';
 
-export type Gateway = PipelineDependencies & { close(): Promise<number> };
+export type Gateway = PipelineDependencies & { journal: IntentJournal; close(): Promise<number> };
 
 /** Assemble the gateway's long-lived parts: caches, pool, router, upstream agent, usage writer. */
-export function createGateway(config: Config, db: Database, services: Services, platform: Platform, logger: Logger): Gateway {
+export function createGateway(
+  config: Config,
+  db: Database,
+  services: Services,
+  platform: Platform,
+  logger: Logger,
+  keyRing: KeyRing,
+  tracing: Tracing,
+): Gateway {
   const metrics = createMetrics();
   const pool = new HostedKeyPool(platform.platformKeys, platform.state);
   const health = new ProviderHealth();
   // Keep-alive connections to each provider: a TLS handshake per request would dwarf our overhead.
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
-  const writer = new SettlementWriter(db.prisma, logger);
-  const leases = new CreditLeases(db.prisma, logger);
-  const stopSweeper = startReservationSweeper(db.prisma, logger, config.reservationTtlMs);
+  const agentOptions = { keepAliveTimeout: 30_000, connections: 256, pipelining: 1 };
+  const dispatcher = new Agent(agentOptions);
+  // Organizations' custom providers connect through an agent that refuses private addresses.
+  const customDispatcher = createGuardedAgent({ ...agentOptions, allowPrivate: config.allowPrivateUpstreams });
+  const billing = new BillingStore(db.prisma, db.direct);
+  const writer = new SettlementWriter(billing, logger);
+  const leases = new Leases(billing, logger, config.creditLease);
+  const liveness = LivenessLock.start(config.databaseUrl, leases.instanceId, logger);
+  const journal = new IntentJournal(billing, logger, leases.instanceId, { deadAfterMs: config.instanceDeadAfterMs });
+  journal.start();
+  const stopSweeper = startReservationSweeper(billing, logger, config.reservationTtlMs, config.creditLease.ttlMs);
   return {
     authenticator: new GatewayAuthenticator(services.gatewayKeys),
     scopes: new ScopeResolver(services),
     router: new Router(platform.state, pool, health),
-    reserver: new Reserver(db.prisma, leases, config.hostedCostMultiplier),
+    reserver: new Reserver(leases, config.hostedCostMultiplier),
     call: {
       pool,
       state: platform.state,
@@ -42,22 +67,31 @@ export function createGateway(config: Config, db: Database, services: Services, 
       dispatcher,
       platformMultiplier: config.hostedCostMultiplier,
       upstreamTimeoutMs: config.upstreamTimeoutMs,
+      writeAhead: (run) => journal.record(usageIntent(run)),
+      alerts: new PlatformAlerts(new AlertOutbox(db.prisma), pool, logger),
     },
-    endpoints: new Endpoints(config.env),
+    endpoints: new Endpoints(config.env, customDispatcher),
     platformKeys: platform.platformKeys,
     pool,
     state: platform.state,
     writer,
     leases,
+    journal,
     metrics,
     logger,
+    tracing,
+    callerKeyRef: callerKeyRefs(keyRing),
+    catalogOverrides: services.catalogOverrides,
     /** Flush usage; returns how many settlements could not be written. */
     async close() {
       stopSweeper();
       const unwritten = await writer.close();
+      // Every settled request's intent is gone now; the rest are recovered by the next pass anywhere.
+      await journal.close();
       // After the last settlement is written: give back every lease.
-      await leases.close().catch((error: unknown) => logger.error({ err: error }, 'Giving back credit leases failed; the sweeper will'));
-      await dispatcher.close();
+      await leases.close().catch((error: unknown) => logger.error({ err: error }, 'Giving back leases failed; the sweeper will'));
+      await liveness?.close();
+      await Promise.all([dispatcher.close(), customDispatcher.close()]);
       return unwritten;
     },
   };

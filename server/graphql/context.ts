@@ -21,6 +21,9 @@ export function createLoaders(services: Services) {
     membersByOrganization: new DataLoader(async (ids: readonly string[]) =>
       groupBy(await services.members.listForOrganizations(ids), ids, (row) => row.organizationId),
     ),
+    invitationsByOrganization: new DataLoader(async (ids: readonly string[]) =>
+      groupBy(await services.invitations.listPending(ids), ids, (row) => row.organizationId),
+    ),
     providerKeysByOrganization: new DataLoader(async (ids: readonly string[]) =>
       groupBy(await services.providerKeys.listForOrganizations(ids), ids, (row) => row.organizationId),
     ),
@@ -30,6 +33,21 @@ export function createLoaders(services: Services) {
     gatewayKeysByProject: new DataLoader(async (ids: readonly string[]) =>
       groupBy(await services.gatewayKeys.listForProjects(ids), ids, (row) => row.projectId),
     ),
+    attributionBudgetsByProject: new DataLoader(async (ids: readonly string[]) =>
+      groupBy(await services.attributionBudgets.listForProjects(ids), ids, (row) => row.projectId),
+    ),
+    projectNameById: new DataLoader(async (ids: readonly string[]) => {
+      const names = await services.usage.projectNames(ids);
+      return ids.map((id) => names.get(id) ?? null);
+    }),
+    gatewayKeyNameById: new DataLoader(async (ids: readonly string[]) => {
+      const names = await services.usage.gatewayKeyNames(ids);
+      return ids.map((id) => names.get(id) ?? null);
+    }),
+    keyLabelByRef: new DataLoader(async (refs: readonly string[]) => {
+      const labels = await services.usage.keyLabels(refs);
+      return refs.map((ref) => labels.get(ref) ?? ref);
+    }),
   };
 }
 

@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { AccessTokenResolver } from './access-tokens/access-token.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { authChecker } from './auth-checker.js';
+import { AttributionBudgetResolver } from './budgets/attribution-budget.resolver.js';
 import './common/enums.js';
 import { CreditResolver } from './credits/credit.resolver.js';
 import { CustomProviderResolver } from './custom-providers/custom-provider.resolver.js';
@@ -16,8 +17,11 @@ import { OrganizationResolver } from './organizations/organization.resolver.js';
 import { ProjectResolver } from './projects/project.resolver.js';
 import { ProviderKeyResolver } from './provider-keys/provider-key.resolver.js';
 import { ProviderSettingResolver } from './provider-settings/provider-setting.resolver.js';
+import { StatementResolver } from './statements/statement.resolver.js';
+import { RequestLogResolver } from './usage/request-log.resolver.js';
 import { UsageResolver } from './usage/usage.resolver.js';
 import { ViewerResolver } from './viewer/viewer.resolver.js';
+import { OrganizationWebhookResolver, WebhookResolver } from './webhooks/webhook.resolver.js';
 
 export const RESOLVERS = [
   ViewerResolver,
@@ -27,14 +31,19 @@ export const RESOLVERS = [
   ProviderKeyResolver,
   CustomProviderResolver,
   GatewayKeyResolver,
+  AttributionBudgetResolver,
   FeatureFlagResolver,
   CreditResolver,
   AccessTokenResolver,
   AuditResolver,
   ModelResolver,
   UsageResolver,
+  RequestLogResolver,
   HostedPoolResolver,
   ProviderSettingResolver,
+  StatementResolver,
+  OrganizationWebhookResolver,
+  WebhookResolver,
 ] as const;
 
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {

@@ -1,17 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, {
-  LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Database } from '../db/database.js';
 import type { MigrationPaths } from '../db/migrations.js';
 import type { Services } from '../domain/services.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Logger } from '../observability/logger.js';
+import { newRequestId } from '../observability/tracing.js';
+import type { KeyRing } from '../secrets/key-ring.js';
 import { registerAuthRoutes } from './auth.routes.js';
-import { limitSlowClients } from './slow-client.js';
 import { registerGatewayRoutes } from './gateway.routes.js';
 import { registerGraphQL } from './graphql.plugin.js';
 import { registerHealthRoutes } from './health.routes.js';
+import { limitJsonDepth } from './json-body.parser.js';
+import { registerMetricsRoute } from './metrics.routes.js';
+import { addSecurityHeaders } from './security-headers.js';
+import { limitSlowClients } from './slow-client.js';
+import { registerStatementRoutes } from './statement.routes.js';
 import { registerDashboard } from './static.routes.js';
 
 export interface AppDependencies {
@@ -19,7 +30,11 @@ export interface AppDependencies {
   services: Services;
   gateway: Gateway;
   logger: Logger;
+  /** /readyz checks that it opens every stored provider key. */
+  keyRing: KeyRing;
   webRoot: string;
+  /** Set: /metrics requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | undefined;
   secureCookies?: boolean;
   requestTimeoutMs?: number;
   /** Where /readyz finds the migrations it compares the database with (default: prisma/). */
@@ -31,7 +46,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Per-request access logs cost more than the gateway's whole overhead budget.
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: () => randomUUID(),
+    // A W3C trace id: the id clients get is the one to search for in traces (tracing.ts).
+    genReqId: newRequestId,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     // Headers that never finish arriving are Node's to cut off; slow bodies are limitSlowClients'.
@@ -39,11 +55,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.setErrorHandler(errorHandler);
   limitSlowClients(app, deps.requestTimeoutMs ?? 60_000);
+  addSecurityHeaders(app);
+  limitJsonDepth(app);
   await app.register(fastifyCookie);
   await registerGraphQL(app, deps.services, deps.logger);
   registerAuthRoutes(app, deps.services, { secureCookies: deps.secureCookies ?? false });
-  registerHealthRoutes(app, deps.db, deps.migrations);
+  registerStatementRoutes(app, deps.services);
+  registerHealthRoutes(app, deps.db, deps.keyRing, deps.migrations);
   registerGatewayRoutes(app, deps.gateway);
+  registerMetricsRoute(app, deps.gateway, deps.metricsToken);
   await registerDashboard(app, deps.webRoot);
   return app;
 }

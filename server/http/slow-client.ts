@@ -16,7 +16,9 @@ export function limitSlowClients(app: FastifyInstance, timeoutMs: number): void 
       if (raw.readableEnded) return;
       if (!reply.raw.headersSent) {
         reply.raw.writeHead(408, { 'content-type': 'application/json', connection: 'close' });
-        reply.raw.end(JSON.stringify({ error: { message: `The request body did not arrive within ${timeoutMs} ms`, code: 'REQUEST_TIMEOUT' } }));
+        reply.raw.end(
+          JSON.stringify({ error: { message: `The request body did not arrive within ${timeoutMs} ms`, code: 'REQUEST_TIMEOUT' } }),
+        );
       }
       raw.socket?.destroy();
     }, timeoutMs);

@@ -1,5 +1,6 @@
-import type { ParsedChatRequest } from './chat-request.js';
+import type { ParsedChatRequest } from './canonical-request.js';
 import type { ClassifiedFailure, HeaderSource } from './classify-failure.js';
+import type { EmbeddingsAdapter } from './embeddings.js';
 import type { ProviderEvent } from './events.js';
 
 /** Where and how to call the upstream for one attempt. */
@@ -42,12 +43,6 @@ export class RequestTranslationError extends Error {
 export interface ProviderAdapter {
   /** The wire format family, e.g. `openai-compatible`, `anthropic`, `google`. */
   readonly kind: string;
-  /**
-   * True when `buildRequest` asks the upstream for usage in streams itself
-   * (OpenAI's `stream_options.include_usage`); openai-shape then strips it if
-   * the client did not ask.
-   */
-  readonly requestsStreamUsage: boolean;
   /** Translate an OpenAI-shaped request. Throws RequestTranslationError for untranslatable input. */
   buildRequest(request: ParsedChatRequest, context: BuildContext): UpstreamRequest;
   /** Events of a non-streaming 2xx JSON body. Malformed input yields a single `error` event. */
@@ -58,6 +53,10 @@ export interface ProviderAdapter {
    * a final `error` event.
    */
   parseStream(body: AsyncIterable<Uint8Array>): AsyncIterable<ProviderEvent>;
+  /** The upstream's credential headers (plus any it always needs), for a request sent as the client wrote it. */
+  authHeaders(apiKey: string): Record<string, string>;
   /** Classify a non-2xx answer using the shared classifier plus this provider's error-body shape. */
   classifyError(response: UpstreamErrorResponse): ClassifiedFailure;
+  /** Embeddings, for providers that offer them; absent means the provider is no candidate for `/v1/embeddings`. */
+  readonly embeddings?: EmbeddingsAdapter;
 }

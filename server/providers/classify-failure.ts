@@ -1,6 +1,7 @@
+import { PROVIDERS } from '../../shared/catalog/providers.js';
 import type { FailureClass } from '../../shared/domain.js';
 
-/** A failure in SPEC §4's classes, with what the caller may show and when to retry. */
+/** A failure in one of the failure classes (docs/api.md), with what the caller may show and when to retry. */
 export interface ClassifiedFailure {
   failureClass: FailureClass;
   /** The upstream's message (or a description of the transport error). Never contains a key. */
@@ -10,9 +11,7 @@ export interface ClassifiedFailure {
 }
 
 /** Header access that works for undici/fetch `Headers` and plain node objects. */
-export type HeaderSource =
-  | { get(name: string): string | null }
-  | Readonly<Record<string, string | readonly string[] | undefined>>;
+export type HeaderSource = { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** What an adapter extracted from an upstream HTTP error. */
 export interface HttpFailureInput {
@@ -36,6 +35,13 @@ const QUOTA_CODES = new Set([
 const RATE_CODES = new Set(['rate_limit_exceeded', 'rate_limit_error', 'rate_limited', 'too_many_requests']);
 const QUOTA_TEXT = /quota|billing|credit balance|insufficient (?:funds|balance|credits?)|payment|spend(?:ing)? limit/i;
 const RATE_TEXT = /rate.?limit|too many requests|requests per (?:minute|second|day)|throttl/i;
+// One model out of the key's reach (OpenAI/Groq "does not have access to model", "The model `x`
+// does not exist or you do not have access to it", Gemini "models/x is not found"): the key
+// itself still works for every other model.
+const MODEL_CODES = new Set(['model_not_found']);
+// Within one sentence; a dot followed by a non-space is part of a name (`llama-3.1-70b`).
+const MODEL_TEXT =
+  /\bmodels?\b(?:[^.]|\.\S){0,160}?\b(?:does not exist|do(?:es)? not have access|(?:is )?not found|not supported)|\b(?:access to|sample from) (?:the |this )?model\b/i;
 
 function header(headers: HeaderSource | undefined, name: string): string | undefined {
   if (!headers) return undefined;
@@ -83,21 +89,38 @@ function classOf(status: number, message: string, codes: readonly string[]): Fai
     // A key that is valid but out of money or throttled must not be disabled as if revoked.
     if (quotaCode || quotaText) return 'QUOTA';
     if (rateCode || rateText) return 'RATE_LIMIT';
+    if (codes.some((c) => MODEL_CODES.has(c)) || MODEL_TEXT.test(message)) return 'BAD_REQUEST';
     return 'AUTH';
   }
   if (status === 408) return 'TIMEOUT';
+  // Redirects are never followed (a tenant's upstream could point one inside): the upstream failed.
+  if (status >= 300 && status < 400) return 'UPSTREAM_ERROR';
   if (status >= 500) return 'UPSTREAM_ERROR';
   // Some providers (Anthropic's "credit balance is too low") answer billing problems with a 400.
   if (status === 400 && (quotaCode || /credit balance|billing/i.test(message))) return 'QUOTA';
   return 'BAD_REQUEST';
 }
 
-// Key-shaped tokens: OpenAI/DeepSeek/Anthropic `sk-…`, Groq `gsk_…`, Google `AIza…`, keyplane `kp_…`.
-const SECRET_LIKE = /\b(?:sk-[A-Za-z0-9_*-]{6,}|gsk_[A-Za-z0-9*]{8,}|AIza[0-9A-Za-z_*-]{10,}|kp_[A-Za-z0-9*]{8,})/g;
+// Keys keyplane never sends upstream but may see echoed: xAI `xai-…`, its own gateway keys `kp_…`.
+const OTHER_KEY_SHAPES = [/xai-[A-Za-z0-9*]{8,}/, /kp_[A-Za-z0-9*]{8,}/];
+// Key-shaped tokens: every provider's own pattern (the provider facts the registry reads), then the others.
+const SECRET_LIKE = new RegExp(
+  `\\b(?:${[...new Set([...PROVIDERS.flatMap((p) => p.redaction ?? []), ...OTHER_KEY_SHAPES].map((r) => r.source))].join('|')})`,
+  'g',
+);
+// A mask around a key's visible ends (`****BBB2`, `ab12****`): masks are only ever put on keys.
+const MASKED_KEY = /[A-Za-z0-9_-]*\*{3,}[A-Za-z0-9_-]*/g;
+// Keys without a prefix (Mistral's 32 alphanumerics, Together's 64 hex, custom servers' tokens):
+// a long unbroken run mixing letters and digits. Model names and ids break into short words.
+const LONG_TOKEN = /[A-Za-z0-9]{24,}/g;
+const MIXED = /(?=.*[0-9])(?=.*[A-Za-z])/;
 
 /** Replace anything shaped like an API key (even masked, as upstreams echo them) with `[redacted]`. */
 export function redactSecrets(message: string): string {
-  return message.replace(SECRET_LIKE, '[redacted]');
+  return message
+    .replace(SECRET_LIKE, '[redacted]')
+    .replace(MASKED_KEY, (masked) => (/[A-Za-z0-9]/.test(masked) ? '[redacted]' : masked))
+    .replace(LONG_TOKEN, (token) => (MIXED.test(token) ? '[redacted]' : token));
 }
 
 /** The one classifier for upstream HTTP failures; every adapter calls it. Messages come back redacted. */
@@ -117,18 +140,6 @@ const TIMEOUT_CODES = new Set([
   'ESOCKETTIMEDOUT',
   'ABORT_ERR_TIMEOUT',
 ]);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
-]);
 
 function errorChain(error: unknown): { name?: string; code?: string; message?: string }[] {
   const chain: { name?: string; code?: string; message?: string }[] = [];
@@ -147,20 +158,21 @@ function errorChain(error: unknown): { name?: string; code?: string; message?: s
 
 /**
  * Classify an error thrown by the HTTP client before a response arrived (or
- * while reading one): TIMEOUT for timeouts, NETWORK for connection errors,
- * CANCELLED for aborts that were not timeouts.
+ * while reading one): TIMEOUT for timeouts, CANCELLED for aborts that were not
+ * timeouts, NETWORK for everything else (refused, reset, DNS, TLS, closed sockets).
  */
 export function classifyTransportError(error: unknown): ClassifiedFailure {
   const chain = errorChain(error);
-  const detail = chain.map((e) => e.code ?? e.message ?? e.name).filter(Boolean).join(': ') || String(error);
+  const detail =
+    chain
+      .map((e) => e.code ?? e.message ?? e.name)
+      .filter(Boolean)
+      .join(': ') || String(error);
   if (chain.some((e) => e.name === 'TimeoutError' || (e.code !== undefined && TIMEOUT_CODES.has(e.code)))) {
     return { failureClass: 'TIMEOUT', message: `Upstream timed out (${detail})` };
   }
   if (chain.some((e) => e.name === 'AbortError' || e.code === 'ABORT_ERR')) {
     return { failureClass: 'CANCELLED', message: 'Request was cancelled' };
-  }
-  if (chain.some((e) => e.code !== undefined && NETWORK_CODES.has(e.code))) {
-    return { failureClass: 'NETWORK', message: `Network error reaching upstream (${detail})` };
   }
   return { failureClass: 'NETWORK', message: `Network error reaching upstream (${detail})` };
 }

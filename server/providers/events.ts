@@ -10,20 +10,48 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
  * - `start` comes first when the provider reports an id or model.
  * - `tool-call-delta`: `index` is the tool call's position in this answer; the
  *   first delta of an index carries `id` and `name`, later ones only arguments.
+ * - `reasoning-delta` comes before the text it leads to; a `signature` (Anthropic) arrives on
+ *   the last delta of its thinking block, possibly with empty text.
  * - `usage` carries totals so far, not increments: the last one wins.
- *   `inputTokens` INCLUDES `cachedInputTokens` (bill uncached = input − cached).
+ *   `inputTokens` counts EVERY input token: uncached, cache reads (`cachedInputTokens`) and
+ *   cache writes (`cacheWriteTokens` 5-minute, `cacheWrite1hTokens` 1-hour); `outputTokens`
+ *   includes `reasoningTokens`. The cache-write and reasoning counts are absent when zero.
  * - `error` is always the last event; nothing follows it.
  */
 export type ProviderEvent =
   | { type: 'start'; id?: string; model?: string }
   | { type: 'text-delta'; text: string }
+  /** Reasoning text (DeepSeek `reasoning_content`, Anthropic thinking, Gemini thoughts); Anthropic signs its block with `signature`. */
+  | { type: 'reasoning-delta'; text: string; signature?: string }
+  /** Reasoning the provider returns only encrypted (Anthropic `redacted_thinking`): passed back as is, never shown. */
+  | { type: 'redacted-reasoning'; data: string }
   | { type: 'tool-call-delta'; index: number; id?: string; name?: string; argumentsDelta: string }
-  | { type: 'usage'; inputTokens: number; cachedInputTokens: number; outputTokens: number }
+  | {
+      type: 'usage';
+      inputTokens: number;
+      cachedInputTokens: number;
+      cacheWriteTokens?: number;
+      cacheWrite1hTokens?: number;
+      outputTokens: number;
+      reasoningTokens?: number;
+    }
   | { type: 'finish'; reason: FinishReason }
   | { type: 'error'; failureClass: FailureClass; message: string; status?: number };
 
 export type UsageEvent = Extract<ProviderEvent, { type: 'usage' }>;
 export type ErrorEvent = Extract<ProviderEvent, { type: 'error' }>;
+
+/** Build a `usage` event from counts, leaving out the cache-write and reasoning counts that are zero. */
+export function toUsageEvent(counts: Omit<UsageEvent, 'type'>): UsageEvent {
+  const { cacheWriteTokens, cacheWrite1hTokens, reasoningTokens, ...always } = counts;
+  return {
+    type: 'usage',
+    ...always,
+    ...(cacheWriteTokens ? { cacheWriteTokens } : {}),
+    ...(cacheWrite1hTokens ? { cacheWrite1hTokens } : {}),
+    ...(reasoningTokens ? { reasoningTokens } : {}),
+  };
+}
 
 /** Build an `error` event (adapters use this for malformed chunks and cut streams). */
 export function errorEvent(failureClass: FailureClass, message: string, status?: number): ErrorEvent {

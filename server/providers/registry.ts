@@ -1,8 +1,11 @@
 /**
- * Provider id → adapter, default base URL and env-variable prefix. The only
- * server file that lists providers (the catalog lists them for prices).
+ * Provider id → adapter, default base URL, env-variable prefix, key format (with an example key),
+ * redaction pattern and price-data id: the one place the server reads every fact about a provider.
+ * Adapters and base URLs are written here; the facts the catalog and the failure classifier also
+ * need (name, price-data id, key format, redaction) are written once in `shared/catalog/providers.ts`.
+ * The only server file that lists providers.
  */
-import { isProviderId, PROVIDER_IDS, type ProviderId } from '../../shared/catalog.js';
+import { GENERIC_KEY_FORMAT, isProviderId, type KeyFormat, PROVIDERS, type ProviderId } from '../../shared/catalog/providers.js';
 import type { ProviderAdapter } from './adapter.js';
 import { createAnthropicAdapter } from './anthropic/anthropic.adapter.js';
 import { createGoogleAdapter } from './google/google.adapter.js';
@@ -13,11 +16,19 @@ import { CUSTOM_PROVIDER_OPTIONS, type OpenAiCompatibleOptions } from './openai-
 
 export interface ProviderRegistration {
   id: string;
+  /** Display name ("Together AI"); the id for a custom provider. */
+  name: string;
   adapter: ProviderAdapter;
   /** Public base URL, in the form the provider's own SDK takes. */
   defaultBaseUrl: string;
   /** `<P>` of `<P>_API_KEY`, `<P>_API_KEY_1…N`, `<P>_BASE_URL`. */
   envPrefix: string;
+  /** What the provider's keys look like; the generic format for custom providers. */
+  keyFormat: KeyFormat;
+  /** Matches the provider's keys (masked ones too) in upstream text; null when they have no recognisable shape. */
+  redaction: RegExp | null;
+  /** The provider's id in the price data; null for custom providers, which have no prices. */
+  priceDataId: string | null;
   /** True for an organization-defined OpenAI-compatible provider. */
   custom: boolean;
 }
@@ -44,8 +55,8 @@ const BUILT_IN: Record<ProviderId, { adapter: ProviderAdapter; defaultBaseUrl: s
     }),
     defaultBaseUrl: 'https://api.groq.com/openai/v1',
   },
-  together: { adapter: compatible({ extraFields: 'all' }), defaultBaseUrl: 'https://api.together.xyz/v1' },
-  fireworks: { adapter: compatible({ extraFields: 'all' }), defaultBaseUrl: 'https://api.fireworks.ai/inference/v1' },
+  together: { adapter: compatible({ extraFields: 'all', embeddings: {} }), defaultBaseUrl: 'https://api.together.xyz/v1' },
+  fireworks: { adapter: compatible({ extraFields: 'all', embeddings: {} }), defaultBaseUrl: 'https://api.fireworks.ai/inference/v1' },
   deepseek: {
     adapter: compatible({ extraFields: ['logprobs', 'top_logprobs', 'thinking'] }),
     defaultBaseUrl: 'https://api.deepseek.com',
@@ -53,7 +64,19 @@ const BUILT_IN: Record<ProviderId, { adapter: ProviderAdapter; defaultBaseUrl: s
 };
 
 const REGISTRATIONS: ReadonlyMap<ProviderId, ProviderRegistration> = new Map(
-  PROVIDER_IDS.map((id) => [id, { id, ...BUILT_IN[id], envPrefix: envPrefix(id), custom: false }]),
+  PROVIDERS.map((facts) => [
+    facts.id,
+    {
+      id: facts.id,
+      name: facts.name,
+      ...BUILT_IN[facts.id],
+      envPrefix: envPrefix(facts.id),
+      keyFormat: facts.key,
+      redaction: facts.redaction,
+      priceDataId: facts.priceDataId,
+      custom: false,
+    },
+  ]),
 );
 
 /** The registration of a built-in provider, or undefined for unknown ids. */
@@ -100,9 +123,22 @@ export function createCustomProvider(config: CustomProviderConfig): ProviderRegi
   }
   return {
     id: config.id,
-    adapter: compatible(config.options ?? {}),
+    name: config.id,
+    // Ollama, vLLM and llama.cpp serve OpenAI's `/v1/embeddings` too.
+    adapter: compatible({ embeddings: {}, ...config.options }),
     defaultBaseUrl: config.baseUrl,
     envPrefix: envPrefix(config.id),
+    keyFormat: GENERIC_KEY_FORMAT,
+    redaction: null,
+    priceDataId: null,
     custom: true,
   };
+}
+
+/**
+ * A made-up key in the provider's format, as long as its example key: the prefix, then letters and
+ * digits from `randomChars` (every key charset allows those). For demo data and tests.
+ */
+export function generateKey(format: KeyFormat, randomChars: (length: number) => string): string {
+  return format.prefix + randomChars(format.example.length - format.prefix.length);
 }

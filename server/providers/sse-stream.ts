@@ -45,10 +45,7 @@ function describe(error: unknown): string {
  * Drive an adapter's handler over an SSE body, enforcing the event contract:
  * never throws, and an `error` event is the last thing yielded.
  */
-export async function* runSseStream(
-  body: AsyncIterable<Uint8Array>,
-  handler: SseStreamHandler,
-): AsyncGenerator<ProviderEvent> {
+export async function* runSseStream(body: AsyncIterable<Uint8Array>, handler: SseStreamHandler): AsyncGenerator<ProviderEvent> {
   for await (const item of readSseMessages(body)) {
     if (item.kind === 'transport-error') {
       yield errorEvent('STREAM_INTERRUPTED', `Upstream stream broke: ${describe(item.error)}`);
@@ -93,6 +90,6 @@ export function errorBodyValue(body: unknown): unknown {
 
 /** A short, single-line excerpt of an unparseable body for error messages. */
 export function bodyExcerpt(body: unknown): string {
-  const text = typeof body === 'string' ? body : JSON.stringify(body) ?? '';
+  const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
   return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }

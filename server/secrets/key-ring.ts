@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { KEY_FILE, readKeyFile, writeKeyFile } from './key-file.js';
 
 /** One stored secret: AES-256-GCM output plus the fingerprint of the key that made it. */
 export interface Sealed {
@@ -20,8 +21,9 @@ export class KeyRingError extends Error {
 }
 
 /**
- * Encryption keys for stored provider keys. The first key encrypts; every key decrypts, so
- * a new key can be put in front and rows re-encrypted (`keyplane rotate-encryption-key`).
+ * Encryption keys for stored secrets (every table in SEALED_TABLES). The first key encrypts;
+ * every key decrypts, so a new key can be put in front and rows re-encrypted
+ * (`keyplane rotate-encryption-key`).
  */
 export class KeyRing {
   private readonly keys: RingKey[];
@@ -44,6 +46,19 @@ export class KeyRing {
 
   get primaryVersion(): string {
     return this.keys[0]!.version;
+  }
+
+  /** Whether data sealed with the key of this fingerprint can be opened. */
+  canOpen(keyVersion: string): boolean {
+    return this.keys.some((entry) => entry.version === keyVersion);
+  }
+
+  /**
+   * A secret for another purpose (e.g. keyed hashes), derived from the first key with HMAC
+   * under `label`: nothing new to configure, the same on every instance and restart.
+   */
+  derive(label: string): Buffer {
+    return createHmac('sha256', this.keys[0]!.key).update(label).digest();
   }
 
   seal(plaintext: string): Sealed {
@@ -73,7 +88,8 @@ export function generateEncryptionKey(): string {
 }
 
 /**
- * The key ring for this process. Embedded mode generates a key once into the data dir (0600);
+ * The key ring for this process. Embedded mode generates a key once into the data dir (0600),
+ * whose key file `keyplane rotate-encryption-key` later rotates;
  * against a PostgreSQL server a key must be configured, because a key generated on one
  * instance's disk would leave every other instance unable to decrypt.
  */
@@ -85,11 +101,11 @@ export function resolveKeyRing(options: { encryptionKey: string | undefined; dat
         `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`,
     );
   }
-  const file = join(options.dataDir, 'encryption.key');
-  if (!existsSync(file)) {
-    mkdirSync(options.dataDir, { recursive: true });
-    writeFileSync(file, `${generateEncryptionKey()}\n`, { mode: 0o600 });
+  let keys = readKeyFile(options.dataDir);
+  if (!keys) {
+    keys = [generateEncryptionKey()];
+    writeKeyFile(options.dataDir, keys);
   }
-  chmodSync(file, 0o600);
-  return KeyRing.fromEnv(readFileSync(file, 'utf8'));
+  chmodSync(join(options.dataDir, KEY_FILE), 0o600);
+  return new KeyRing(keys);
 }

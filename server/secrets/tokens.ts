@@ -25,6 +25,10 @@ export function newAccessTokenSecret(): string {
   return `kpat_${randomBase62(40)}`;
 }
 
+export function newInvitationSecret(): string {
+  return `kpinv_${randomBase62(40)}`;
+}
+
 export function newSessionSecret(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -52,4 +56,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
     maxmem: SCRYPT.maxmem,
   });
   return timingSafeEqual(derived, expected);
+}
+
+/** Constant-time equality of two secrets; hashing first hides their lengths as well. */
+export function secretsEqual(given: string, expected: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 }

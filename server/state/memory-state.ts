@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { AVAILABLE, type KeyState, type RateLimitVerdict, type StateStore } from './state-store.js';
+import { AVAILABLE, type KeyState, type LimiterOptions, type RateLimitVerdict, type StateStore } from './state-store.js';
 
 interface Bucket {
   tokens: number;
@@ -56,6 +56,10 @@ export class MemoryStateStore implements StateStore {
     }
     this.buckets.set(bucket, { tokens, updatedAt: now });
     return { allowed: false, retryAfterMs: Math.ceil((1 - tokens) / refillPerMs) };
+  }
+
+  limiter(options: LimiterOptions): RateLimiterMemory {
+    return new RateLimiterMemory({ keyPrefix: options.name, points: options.points, duration: options.durationSeconds });
   }
 
   async ready(): Promise<boolean> {

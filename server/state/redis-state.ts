@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../observability/logger.js';
 import { MemoryStateStore } from './memory-state.js';
-import { AVAILABLE, type KeyState, type RateLimitVerdict, type StateStore } from './state-store.js';
+import { AVAILABLE, type KeyState, type LimiterOptions, type RateLimitVerdict, type StateStore } from './state-store.js';
 
 /**
  * A token bucket in one atomic step on the Redis clock, so every instance takes from the same
@@ -58,11 +58,6 @@ export class RedisStateStore implements StateStore {
     });
     this.redis.on('error', (error) => this.warn(error));
     this.redis.defineCommand('keyplaneTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
-  }
-
-  /** The connection, for pub/sub clients that need their own copy. */
-  get client(): Redis {
-    return this.redis;
   }
 
   async keyStates(names: readonly string[]): Promise<Map<string, KeyState>> {
@@ -142,6 +137,18 @@ export class RedisStateStore implements StateStore {
       },
       () => this.fallback.takeToken(bucket, perMinute),
     );
+  }
+
+  limiter(options: LimiterOptions): RateLimiterRedis {
+    return new RateLimiterRedis({
+      storeClient: this.redis,
+      keyPrefix: `${this.prefix}${options.name}`,
+      points: options.points,
+      duration: options.durationSeconds,
+      rejectIfRedisNotReady: true,
+      // Redis down: count per instance rather than refuse every sign-in.
+      insuranceLimiter: this.fallback.limiter(options),
+    });
   }
 
   async ready(timeoutMs = 3_000): Promise<boolean> {

@@ -1,3 +1,5 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+
 /**
  * State the gateway shares between requests: key cooldowns, disabled keys, least-recently-used
  * cursors and rate limits. In one process it lives in memory; with REDIS_URL every instance
@@ -26,9 +28,20 @@ export interface StateStore {
   consumeWindow(bucket: string, perMinute: number): Promise<RateLimitVerdict>;
   /** Take one token from a bucket holding `perMinute` tokens, refilled continuously at `perMinute`/60 s. */
   takeToken(bucket: string, perMinute: number): Promise<RateLimitVerdict>;
+  /**
+   * A named rate-limiter-flexible limiter kept where this store keeps its state, so counters
+   * such as failed sign-ins are shared by every instance when REDIS_URL is set.
+   */
+  limiter(options: LimiterOptions): RateLimiterAbstract;
   /** Resolves once the store is usable (connected), or after `timeoutMs` if it is not. */
   ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface LimiterOptions {
+  name: string;
+  points: number;
+  durationSeconds: number;
 }
 
 export const AVAILABLE: KeyState = Object.freeze({ cooldownUntil: 0, disabled: false, disabledReason: null, lastUsedAt: 0 });

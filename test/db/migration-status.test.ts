@@ -94,13 +94,25 @@ describe.each(availableBackends())('migrationStatus agrees with the schema engin
       await db.prisma.$executeRaw`
         INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count)
         VALUES ('00000000-0000-4000-8000-000000000001', ${checksum}, ${brokenName}, now(), 0)`;
-      expect(await both(broken)).toEqual({ upToDate: false, pending: ['20990102000000_after'], edited: [], failed: [brokenName], unknown: [] });
+      expect(await both(broken)).toEqual({
+        upToDate: false,
+        pending: ['20990102000000_after'],
+        edited: [],
+        failed: [brokenName],
+        unknown: [],
+      });
       // …and not in the folder at all.
       expect(await both()).toEqual({ upToDate: false, pending: [], edited: [], failed: [brokenName], unknown: [brokenName] });
 
       // Rolled back (what `migrate resolve --rolled-back` records): pending again, neither failed nor unknown.
       await db.prisma.$executeRaw`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = ${brokenName}`;
-      expect(await both(broken)).toEqual({ upToDate: false, pending: [brokenName, '20990102000000_after'], edited: [], failed: [], unknown: [] });
+      expect(await both(broken)).toEqual({
+        upToDate: false,
+        pending: [brokenName, '20990102000000_after'],
+        edited: [],
+        failed: [],
+        unknown: [],
+      });
       expect(await both()).toEqual({ upToDate: true, pending: [], edited: [], failed: [], unknown: [] });
 
       // Diverged: the folder lacks one the database recorded and has one it did not.

@@ -25,7 +25,7 @@ const ENV_KEYS = {
   DEEPSEEK_API_KEY: fakeKey('deepseek'),
 };
 
-/** The simulator's deterministic text answer (test/fixtures/providers/README.md). */
+/** The simulator's deterministic text answer (tools/simulator/fixtures/README.md). */
 const TEXT_TOKENS: Record<string, { input: number; cached: number; output: number }> = {
   openai: { input: 25, cached: 10, output: 9 },
   anthropic: { input: 25, cached: 10, output: 9 },
@@ -41,11 +41,11 @@ function priceOf(provider: ProviderId, model: string) {
   return price;
 }
 
-
 describe.each(availableBackends())('billing on %s', (backend) => {
   let g: GatewayEnv;
   beforeAll(async () => {
-    g = await startGatewayEnv(backend, { ...ENV_KEYS, HOSTED_COST_MULTIPLIER: '1.5' });
+    // The custom provider below is the simulator on 127.0.0.1: allowed only with the switch on.
+    g = await startGatewayEnv(backend, { ...ENV_KEYS, HOSTED_COST_MULTIPLIER: '1.5', KEYPLANE_ALLOW_PRIVATE_UPSTREAMS: 'true' });
   });
   afterAll(() => g?.close());
 
@@ -56,23 +56,36 @@ describe.each(availableBackends())('billing on %s', (backend) => {
     ['groq', 'llama-3.3-70b'],
     ['mistral', 'mistral-small'],
     ['deepseek', 'deepseek-v3'],
-  ] as const)('%s: cost = catalog price × tokens (cached at its own price), billed × HOSTED_COST_MULTIPLIER, debited once', async (provider, model) => {
-    const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '2' });
-    const result = await chat(g.t, tenant.secret, { model: `${provider}/${model}` });
-    expect(result.status, result.text).toBe(200);
-    expect([result.provider, result.keySource]).toEqual([provider, 'env']);
-    const tokens = TEXT_TOKENS[provider] as { input: number; cached: number; output: number };
-    const usage = await usageOf(g.t, result.requestId);
-    expect(usage).toMatchObject({ inputTokens: tokens.input, cachedInputTokens: tokens.cached, outputTokens: tokens.output, tokensEstimated: false, costKnown: true });
-    const upstream = expectedCostPico(priceOf(provider, model), tokens);
-    expect(upstream).toBeGreaterThan(0n);
-    expect(pico(usage.upstreamCostUsd)).toBe(upstream);
-    expect(pico(usage.billedCostUsd)).toBe((upstream * 3n) / 2n);
-    const ledger = await g.t.server.db.prisma.creditLedgerEntry.findMany({ where: { requestId: result.requestId } });
-    expect(ledger.map((e) => [e.kind, pico(e.amountUsd)])).toEqual([['USAGE', -((upstream * 3n) / 2n)]]);
-    expect(result.json.usage).toMatchObject({ prompt_tokens: tokens.input, completion_tokens: tokens.output, prompt_tokens_details: { cached_tokens: tokens.cached } });
-    await expectLedgerConsistent(g.t, tenant.organizationId);
-  });
+  ] as const)(
+    '%s: cost = catalog price × tokens (cached at its own price), billed × HOSTED_COST_MULTIPLIER, debited once',
+    async (provider, model) => {
+      const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '2' });
+      const result = await chat(g.t, tenant.secret, { model: `${provider}/${model}` });
+      expect(result.status, result.text).toBe(200);
+      expect([result.provider, result.keySource]).toEqual([provider, 'env']);
+      const tokens = TEXT_TOKENS[provider] as { input: number; cached: number; output: number };
+      const usage = await usageOf(g.t, result.requestId);
+      expect(usage).toMatchObject({
+        inputTokens: tokens.input,
+        cachedInputTokens: tokens.cached,
+        outputTokens: tokens.output,
+        tokensEstimated: false,
+        costKnown: true,
+      });
+      const upstream = expectedCostPico(priceOf(provider, model), tokens);
+      expect(upstream).toBeGreaterThan(0n);
+      expect(pico(usage.upstreamCostUsd)).toBe(upstream);
+      expect(pico(usage.billedCostUsd)).toBe((upstream * 3n) / 2n);
+      const ledger = await g.t.server.db.prisma.creditLedgerEntry.findMany({ where: { requestId: result.requestId } });
+      expect(ledger.map((e) => [e.kind, pico(e.amountUsd)])).toEqual([['USAGE', -((upstream * 3n) / 2n)]]);
+      expect(result.json.usage).toMatchObject({
+        prompt_tokens: tokens.input,
+        completion_tokens: tokens.output,
+        prompt_tokens_details: { cached_tokens: tokens.cached },
+      });
+      await expectLedgerConsistent(g.t, tenant.organizationId);
+    },
+  );
 
   it('the organization multiplier overrides HOSTED_COST_MULTIPLIER', async () => {
     const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '1', hostedCostMultiplier: '2.25' });
@@ -84,15 +97,17 @@ describe.each(availableBackends())('billing on %s', (backend) => {
     await expectLedgerConsistent(g.t, tenant.organizationId);
   });
 
-  it('BYOK calls bill the organization fee rate: 0 by default, the rate when set (debited in HYBRID)', async () => {
+  it('BYOK calls bill the organization fee rate: 0 by default, the rate when set (debited in API_KEYS and HYBRID)', async () => {
     const upstream = expectedCostPico(priceOf('openai', 'gpt-4o-mini'), TEXT_TOKENS.openai!);
     const free = await createTenant(g.t, { mode: 'API_KEYS', byok: { openai: fakeKey('openai') } });
     const freeUsage = await usageOf(g.t, (await chat(g.t, free.secret, { model: 'gpt-4o-mini' })).requestId);
     expect([pico(freeUsage.upstreamCostUsd), pico(freeUsage.billedCostUsd)]).toEqual([upstream, 0n]);
 
-    const feeApiKeys = await createTenant(g.t, { mode: 'API_KEYS', byokFeeRate: '0.1', byok: { openai: fakeKey('openai') } });
+    // The fee is paid from credits in every mode (test/gateway/byok-fee.test.ts: without credit, 402).
+    const feeApiKeys = await createTenant(g.t, { mode: 'API_KEYS', credits: '1', byokFeeRate: '0.1', byok: { openai: fakeKey('openai') } });
     const feeUsage = await usageOf(g.t, (await chat(g.t, feeApiKeys.secret, { model: 'gpt-4o-mini' })).requestId);
     expect(pico(feeUsage.billedCostUsd)).toBe(upstream / 10n);
+    await expectLedgerConsistent(g.t, feeApiKeys.organizationId);
 
     const hybrid = await createTenant(g.t, { mode: 'HYBRID', credits: '1', byokFeeRate: '0.25', byok: { openai: fakeKey('openai') } });
     const result = await chat(g.t, hybrid.secret, { model: 'gpt-4o-mini' });
@@ -155,7 +170,11 @@ describe.each(availableBackends())('billing on %s', (backend) => {
     await settled(502);
     await settled(200);
     await settled(200);
-    const spend = await g.t.server.db.prisma.gatewayKeySpend.findUniqueOrThrow({ where: { gatewayKeyId_period: { gatewayKeyId: tenant.gatewayKeyId, period: 'total' } } });
+    // Settled and idle: the budget leases' unused headroom goes back (it is held while leased).
+    await g.t.server.gateway.leases.releaseIdle(0);
+    const spend = await g.t.server.db.prisma.budgetSpend.findUniqueOrThrow({
+      where: { budgetId_period: { budgetId: tenant.gatewayKeyId, period: 'total' } },
+    });
     expect(pico(spend.spentUsd)).toBe(2n * perCall);
     expect(pico(spend.reservedUsd)).toBe(0n);
     expectOpenAiError(await chat(g.t, tenant.secret, { model: 'gpt-4o-mini' }), 402, 'budget_exceeded');

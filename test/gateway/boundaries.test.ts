@@ -87,7 +87,9 @@ describe('gateway boundaries: internal fields, metrics, models, secrets', () => 
     expect(response.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await response.text();
     for (const source of ['env', 'byok', 'hosted']) {
-      expect(metricValue(text, 'keyplane_requests_total', { provider: 'openai', model: 'gpt-4o-mini', status: 'SUCCESS', key_source: source })).toBeGreaterThan(0);
+      expect(
+        metricValue(text, 'keyplane_requests_total', { provider: 'openai', model: 'gpt-4o-mini', status: 'SUCCESS', key_source: source }),
+      ).toBeGreaterThan(0);
     }
     expect(metricValue(text, 'keyplane_request_duration_seconds_count', { provider: 'openai', status: 'SUCCESS' })).toBeGreaterThan(0);
     expect(metricValue(text, 'keyplane_hosted_key_used_total', { provider: 'openai', key_name: 'OPENAI_API_KEY_1' })).toBe(1);

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOffer } from '../../shared/catalog.js';
 import { availableBackends } from '../support/test-database.js';
-import { chat, type ChatResult, createTenant, expectLedgerConsistent, fakeKey, type GatewayEnv, HELLO, pico, startGatewayEnv, type Tenant } from './support/tenant.js';
+import {
+  type ChatResult,
+  chat,
+  createTenant,
+  expectLedgerConsistent,
+  fakeKey,
+  type GatewayEnv,
+  HELLO,
+  pico,
+  startGatewayEnv,
+  type Tenant,
+} from './support/tenant.js';
 
 const ENV_KEY = fakeKey('openai', 'concurrency');
 const MAX_TOKENS = 16;
@@ -27,8 +38,10 @@ async function settled(g: GatewayEnv, tenant: Tenant): Promise<void> {
   const prisma = g.t.server.db.prisma;
   for (let i = 0; i < 100; i += 1) {
     await g.t.server.gateway.writer.flush();
+    // Settled and idle: leased credit and budget headroom goes back.
+    await g.t.server.gateway.leases.releaseIdle(0);
     const organization = await prisma.organization.findUniqueOrThrow({ where: { id: tenant.organizationId } });
-    const spends = await prisma.gatewayKeySpend.findMany({ where: { gatewayKeyId: tenant.gatewayKeyId } });
+    const spends = await prisma.budgetSpend.findMany({ where: { budgetId: tenant.gatewayKeyId } });
     if (pico(organization.creditReserved) === 0n && spends.every((s) => pico(s.reservedUsd) === 0n)) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -39,7 +52,9 @@ async function settled(g: GatewayEnv, tenant: Tenant): Promise<void> {
 async function drain(g: GatewayEnv, tenant: Tenant): Promise<ChatResult[]> {
   const all: ChatResult[] = [];
   for (let wave = 0; wave < 15; wave += 1) {
-    const results = await Promise.all(Array.from({ length: WAVE }, () => chat(g.t, tenant.secret, { model: 'gpt-4o-mini', max_tokens: MAX_TOKENS })));
+    const results = await Promise.all(
+      Array.from({ length: WAVE }, () => chat(g.t, tenant.secret, { model: 'gpt-4o-mini', max_tokens: MAX_TOKENS })),
+    );
     all.push(...results);
     for (const result of results) expect([200, 402], result.text).toContain(result.status);
     await settled(g, tenant);
@@ -89,7 +104,9 @@ describe.skipIf(!hasPostgres)('limits under concurrency on postgres', () => {
     expect(refused[0]?.json.error.code).toBe('budget_exceeded');
 
     await expectLedgerConsistent(g.t, tenant.organizationId);
-    const spend = await g.t.server.db.prisma.gatewayKeySpend.findUniqueOrThrow({ where: { gatewayKeyId_period: { gatewayKeyId: tenant.gatewayKeyId, period: 'total' } } });
+    const spend = await g.t.server.db.prisma.budgetSpend.findUniqueOrThrow({
+      where: { budgetId_period: { budgetId: tenant.gatewayKeyId, period: 'total' } },
+    });
     expect(pico(spend.reservedUsd)).toBe(0n);
     const spent = pico(spend.spentUsd);
     expect(spent).toBeGreaterThanOrEqual(100_000_000n);

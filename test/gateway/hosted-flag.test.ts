@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chat, createTenant, expectLedgerConsistent, fakeKey, type GatewayEnv, setHostedFlag, sleep, startGatewayEnv } from './support/tenant.js';
+import {
+  chat,
+  createTenant,
+  expectLedgerConsistent,
+  fakeKey,
+  type GatewayEnv,
+  setHostedFlag,
+  sleep,
+  startGatewayEnv,
+} from './support/tenant.js';
 
 const ENV_KEY = fakeKey('openai', 'envflag');
 const POOL_KEY = fakeKey('openai', 'poolflag');
@@ -10,7 +19,9 @@ const PLATFORM_ENV = { OPENAI_API_KEY: ENV_KEY, OPENAI_API_KEY_1: POOL_KEY, ANTH
 async function sourceOf(g: GatewayEnv, secret: string, model = 'gpt-4o-mini'): Promise<string | null> {
   const result = await chat(g.t, secret, { model });
   expect(result.status, result.text).toBe(200);
-  const expectedKey = { hosted: POOL_KEY, env: model.startsWith('claude') ? ANTHROPIC_ENV_KEY : ENV_KEY }[result.keySource as 'hosted' | 'env'];
+  const expectedKey = { hosted: POOL_KEY, env: model.startsWith('claude') ? ANTHROPIC_ENV_KEY : ENV_KEY }[
+    result.keySource as 'hosted' | 'env'
+  ];
   expect(g.sim.requests.at(-1)?.apiKey).toBe(expectedKey);
   return result.keySource;
 }

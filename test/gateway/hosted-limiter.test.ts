@@ -19,9 +19,10 @@ const ENV = {
   ANTHROPIC_API_KEY_1: fakeKey('anthropic', 'perorg'),
 };
 
-const SET_LIMITER = 'mutation($input: SetProviderLimiterInput!) { setProviderLimiter(input: $input) { provider mode requestsPerMinute queueTimeoutMs } }';
+const SET_LIMITER =
+  'mutation($input: SetProviderLimiterInput!) { setProviderLimiter(input: $input) { provider mode requestsPerMinute queueTimeoutMs } }';
 
-/** SPEC §4 limiter modes: `queue` (wait FIFO for a key, bounded) and `per-organization` (token bucket). */
+/** Limiter modes: `queue` (wait FIFO for a key, bounded) and `per-organization` (token bucket). */
 describe('hosted key limiter modes', () => {
   let g: GatewayEnv;
   beforeAll(async () => {

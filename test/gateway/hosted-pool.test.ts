@@ -16,12 +16,16 @@ import {
   usageOf,
 } from './support/tenant.js';
 
-const POOL = { OPENAI_API_KEY_1: fakeKey('openai', 'poolA'), OPENAI_API_KEY_2: fakeKey('openai', 'poolB'), OPENAI_API_KEY_3: fakeKey('openai', 'poolC') };
+const POOL = {
+  OPENAI_API_KEY_1: fakeKey('openai', 'poolA'),
+  OPENAI_API_KEY_2: fakeKey('openai', 'poolB'),
+  OPENAI_API_KEY_3: fakeKey('openai', 'poolC'),
+};
 type KeyName = keyof typeof POOL;
 const NAMES = Object.keys(POOL) as KeyName[];
 const nameOf = (secret: string | undefined) => NAMES.find((name) => POOL[name] === secret);
 
-/** SPEC §4 hosted key pool: LRU selection, cooldowns, disabling, retries on another key. */
+/** Hosted key pool: LRU selection, cooldowns, disabling, retries on another key. */
 describe('hosted key pool', () => {
   let g: GatewayEnv;
   let tenant: Tenant;
@@ -165,7 +169,8 @@ describe('hosted key pool', () => {
 
   it('metrics name hosted keys, never their secrets', async () => {
     const text = await metrics(g.t);
-    for (const name of NAMES) expect(metricValue(text, 'keyplane_hosted_key_used_total', { provider: 'openai', key_name: name })).toBeGreaterThan(0);
+    for (const name of NAMES)
+      expect(metricValue(text, 'keyplane_hosted_key_used_total', { provider: 'openai', key_name: name })).toBeGreaterThan(0);
     expect(metricValue(text, 'keyplane_hosted_key_cost_charged_usd_total', { key_name: 'OPENAI_API_KEY_1' })).toBeGreaterThan(0);
     expect(metricValue(text, 'keyplane_requests_total', { key_source: 'hosted', status: 'SUCCESS' })).toBeGreaterThan(10);
     for (const secret of Object.values(POOL)) expect(text).not.toContain(secret);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findModel } from '../../shared/catalog.js';
 import { chat, createTenant, expectLedgerConsistent, fakeKey, type GatewayEnv, sleep, startGatewayEnv, usageOf } from './support/tenant.js';
 
-// Served by groq, together and fireworks (SPEC §3: routing has choices).
+// Served by groq, together and fireworks (routing has choices).
 const MODEL = 'gpt-oss-120b';
 const TOGETHER_ENV = fakeKey('together', 'envtogether');
 const FIREWORKS_ENV = fakeKey('fireworks', 'envfireworks');
@@ -16,7 +16,11 @@ describe('HYBRID routing', () => {
   let g: GatewayEnv;
   beforeAll(async () => {
     g = await startGatewayEnv('pglite', { TOGETHER_API_KEY: TOGETHER_ENV, FIREWORKS_API_KEY: FIREWORKS_ENV });
-    expect(findModel(MODEL)?.offers.map((o) => o.provider).sort()).toEqual(['fireworks', 'groq', 'together']);
+    expect(
+      findModel(MODEL)
+        ?.offers.map((o) => o.provider)
+        .sort(),
+    ).toEqual(['fireworks', 'groq', 'together']);
   });
   afterAll(() => g?.close());
 
@@ -57,7 +61,12 @@ describe('HYBRID routing', () => {
     expect([retried.provider, retried.keySource]).toEqual(['together', 'env']);
     const retriedUsage = await usageOf(g.t, retried.requestId);
     expect(retriedUsage.attempts).toBe(2);
-    expect(retriedUsage.routing).toMatchObject({ attempts: [{ provider: 'groq', outcome: 'RATE_LIMIT' }, { provider: 'together', outcome: 'ok' }] });
+    expect(retriedUsage.routing).toMatchObject({
+      attempts: [
+        { provider: 'groq', outcome: 'RATE_LIMIT' },
+        { provider: 'together', outcome: 'ok' },
+      ],
+    });
 
     // While the key cools down, routing skips groq without calling it.
     const groqBefore = upstreamCalls('groq');

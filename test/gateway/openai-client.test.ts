@@ -6,7 +6,7 @@ const TOOLS: OpenAI.Chat.Completions.ChatCompletionTool[] = [
   { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
 ];
 
-/** SPEC §4: works unchanged with the official `openai` npm client given `baseURL: …/v1`. */
+/** docs/api.md: works unchanged with the official `openai` npm client given `baseURL: …/v1`. */
 describe('the official openai client', () => {
   let g: GatewayEnv;
   let tenant: Tenant;
@@ -48,13 +48,21 @@ describe('the official openai client', () => {
   });
 
   it('tool calls, plain and streamed (the client helper assembles the deltas)', async () => {
-    const plain = await client(tenant.secret).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Weather?' }], tools: TOOLS });
+    const plain = await client(tenant.secret).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Weather?' }],
+      tools: TOOLS,
+    });
     const call = plain.choices[0]?.message.tool_calls?.[0];
     expect(call?.type).toBe('function');
     expect(call?.type === 'function' && call.function.name).toBe('get_weather');
     expect(plain.choices[0]?.finish_reason).toBe('tool_calls');
 
-    const runner = client(tenant.secret).chat.completions.stream({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'Weather?' }], tools: TOOLS });
+    const runner = client(tenant.secret).chat.completions.stream({
+      model: 'claude-haiku-4-5',
+      messages: [{ role: 'user', content: 'Weather?' }],
+      tools: TOOLS,
+    });
     const final = await runner.finalChatCompletion();
     const streamed = final.choices[0]?.message.tool_calls?.[0];
     expect(streamed?.type === 'function' && JSON.parse(streamed.function.arguments)).toEqual({ city: 'Paris' });

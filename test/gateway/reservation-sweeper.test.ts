@@ -15,19 +15,28 @@ describe.each(availableBackends())('reservation sweeper on %s', (backend) => {
       data: { name: 'o', slug: `o-${Math.random().toString(36).slice(2)}`, creditBalance: '10', creditReserved: '0' },
     });
     const project = await db.prisma.project.create({ data: { organizationId: organization.id, name: 'p' } });
-    const key = await db.prisma.gatewayKey.create({ data: { projectId: project.id, name: 'k', hash: Math.random().toString(36), prefix: 'kp_x' } });
+    const key = await db.prisma.gatewayKey.create({
+      data: { projectId: project.id, name: 'k', hash: Math.random().toString(36), prefix: 'kp_x' },
+    });
     const total = (amounts: string[]) => amounts.reduce((sum, amount) => sum + Number(amount), 0).toFixed(6);
     await db.prisma.organization.update({ where: { id: organization.id }, data: { creditReserved: total(creditsHeld) } });
-    await db.prisma.gatewayKeySpend.create({ data: { gatewayKeyId: key.id, period: 'total', spentUsd: '1', reservedUsd: total(budgetHeld) } });
+    await db.prisma.budgetSpend.create({
+      data: { budgetId: key.id, period: 'total', spentUsd: '1', reservedUsd: total(budgetHeld) },
+    });
     const createdAt = new Date(Date.now() - ageMs);
     await db.prisma.reservation.createMany({
       data: [
-        ...creditsHeld.map((creditUsd, i) => ({ requestId: `${organization.id}-c${i}`, organizationId: organization.id, creditUsd, createdAt })),
+        ...creditsHeld.map((creditUsd, i) => ({
+          requestId: `${organization.id}-c${i}`,
+          organizationId: organization.id,
+          creditUsd,
+          createdAt,
+        })),
         ...budgetHeld.map((budgetUsd, i) => ({
           requestId: `${organization.id}-b${i}`,
           organizationId: organization.id,
-          gatewayKeyId: key.id,
-          budgetPeriod: 'total',
+          budgetIds: [key.id],
+          budgetPeriods: ['total'],
           budgetUsd,
           createdAt,
         })),
@@ -44,7 +53,9 @@ describe.each(availableBackends())('reservation sweeper on %s', (backend) => {
     const staleOrg = await db.prisma.organization.findUniqueOrThrow({ where: { id: stale.organizationId } });
     expect(staleOrg.creditReserved.toNumber()).toBe(0);
     expect(staleOrg.creditBalance.toNumber()).toBe(10);
-    const spend = await db.prisma.gatewayKeySpend.findUniqueOrThrow({ where: { gatewayKeyId_period: { gatewayKeyId: stale.gatewayKeyId, period: 'total' } } });
+    const spend = await db.prisma.budgetSpend.findUniqueOrThrow({
+      where: { budgetId_period: { budgetId: stale.gatewayKeyId, period: 'total' } },
+    });
     expect(spend.reservedUsd.toNumber()).toBe(0);
     expect(spend.spentUsd.toNumber()).toBe(1);
     const freshOrg = await db.prisma.organization.findUniqueOrThrow({ where: { id: fresh.organizationId } });

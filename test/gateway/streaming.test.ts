@@ -16,16 +16,26 @@ import {
 
 const POOL = { OPENAI_API_KEY_1: fakeKey('openai', 'streamA'), OPENAI_API_KEY_2: fakeKey('openai', 'streamB') };
 type KeyName = keyof typeof POOL;
-const TOOLS = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+const TOOLS = [
+  { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+];
 
 /** The JSON frames of an SSE body (without `[DONE]`). */
-const frames = (text: string) => sseData(text).filter((d) => d !== '[DONE]').map((d) => JSON.parse(d) as any);
+const frames = (text: string) =>
+  sseData(text)
+    .filter((d) => d !== '[DONE]')
+    .map((d) => JSON.parse(d) as any);
 
 describe('streaming', () => {
   let g: GatewayEnv;
   let tenant: Tenant;
   beforeAll(async () => {
-    g = await startGatewayEnv('pglite', { ...POOL, HOSTED_KEY_LLM: 'true', UPSTREAM_TIMEOUT_MS: '500', ANTHROPIC_API_KEY: fakeKey('anthropic') });
+    g = await startGatewayEnv('pglite', {
+      ...POOL,
+      HOSTED_KEY_LLM: 'true',
+      UPSTREAM_TIMEOUT_MS: '500',
+      ANTHROPIC_API_KEY: fakeKey('anthropic'),
+    });
     tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '5' });
   });
   afterAll(() => g?.close());
@@ -44,27 +54,41 @@ describe('streaming', () => {
     expect(result.keySource).toBe('hosted');
     expect(sseData(result.text).at(-1)).toBe('[DONE]');
     const chunks = frames(result.text);
-    for (const chunk of chunks) expect(chunk).toMatchObject({ object: 'chat.completion.chunk', id: expect.any(String), model: 'gpt-4o-mini' });
+    for (const chunk of chunks)
+      expect(chunk).toMatchObject({ object: 'chat.completion.chunk', id: expect.any(String), model: 'gpt-4o-mini' });
     expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('Hello! How can I help you today?');
     expect(chunks.some((c) => c.usage)).toBe(false);
-    expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
+    expect(chunks.at(-1)?.choices[0].finish_reason).toBe('stop');
     // The gateway asked OpenAI for usage itself.
-    expect((g.sim.requests.at(-1)?.body as any).stream_options).toEqual({ include_usage: true });
+    expect((g.sim.requests.at(-1)?.body as any)?.stream_options).toEqual({ include_usage: true });
     const usage = await usageOf(g.t, result.requestId);
-    expect(usage).toMatchObject({ streamed: true, status: 'SUCCESS', inputTokens: 25, cachedInputTokens: 10, outputTokens: 9, tokensEstimated: false });
+    expect(usage).toMatchObject({
+      streamed: true,
+      status: 'SUCCESS',
+      inputTokens: 25,
+      cachedInputTokens: 10,
+      outputTokens: 9,
+      tokensEstimated: false,
+    });
     expect(usage.ttftMs).not.toBeNull();
   });
 
-  it.each(['gpt-4o-mini', 'claude-haiku-4-5'])('%s: a usage chunk when the client asks with stream_options.include_usage', async (model) => {
-    const result = await chat(g.t, tenant.secret, { model, stream: true, stream_options: { include_usage: true } });
-    expect(result.status).toBe(200);
-    const chunks = frames(result.text);
-    const withUsage = chunks.filter((c) => c.usage);
-    expect(withUsage).toHaveLength(1);
-    expect(withUsage[0]).toMatchObject({ choices: [], usage: { prompt_tokens: 25, completion_tokens: 9, total_tokens: 34, prompt_tokens_details: { cached_tokens: 10 } } });
-    expect(chunks.at(-1)).toBe(withUsage[0]);
-    expect(sseData(result.text).at(-1)).toBe('[DONE]');
-  });
+  it.each(['gpt-4o-mini', 'claude-haiku-4-5'])(
+    '%s: a usage chunk when the client asks with stream_options.include_usage',
+    async (model) => {
+      const result = await chat(g.t, tenant.secret, { model, stream: true, stream_options: { include_usage: true } });
+      expect(result.status).toBe(200);
+      const chunks = frames(result.text);
+      const withUsage = chunks.filter((c) => c.usage);
+      expect(withUsage).toHaveLength(1);
+      expect(withUsage[0]).toMatchObject({
+        choices: [],
+        usage: { prompt_tokens: 25, completion_tokens: 9, total_tokens: 34, prompt_tokens_details: { cached_tokens: 10 } },
+      });
+      expect(chunks.at(-1)).toBe(withUsage[0]);
+      expect(sseData(result.text).at(-1)).toBe('[DONE]');
+    },
+  );
 
   it.each(['gpt-4o-mini', 'claude-haiku-4-5'])('%s: streams tool calls', async (model) => {
     const result = await chat(g.t, tenant.secret, { model, stream: true, tools: TOOLS });
@@ -141,44 +165,58 @@ describe('streaming', () => {
     await expectLedgerConsistent(g.t, tenant.organizationId);
   });
 
-  it.each([false, true])('a client that leaves before the first byte (stream: %s): CANCELLED, no retry, no key penalty, no output billed', async (stream) => {
-    const [first] = await lruOrder();
-    g.sim.setKeyBehavior(POOL[first as KeyName], { kind: 'hang', times: 1 });
-    const before = g.sim.requests.length;
-    const abort = new AbortController();
-    const pending = fetch(`${g.t.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.secret}` },
-      body: JSON.stringify({ model: 'gpt-4o-mini', stream, messages: [{ role: 'user', content: 'Hi' }] }),
-      signal: abort.signal,
-    }).catch((error: unknown) => error);
-    while (g.sim.requests.length === before) await sleep(10);
-    abort.abort();
-    expect(await pending).toBeInstanceOf(Error);
-    await sleep(700); // past UPSTREAM_TIMEOUT_MS: a retry, if any, would have happened
-    expect(g.sim.requests.length - before).toBe(1);
-    await g.t.server.gateway.writer.flush();
-    const row = await g.t.server.db.prisma.usageRecord.findFirstOrThrow({ where: { projectId: tenant.projectId }, orderBy: { createdAt: 'desc' } });
-    expect(row).toMatchObject({ status: 'CANCELLED', failureClass: 'CANCELLED', attempts: 1, keyRef: first, outputTokens: 0 });
-    // The prompt reached the provider: at most its (estimated) input is billed, never output.
-    const price = findOffer('openai', 'gpt-4o-mini')?.offer.price as { input: number };
-    expect(pico(row.billedCostUsd)).toBe(BigInt(row.inputTokens) * BigInt(Math.round(price.input * 1e6)));
-    const [state] = (await g.t.server.gateway.state.keyStates([first as string])).values();
-    expect([state?.disabled, (state?.cooldownUntil ?? 0) > Date.now()]).toEqual([false, false]);
-    await expectLedgerConsistent(g.t, tenant.organizationId);
-  });
+  it.each([false, true])(
+    'a client that leaves before the first byte (stream: %s): CANCELLED, no retry, no key penalty, no output billed',
+    async (stream) => {
+      const [first] = await lruOrder();
+      g.sim.setKeyBehavior(POOL[first as KeyName], { kind: 'hang', times: 1 });
+      const before = g.sim.requests.length;
+      const abort = new AbortController();
+      const pending = fetch(`${g.t.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.secret}` },
+        body: JSON.stringify({ model: 'gpt-4o-mini', stream, messages: [{ role: 'user', content: 'Hi' }] }),
+        signal: abort.signal,
+      }).catch((error: unknown) => error);
+      while (g.sim.requests.length === before) await sleep(10);
+      abort.abort();
+      expect(await pending).toBeInstanceOf(Error);
+      await sleep(700); // past UPSTREAM_TIMEOUT_MS: a retry, if any, would have happened
+      expect(g.sim.requests.length - before).toBe(1);
+      await g.t.server.gateway.writer.flush();
+      const row = await g.t.server.db.prisma.usageRecord.findFirstOrThrow({
+        where: { projectId: tenant.projectId },
+        orderBy: { createdAt: 'desc' },
+      });
+      expect(row).toMatchObject({ status: 'CANCELLED', failureClass: 'CANCELLED', attempts: 1, keyRef: first, outputTokens: 0 });
+      // The prompt reached the provider: at most its (estimated) input is billed, never output.
+      const price = findOffer('openai', 'gpt-4o-mini')?.offer.price as { input: number };
+      expect(pico(row.billedCostUsd)).toBe(BigInt(row.inputTokens) * BigInt(Math.round(price.input * 1e6)));
+      const [state] = (await g.t.server.gateway.state.keyStates([first as string])).values();
+      expect([state?.disabled, (state?.cooldownUntil ?? 0) > Date.now()]).toEqual([false, false]);
+      await expectLedgerConsistent(g.t, tenant.organizationId);
+    },
+  );
 
-  it.each([false, true])('an upstream hanging past UPSTREAM_TIMEOUT_MS (stream: %s) is a TIMEOUT, retried on another key', async (stream) => {
-    const [first, second] = await lruOrder();
-    g.sim.setKeyBehavior(POOL[first as KeyName], { kind: 'hang', times: 1 });
-    const started = Date.now();
-    const result = await chat(g.t, tenant.secret, { model: 'gpt-4o-mini', stream });
-    expect(result.status, result.text).toBe(200);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
-    const usage = await usageOf(g.t, result.requestId);
-    expect(usage).toMatchObject({ status: 'SUCCESS', keyRef: second, attempts: 2 });
-    expect(usage.routing).toMatchObject({ attempts: [{ keyRef: first, outcome: 'TIMEOUT' }, { keyRef: second, outcome: 'ok' }] });
-  });
+  it.each([false, true])(
+    'an upstream hanging past UPSTREAM_TIMEOUT_MS (stream: %s) is a TIMEOUT, retried on another key',
+    async (stream) => {
+      const [first, second] = await lruOrder();
+      g.sim.setKeyBehavior(POOL[first as KeyName], { kind: 'hang', times: 1 });
+      const started = Date.now();
+      const result = await chat(g.t, tenant.secret, { model: 'gpt-4o-mini', stream });
+      expect(result.status, result.text).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+      const usage = await usageOf(g.t, result.requestId);
+      expect(usage).toMatchObject({ status: 'SUCCESS', keyRef: second, attempts: 2 });
+      expect(usage.routing).toMatchObject({
+        attempts: [
+          { keyRef: first, outcome: 'TIMEOUT' },
+          { keyRef: second, outcome: 'ok' },
+        ],
+      });
+    },
+  );
 
   it('a stream that stalls past UPSTREAM_TIMEOUT_MS after the first byte ends with an error frame', async () => {
     // undici checks body timeouts on a coarse (~1 s) timer: stall well past UPSTREAM_TIMEOUT_MS.

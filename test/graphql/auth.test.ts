@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codesOf, expectAudit, gqlWithCookie, seedOrganization, seedUser, signIn, type SeededUser } from '../support/control-plane.js';
+import { codesOf, expectAudit, gqlWithCookie, type SeededUser, seedOrganization, seedUser, signIn } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
-const CREATE_TOKEN = 'mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret token { id name prefix expiresAt revokedAt } } }';
+const CREATE_TOKEN =
+  'mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret token { id name prefix expiresAt revokedAt } } }';
 const PASSWORD = 'correct horse battery staple';
 
 describe.each(availableBackends())('authentication on %s', (backend) => {
@@ -31,9 +32,18 @@ describe.each(availableBackends())('authentication on %s', (backend) => {
       cookie as string,
       '{ viewer { email isOperator memberships { organizationId role } } }',
     );
-    expect(viewer.data?.viewer).toEqual({ email: admin.email, isOperator: false, memberships: [{ organizationId: org.id, role: 'ADMIN' }] });
+    expect(viewer.data?.viewer).toEqual({
+      email: admin.email,
+      isOperator: false,
+      memberships: [{ organizationId: org.id, role: 'ADMIN' }],
+    });
     // The cookie carries the user's role: ADMIN may create a project, not set flags.
-    const project = await gqlWithCookie(t, cookie as string, 'mutation($o: ID!) { createProject(input: { organizationId: $o, name: "via cookie" }) { id } }', { o: org.id });
+    const project = await gqlWithCookie(
+      t,
+      cookie as string,
+      'mutation($o: ID!) { createProject(input: { organizationId: $o, name: "via cookie" }) { id } }',
+      { o: org.id },
+    );
     expect(project.errors).toBeUndefined();
     const flags = await gqlWithCookie(t, cookie as string, '{ featureFlags { key } }');
     expect(codesOf(flags)).toEqual(['FORBIDDEN']);
@@ -96,14 +106,22 @@ describe.each(availableBackends())('authentication on %s', (backend) => {
   });
 
   it('revokes an access token: it is UNAUTHENTICATED afterwards; others cannot revoke it', async () => {
-    const created = await t.gqlOk<{ createAccessToken: { secret: string; token: { id: string } } }>(CREATE_TOKEN, { input: { name: 'short-lived' } }, admin.token);
+    const created = await t.gqlOk<{ createAccessToken: { secret: string; token: { id: string } } }>(
+      CREATE_TOKEN,
+      { input: { name: 'short-lived' } },
+      admin.token,
+    );
     const { secret, token } = created.createAccessToken;
     const stranger = await seedUser(t, null, 'MEMBER');
     const foreign = await t.gql('mutation($id: ID!) { revokeAccessToken(id: $id) { id } }', { id: token.id }, stranger.token);
     expect(codesOf(foreign)).toEqual(['NOT_FOUND']);
     expect((await t.gql('{ viewer { id } }', {}, secret)).errors).toBeUndefined();
 
-    const revoked = await t.gqlOk<{ revokeAccessToken: { revokedAt: string } }>('mutation($id: ID!) { revokeAccessToken(id: $id) { revokedAt } }', { id: token.id }, secret);
+    const revoked = await t.gqlOk<{ revokeAccessToken: { revokedAt: string } }>(
+      'mutation($id: ID!) { revokeAccessToken(id: $id) { revokedAt } }',
+      { id: token.id },
+      secret,
+    );
     expect(revoked.revokeAccessToken.revokedAt).toBeTruthy();
     await expectAudit(t, null, { action: 'access-token.revoke', targetId: token.id });
     const after = await t.gql('{ viewer { id } }', {}, secret);
@@ -127,10 +145,16 @@ describe.each(availableBackends())('authentication on %s', (backend) => {
   });
 
   it('does not accept a gateway key as a control-plane token', async () => {
-    const project = await t.gqlOk<{ createProject: { id: string } }>('mutation($o: ID!) { createProject(input: { organizationId: $o, name: "gk" }) { id } }', { o: org.id });
-    const key = await t.gqlOk<{ createGatewayKey: { secret: string } }>('mutation($p: ID!) { createGatewayKey(input: { projectId: $p, name: "k" }) { secret } }', {
-      p: project.createProject.id,
-    });
+    const project = await t.gqlOk<{ createProject: { id: string } }>(
+      'mutation($o: ID!) { createProject(input: { organizationId: $o, name: "gk" }) { id } }',
+      { o: org.id },
+    );
+    const key = await t.gqlOk<{ createGatewayKey: { secret: string } }>(
+      'mutation($p: ID!) { createGatewayKey(input: { projectId: $p, name: "k" }) { secret } }',
+      {
+        p: project.createProject.id,
+      },
+    );
     expect(codesOf(await t.gql('{ viewer { id } }', {}, key.createGatewayKey.secret))).toEqual(['UNAUTHENTICATED']);
   });
 });

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEntries, codesOf, expectAudit, seedOrganization, seedProject, seedUser, type SeededUser } from '../support/control-plane.js';
+import { auditEntries, codesOf, expectAudit, type SeededUser, seedOrganization, seedProject, seedUser } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const FLAGS = '{ featureFlags { key description enabled envOverride overrides { scope scopeId enabled } } }';
-const SET_FLAG = 'mutation($input: SetFeatureFlagInput!) { setFeatureFlag(input: $input) { key enabled overrides { scope scopeId enabled } } }';
-const CLEAR_OVERRIDE = 'mutation($input: ClearFeatureFlagOverrideInput!) { clearFeatureFlagOverride(input: $input) { key enabled overrides { scope scopeId enabled } } }';
+const SET_FLAG =
+  'mutation($input: SetFeatureFlagInput!) { setFeatureFlag(input: $input) { key enabled overrides { scope scopeId enabled } } }';
+const CLEAR_OVERRIDE =
+  'mutation($input: ClearFeatureFlagOverrideInput!) { clearFeatureFlagOverride(input: $input) { key enabled overrides { scope scopeId enabled } } }';
 const ADD_CREDITS = `mutation($input: AddCreditsInput!) { addCredits(input: $input) {
   organization { id creditBalance } entry { kind amountUsd balanceAfter note } } }`;
 
@@ -45,7 +47,9 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
     expect(globalEntry.details).toEqual({ key: 'hosted-key-llm', enabled: true, scope: 'GLOBAL', scopeId: null });
 
     await t.gqlOk(SET_FLAG, { input: { key: 'hosted-key-llm', enabled: false, organizationId: org.id } });
-    const scoped = await t.gqlOk<{ setFeatureFlag: Flag }>(SET_FLAG, { input: { key: 'hosted-key-llm', enabled: true, projectId: project.id } });
+    const scoped = await t.gqlOk<{ setFeatureFlag: Flag }>(SET_FLAG, {
+      input: { key: 'hosted-key-llm', enabled: true, projectId: project.id },
+    });
     expect(scoped.setFeatureFlag.enabled).toBe(true);
     expect(scoped.setFeatureFlag.overrides).toEqual(
       expect.arrayContaining([
@@ -79,15 +83,23 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
     const flags = t.server.services.flags;
     expect(await flags.isEnabled('hosted-key-llm', org.id, project.id)).toBe(true);
 
-    const project1 = await t.gqlOk<{ clearFeatureFlagOverride: Flag }>(CLEAR_OVERRIDE, { input: { key: 'hosted-key-llm', projectId: project.id } });
+    const project1 = await t.gqlOk<{ clearFeatureFlagOverride: Flag }>(CLEAR_OVERRIDE, {
+      input: { key: 'hosted-key-llm', projectId: project.id },
+    });
     expect(project1.clearFeatureFlagOverride).toMatchObject({ key: 'hosted-key-llm', enabled: true });
     expect(project1.clearFeatureFlagOverride.overrides).toEqual([{ scope: 'ORGANIZATION', scopeId: org.id, enabled: false }]);
     // The project now inherits its organization's value.
     expect(await flags.isEnabled('hosted-key-llm', org.id, project.id)).toBe(false);
-    const projectEntry = await expectAudit(t, org.id, { action: 'feature-flag.clear', targetId: 'hosted-key-llm', actor: 'KEYPLANE_ADMIN_TOKEN' });
+    const projectEntry = await expectAudit(t, org.id, {
+      action: 'feature-flag.clear',
+      targetId: 'hosted-key-llm',
+      actor: 'KEYPLANE_ADMIN_TOKEN',
+    });
     expect(projectEntry.details).toEqual({ key: 'hosted-key-llm', scope: 'PROJECT', scopeId: project.id, previous: true });
 
-    const org1 = await t.gqlOk<{ clearFeatureFlagOverride: Flag }>(CLEAR_OVERRIDE, { input: { key: 'hosted-key-llm', organizationId: org.id } });
+    const org1 = await t.gqlOk<{ clearFeatureFlagOverride: Flag }>(CLEAR_OVERRIDE, {
+      input: { key: 'hosted-key-llm', organizationId: org.id },
+    });
     expect(org1.clearFeatureFlagOverride.overrides).toEqual([]);
     // Both now inherit the global value (on).
     expect(await flags.isEnabled('hosted-key-llm', org.id, project.id)).toBe(true);
@@ -96,7 +108,9 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
 
     // Removing an override that is not there changes nothing and writes no entry.
     const before = (await auditEntries(t, org.id)).filter((e) => e.action === 'feature-flag.clear').length;
-    const again = await t.gqlOk<{ clearFeatureFlagOverride: Flag }>(CLEAR_OVERRIDE, { input: { key: 'hosted-key-llm', organizationId: org.id } });
+    const again = await t.gqlOk<{ clearFeatureFlagOverride: Flag }>(CLEAR_OVERRIDE, {
+      input: { key: 'hosted-key-llm', organizationId: org.id },
+    });
     expect(again.clearFeatureFlagOverride).toMatchObject({ enabled: true, overrides: [] });
     expect((await auditEntries(t, org.id)).filter((e) => e.action === 'feature-flag.clear').length).toBe(before);
   });
@@ -116,7 +130,9 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
       expect(codesOf(denied)).toEqual(['FORBIDDEN']);
       expect(denied.data).toBeNull();
     }
-    expect(codesOf(await t.gql(CLEAR_OVERRIDE, { input: { key: 'hosted-key-llm', organizationId: org.id } }, null))).toEqual(['UNAUTHENTICATED']);
+    expect(codesOf(await t.gql(CLEAR_OVERRIDE, { input: { key: 'hosted-key-llm', organizationId: org.id } }, null))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
     // Still there.
     expect(await t.server.services.flags.isEnabled('hosted-key-llm', org.id, project.id)).toBe(false);
     await t.gqlOk(CLEAR_OVERRIDE, { input: { key: 'hosted-key-llm', organizationId: org.id } });
@@ -142,7 +158,12 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
     const entry = await expectAudit(t, org.id, { action: 'credits.add', targetId: org.id, actor: 'KEYPLANE_ADMIN_TOKEN' });
     expect(entry.details).toMatchObject({ amountUsd: '0.1', balanceAfter: '10.100000000001' });
 
-    const ledger = await t.gqlOk<{ organization: { creditBalance: string; creditLedger: { nodes: { amountUsd: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } }>(
+    const ledger = await t.gqlOk<{
+      organization: {
+        creditBalance: string;
+        creditLedger: { nodes: { amountUsd: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      };
+    }>(
       'query($id: ID!) { organization(id: $id) { creditBalance creditLedger(first: 1) { nodes { amountUsd } pageInfo { hasNextPage endCursor } } } }',
       { id: org.id },
       member.token,
@@ -186,9 +207,13 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
     expect(all.at(-1)).toBe('organization.create');
     expect(new Set(all).size).toBeGreaterThan(3);
 
-    expect(codesOf(await t.gql('query($org: ID) { auditLog(organizationId: $org) { nodes { id } } }', { org: org.id }, member.token))).toEqual(['FORBIDDEN']);
+    expect(
+      codesOf(await t.gql('query($org: ID) { auditLog(organizationId: $org) { nodes { id } } }', { org: org.id }, member.token)),
+    ).toEqual(['FORBIDDEN']);
     expect(codesOf(await t.gql('{ auditLog { nodes { id } } }', {}, owner.token))).toEqual(['FORBIDDEN']);
-    const platform = await t.gqlOk<{ auditLog: { nodes: { organizationId: string | null }[] } }>('{ auditLog(first: 200) { nodes { organizationId } } }');
+    const platform = await t.gqlOk<{ auditLog: { nodes: { organizationId: string | null }[] } }>(
+      '{ auditLog(first: 200) { nodes { organizationId } } }',
+    );
     expect(platform.auditLog.nodes.some((n) => n.organizationId === null)).toBe(true);
     expect(platform.auditLog.nodes.some((n) => n.organizationId === org.id)).toBe(true);
   });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma } from '../../server/db/generated/client.js';
-import { codesOf, expectAudit, seedOrganization, seedUser, type SeededUser } from '../support/control-plane.js';
+import { codesOf, expectAudit, type SeededUser, seedOrganization, seedUser } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
-const POOL = `{ hostedKeyPool { provider keys { provider name state cooldownUntil disabledReason lastUsedAt
+const POOL = `{ hostedKeyPool { provider keys { provider name source state cooldownUntil disabledReason lastUsedAt
   lastHour { requests failures billedCostUsd } lastDay { requests failures billedCostUsd } } } }`;
 const SET_STATE = `mutation($name: String!, $enabled: Boolean!) { setHostedKeyState(name: $name, enabled: $enabled) {
   name state cooldownUntil disabledReason } }`;
@@ -74,7 +74,7 @@ describe.each(availableBackends())('hosted key pool API on %s', (backend) => {
         usage(5 * 60, { billedCostUsd: '1.000000000001' }),
         usage(23 * 60, { status: 'FAILED', failureClass: 'UPSTREAM_ERROR', httpStatus: 502, billedCostUsd: '0' }),
         usage(25 * 60),
-        // Not hosted: the legacy env key and a BYOK key never count.
+        // The legacy env key counts for itself; a BYOK key never counts for a platform key.
         usage(5, { keySource: 'env', keyRef: 'OPENAI_API_KEY' }),
         usage(5, { keySource: 'byok', keyRef: 'OPENAI_API_KEY_1' }),
         usage(30, { provider: 'anthropic', model: 'claude-haiku-4-5', keyRef: 'ANTHROPIC_API_KEY_1', billedCostUsd: '0.125' }),
@@ -83,14 +83,19 @@ describe.each(availableBackends())('hosted key pool API on %s', (backend) => {
   });
   afterAll(() => t?.close());
 
-  it('lists every provider with its hosted keys by name, state and traffic, never the secret', async () => {
+  it('lists every provider with its pool keys and env key by name, state and traffic, never the secret', async () => {
     const data = await t.gqlOk<{ hostedKeyPool: { provider: string; keys: HostedKey[] }[] }>(POOL);
     const byProvider = Object.fromEntries(data.hostedKeyPool.map((p) => [p.provider, p.keys.map((k) => k.name)]));
-    expect(byProvider).toMatchObject({ openai: ['OPENAI_API_KEY_1', 'OPENAI_API_KEY_2'], anthropic: ['ANTHROPIC_API_KEY_1'], google: [] });
+    expect(byProvider).toMatchObject({
+      openai: ['OPENAI_API_KEY_1', 'OPENAI_API_KEY_2', 'OPENAI_API_KEY'],
+      anthropic: ['ANTHROPIC_API_KEY_1'],
+      google: [],
+    });
     const first = data.hostedKeyPool.find((p) => p.provider === 'openai')?.keys[0];
     expect(first).toEqual({
       provider: 'openai',
       name: 'OPENAI_API_KEY_1',
+      source: 'hosted',
       state: 'AVAILABLE',
       cooldownUntil: null,
       disabledReason: null,
@@ -102,7 +107,11 @@ describe.each(availableBackends())('hosted key pool API on %s', (backend) => {
     expect((await keyOf('OPENAI_API_KEY_2')).lastDay).toEqual({ requests: 0, failures: 0, billedCostUsd: '0' });
     const body = JSON.stringify(data);
     for (const secret of SECRETS) expect(body).not.toContain(secret);
-    expect(body).not.toContain('OPENAI_API_KEY"');
+    expect(await keyOf('OPENAI_API_KEY')).toMatchObject({
+      source: 'env',
+      state: 'AVAILABLE',
+      lastHour: { requests: 1, failures: 0, billedCostUsd: '0.25' },
+    });
   });
 
   it('shows cooldowns and disabled keys from the state store, and re-enables them', async () => {
@@ -127,7 +136,7 @@ describe.each(availableBackends())('hosted key pool API on %s', (backend) => {
     expect(await t.server.gateway.pool.availability('openai')).toEqual({ available: true, retryAfterMs: null });
 
     const entry = await expectAudit(t, null, { action: 'hosted-key.enable', targetId: 'OPENAI_API_KEY_2' });
-    expect(entry.details).toEqual({ provider: 'openai', name: 'OPENAI_API_KEY_2', enabled: true });
+    expect(entry.details).toEqual({ provider: 'openai', name: 'OPENAI_API_KEY_2', source: 'hosted', enabled: true });
   });
 
   it('takes a key out of rotation', async () => {
@@ -137,8 +146,11 @@ describe.each(availableBackends())('hosted key pool API on %s', (backend) => {
     await expectAudit(t, null, { action: 'hosted-key.disable', targetId: 'ANTHROPIC_API_KEY_1' });
     await t.gqlOk(SET_STATE, { name: 'ANTHROPIC_API_KEY_1', enabled: true });
     expect(await t.server.gateway.pool.availability('anthropic')).toMatchObject({ available: true });
-    // Only pool keys: the legacy key and unknown names are not found.
-    expect(codesOf(await t.gql(SET_STATE, { name: 'OPENAI_API_KEY', enabled: false }))).toEqual(['NOT_FOUND']);
+    // The legacy env key is the operator's too; unknown names are not found.
+    const envKey = await t.gqlOk<{ setHostedKeyState: HostedKey }>(SET_STATE, { name: 'OPENAI_API_KEY', enabled: false });
+    expect(envKey.setHostedKeyState).toMatchObject({ state: 'DISABLED', disabledReason: 'Disabled by an operator' });
+    await t.gqlOk(SET_STATE, { name: 'OPENAI_API_KEY', enabled: true });
+    expect(await keyOf('OPENAI_API_KEY')).toMatchObject({ state: 'AVAILABLE' });
     expect(codesOf(await t.gql(SET_STATE, { name: 'NOPE_API_KEY_1', enabled: true }))).toEqual(['NOT_FOUND']);
   });
 
@@ -156,7 +168,12 @@ describe.each(availableBackends())('hosted key pool API on %s', (backend) => {
     const set = await t.gqlOk<{ setProviderLimiter: Record<string, unknown> }>(SET_LIMITER, {
       input: { provider: 'openai', mode: 'PER_ORGANIZATION', requestsPerMinute: 60 },
     });
-    expect(set.setProviderLimiter).toMatchObject({ provider: 'openai', mode: 'PER_ORGANIZATION', requestsPerMinute: 60, queueTimeoutMs: null });
+    expect(set.setProviderLimiter).toMatchObject({
+      provider: 'openai',
+      mode: 'PER_ORGANIZATION',
+      requestsPerMinute: 60,
+      queueTimeoutMs: null,
+    });
     await t.gqlOk(SET_LIMITER, { input: { provider: 'anthropic', mode: 'QUEUE', queueTimeoutMs: 2000 } });
     const after = await t.gqlOk<{ providerSettings: { provider: string; mode: string; updatedAt: string | null }[] }>(SETTINGS);
     expect(after.providerSettings.find((s) => s.provider === 'anthropic')).toMatchObject({ mode: 'QUEUE', queueTimeoutMs: 2000 });

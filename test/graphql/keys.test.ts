@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBase62 } from '../../server/secrets/tokens.js';
-import { codesOf, expectAudit, seedOrganization, seedProject, seedUser, type SeededUser } from '../support/control-plane.js';
+import { codesOf, expectAudit, type SeededUser, seedOrganization, seedProject, seedUser } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -27,7 +27,11 @@ describe.each(availableBackends())('provider keys and gateway keys on %s', (back
   describe('setProviderKey / deleteProviderKey', () => {
     it('stores a key and replies with only a mask, auditing create and replace', async () => {
       const key = `sk-ant-api03-${randomBase62(40)}a1b2`;
-      const data = await t.gqlOk<{ setProviderKey: Record<string, string> }>(SET_KEY, { input: { organizationId: org.id, provider: 'Anthropic', key } }, admin.token);
+      const data = await t.gqlOk<{ setProviderKey: Record<string, string> }>(
+        SET_KEY,
+        { input: { organizationId: org.id, provider: 'Anthropic', key } },
+        admin.token,
+      );
       expect(data.setProviderKey).toMatchObject({ organizationId: org.id, provider: 'anthropic', region: '', mask: 'sk-ant-…a1b2' });
       expect(JSON.stringify(data)).not.toContain(key.slice(7, 30));
       const id = data.setProviderKey.id as string;
@@ -35,7 +39,11 @@ describe.each(availableBackends())('provider keys and gateway keys on %s', (back
       expect(created.details).toEqual({ provider: 'anthropic', region: '', mask: 'sk-ant-…a1b2' });
 
       const replacement = `sk-ant-api03-${randomBase62(40)}c3d4`;
-      const replaced = await t.gqlOk<{ setProviderKey: Record<string, string> }>(SET_KEY, { input: { organizationId: org.id, provider: 'anthropic', key: replacement } }, admin.token);
+      const replaced = await t.gqlOk<{ setProviderKey: Record<string, string> }>(
+        SET_KEY,
+        { input: { organizationId: org.id, provider: 'anthropic', key: replacement } },
+        admin.token,
+      );
       expect(replaced.setProviderKey).toMatchObject({ id, mask: 'sk-ant-…c3d4' });
       const replaceEntry = await expectAudit(t, org.id, { action: 'provider-key.replace', targetId: id });
       expect(replaceEntry.details).toMatchObject({ mask: 'sk-ant-…c3d4', previousMask: 'sk-ant-…a1b2' });
@@ -49,12 +57,13 @@ describe.each(availableBackends())('provider keys and gateway keys on %s', (back
     });
 
     it('keeps one key per provider and region', async () => {
-      const eu = await t.gqlOk<{ setProviderKey: { id: string; region: string; mask: string } }>(
-        SET_KEY,
-        { input: { organizationId: org.id, provider: 'openai', region: 'EU', key: `sk-proj-${randomBase62(30)}9z9z` } },
-      );
+      const eu = await t.gqlOk<{ setProviderKey: { id: string; region: string; mask: string } }>(SET_KEY, {
+        input: { organizationId: org.id, provider: 'openai', region: 'EU', key: `sk-proj-${randomBase62(30)}9z9z` },
+      });
       expect(eu.setProviderKey).toMatchObject({ region: 'eu', mask: 'sk-…9z9z' });
-      const global = await t.gqlOk<{ setProviderKey: { id: string } }>(SET_KEY, { input: { organizationId: org.id, provider: 'openai', key: `sk-${randomBase62(30)}` } });
+      const global = await t.gqlOk<{ setProviderKey: { id: string } }>(SET_KEY, {
+        input: { organizationId: org.id, provider: 'openai', key: `sk-${randomBase62(30)}` },
+      });
       expect(global.setProviderKey.id).not.toBe(eu.setProviderKey.id);
     });
 
@@ -72,18 +81,28 @@ describe.each(availableBackends())('provider keys and gateway keys on %s', (back
         expect(codesOf(result), `${provider} ${key}`).toEqual(['BAD_USER_INPUT']);
         expect(JSON.stringify(result)).not.toContain(key);
       }
-      const google = await t.gqlOk<{ setProviderKey: { mask: string } }>(SET_KEY, { input: { organizationId: org.id, provider: 'google', key: `AIza${randomBase62(35)}` } });
+      const google = await t.gqlOk<{ setProviderKey: { mask: string } }>(SET_KEY, {
+        input: { organizationId: org.id, provider: 'google', key: `AIza${randomBase62(35)}` },
+      });
       expect(google.setProviderKey.mask).toMatch(/^AIza…[A-Za-z0-9]{4}$/);
     });
 
     it('needs ADMIN+ to set or delete keys', async () => {
       const denied = await t.gql(SET_KEY, { input: { organizationId: org.id, provider: 'mistral', key: randomBase62(32) } }, member.token);
       expect(codesOf(denied)).toEqual(['FORBIDDEN']);
-      const created = await t.gqlOk<{ setProviderKey: { id: string } }>(SET_KEY, { input: { organizationId: org.id, provider: 'mistral', key: randomBase62(32) } }, admin.token);
+      const created = await t.gqlOk<{ setProviderKey: { id: string } }>(
+        SET_KEY,
+        { input: { organizationId: org.id, provider: 'mistral', key: randomBase62(32) } },
+        admin.token,
+      );
       const id = created.setProviderKey.id;
       const byMember = await t.gql('mutation($id: ID!) { deleteProviderKey(id: $id) }', { id }, member.token);
       expect(codesOf(byMember)).toEqual(['FORBIDDEN']);
-      const deleted = await t.gqlOk<{ deleteProviderKey: boolean }>('mutation($id: ID!) { deleteProviderKey(id: $id) }', { id }, admin.token);
+      const deleted = await t.gqlOk<{ deleteProviderKey: boolean }>(
+        'mutation($id: ID!) { deleteProviderKey(id: $id) }',
+        { id },
+        admin.token,
+      );
       expect(deleted.deleteProviderKey).toBe(true);
       const entry = await expectAudit(t, org.id, { action: 'provider-key.delete', targetId: id, actor: admin.email });
       expect(entry.details).toMatchObject({ provider: 'mistral' });
@@ -146,7 +165,9 @@ describe.each(availableBackends())('provider keys and gateway keys on %s', (back
     it('issues a fresh secret per key', async () => {
       const secrets = new Set<string>();
       for (let i = 0; i < 3; i += 1) {
-        const data = await t.gqlOk<{ createGatewayKey: { secret: string } }>(CREATE_GATEWAY_KEY, { input: { projectId: project.id, name: `k${i}` } });
+        const data = await t.gqlOk<{ createGatewayKey: { secret: string } }>(CREATE_GATEWAY_KEY, {
+          input: { projectId: project.id, name: `k${i}` },
+        });
         secrets.add(data.createGatewayKey.secret);
       }
       expect(secrets.size).toBe(3);
@@ -170,15 +191,27 @@ describe.each(availableBackends())('provider keys and gateway keys on %s', (back
     it('needs ADMIN+ to create or revoke, audits the revocation, and revoking twice is harmless', async () => {
       const byMember = await t.gql(CREATE_GATEWAY_KEY, { input: { projectId: project.id, name: 'm' } }, member.token);
       expect(codesOf(byMember)).toEqual(['FORBIDDEN']);
-      const created = await t.gqlOk<{ createGatewayKey: { key: { id: string } } }>(CREATE_GATEWAY_KEY, { input: { projectId: project.id, name: 'to-revoke' } }, admin.token);
+      const created = await t.gqlOk<{ createGatewayKey: { key: { id: string } } }>(
+        CREATE_GATEWAY_KEY,
+        { input: { projectId: project.id, name: 'to-revoke' } },
+        admin.token,
+      );
       const id = created.createGatewayKey.key.id;
       const revokeByMember = await t.gql('mutation($id: ID!) { revokeGatewayKey(id: $id) { id } }', { id }, member.token);
       expect(codesOf(revokeByMember)).toEqual(['FORBIDDEN']);
 
-      const revoked = await t.gqlOk<{ revokeGatewayKey: { revokedAt: string | null } }>('mutation($id: ID!) { revokeGatewayKey(id: $id) { revokedAt } }', { id }, admin.token);
+      const revoked = await t.gqlOk<{ revokeGatewayKey: { revokedAt: string | null } }>(
+        'mutation($id: ID!) { revokeGatewayKey(id: $id) { revokedAt } }',
+        { id },
+        admin.token,
+      );
       expect(Date.parse(revoked.revokeGatewayKey.revokedAt as string)).toBeGreaterThan(Date.now() - 60_000);
       await expectAudit(t, org.id, { action: 'gateway-key.revoke', targetId: id, actor: admin.email });
-      const again = await t.gqlOk<{ revokeGatewayKey: { revokedAt: string } }>('mutation($id: ID!) { revokeGatewayKey(id: $id) { revokedAt } }', { id }, admin.token);
+      const again = await t.gqlOk<{ revokeGatewayKey: { revokedAt: string } }>(
+        'mutation($id: ID!) { revokeGatewayKey(id: $id) { revokedAt } }',
+        { id },
+        admin.token,
+      );
       expect(again.revokeGatewayKey.revokedAt).toBe(revoked.revokeGatewayKey.revokedAt);
       const unknown = await t.gql('mutation { revokeGatewayKey(id: "00000000-0000-0000-0000-000000000000") { id } }');
       expect(codesOf(unknown)).toEqual(['NOT_FOUND']);

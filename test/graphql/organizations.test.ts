@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codesOf, expectAudit, seedOrganization, seedProject, seedUser, type SeededUser } from '../support/control-plane.js';
+import {
+  acceptInvitation,
+  codesOf,
+  expectAudit,
+  invite,
+  type SeededUser,
+  seedOrganization,
+  seedProject,
+  seedUser,
+} from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -41,7 +50,11 @@ describe.each(availableBackends())('organizations, members and projects on %s', 
     const all = await t.gqlOk<{ organizations: { id: string }[] }>('{ organizations { id } }');
     expect(all.organizations.map((o) => o.id)).toContain(org.id);
     expect(all.organizations.length).toBeGreaterThan(1);
-    const own = await t.gqlOk<{ organizations: { id: string; viewerRole: string }[] }>('{ organizations { id viewerRole } }', {}, member.token);
+    const own = await t.gqlOk<{ organizations: { id: string; viewerRole: string }[] }>(
+      '{ organizations { id viewerRole } }',
+      {},
+      member.token,
+    );
     expect(own.organizations).toEqual([{ id: org.id, viewerRole: 'MEMBER' }]);
   });
 
@@ -74,7 +87,11 @@ describe.each(availableBackends())('organizations, members and projects on %s', 
       const denied = await t.gql(`mutation($id: ID!) { updateOrganization(id: $id, input: ${input}) { id } }`, { id: org.id }, admin.token);
       expect(codesOf(denied), input).toEqual(['FORBIDDEN']);
     }
-    const byMember = await t.gql('mutation($id: ID!) { updateOrganization(id: $id, input: { name: "x" }) { id } }', { id: org.id }, member.token);
+    const byMember = await t.gql(
+      'mutation($id: ID!) { updateOrganization(id: $id, input: { name: "x" }) { id } }',
+      { id: org.id },
+      member.token,
+    );
     expect(codesOf(byMember)).toEqual(['FORBIDDEN']);
 
     const billing = await t.gqlOk<{ updateOrganization: { hostedCostMultiplier: string; byokFeeRate: string } }>(
@@ -91,30 +108,49 @@ describe.each(availableBackends())('organizations, members and projects on %s', 
     expect(codesOf(bad)).toEqual(['BAD_USER_INPUT']);
   });
 
-  it('adds, re-roles and removes members with audit entries, keeping one OWNER', async () => {
-    const added = await t.gqlOk<{ addMember: { id: string; role: string; user: { id: string; email: string } } }>(
-      'mutation($input: AddMemberInput!) { addMember(input: $input) { id role user { id email } } }',
-      { input: { organizationId: org.id, email: 'New.Person@Example.test', role: 'MEMBER' } },
+  it('invites, re-roles and removes members with audit entries, keeping one OWNER', async () => {
+    const invitation = await invite(t, { organizationId: org.id, email: 'New.Person@Example.test', role: 'MEMBER' }, admin.token);
+    await expectAudit(t, org.id, { action: 'member.invite', targetId: invitation.id, actor: admin.email });
+    const accepted = await acceptInvitation(t, { token: invitation.token, password: 'a password of my own' });
+    expect(accepted.status).toBe(200);
+    const members = await t.gqlOk<{ organization: { members: { role: string; user: { id: string; email: string } }[] } }>(
+      'query($id: ID!) { organization(id: $id) { members { role user { id email } } } }',
+      { id: org.id },
+    );
+    const joined = members.organization.members.find((m) => m.user.email === 'new.person@example.test');
+    expect(joined?.role).toBe('MEMBER');
+    const userId = joined?.user.id as string;
+    const acceptEntry = await expectAudit(t, org.id, {
+      action: 'member.accept-invitation',
+      targetId: invitation.id,
+      actor: 'new.person@example.test',
+    });
+    expect(acceptEntry.details).toMatchObject({ email: 'new.person@example.test', role: 'MEMBER' });
+
+    const reRoled = await t.gqlOk<{ addMember: { member: { role: string } | null; invitation: unknown } }>(
+      'mutation($input: AddMemberInput!) { addMember(input: $input) { member { role } invitation { url } } }',
+      { input: { organizationId: org.id, email: 'new.person@example.test', role: 'ADMIN' } },
       admin.token,
     );
-    expect(added.addMember).toMatchObject({ role: 'MEMBER', user: { email: 'new.person@example.test' } });
-    const userId = added.addMember.user.id;
-    const addEntry = await expectAudit(t, org.id, { action: 'member.add', targetId: userId, actor: admin.email });
-    expect(addEntry.details).toMatchObject({ email: 'new.person@example.test', role: 'MEMBER' });
-
-    await t.gqlOk('mutation($input: AddMemberInput!) { addMember(input: $input) { id } }', {
-      input: { organizationId: org.id, email: 'new.person@example.test', role: 'ADMIN' },
-    }, admin.token);
+    expect(reRoled.addMember).toEqual({ member: { role: 'ADMIN' }, invitation: null });
     const roleEntry = await expectAudit(t, org.id, { action: 'member.change-role', targetId: userId });
     expect(roleEntry.details).toMatchObject({ role: 'ADMIN', previousRole: 'MEMBER' });
 
-    const asMember = await t.gql('mutation($input: AddMemberInput!) { addMember(input: $input) { id } }', {
-      input: { organizationId: org.id, email: 'x@example.test', role: 'MEMBER' },
-    }, member.token);
+    const asMember = await t.gql(
+      'mutation($input: AddMemberInput!) { addMember(input: $input) { invitation { id } } }',
+      {
+        input: { organizationId: org.id, email: 'x@example.test', role: 'MEMBER' },
+      },
+      member.token,
+    );
     expect(codesOf(asMember)).toEqual(['FORBIDDEN']);
-    const ownerByAdmin = await t.gql('mutation($input: AddMemberInput!) { addMember(input: $input) { id } }', {
-      input: { organizationId: org.id, email: 'y@example.test', role: 'OWNER' },
-    }, admin.token);
+    const ownerByAdmin = await t.gql(
+      'mutation($input: AddMemberInput!) { addMember(input: $input) { invitation { id } } }',
+      {
+        input: { organizationId: org.id, email: 'y@example.test', role: 'OWNER' },
+      },
+      admin.token,
+    );
     expect(codesOf(ownerByAdmin)).toEqual(['FORBIDDEN']);
 
     const removed = await t.gqlOk<{ removeMember: boolean }>(
@@ -124,24 +160,42 @@ describe.each(availableBackends())('organizations, members and projects on %s', 
     );
     expect(removed.removeMember).toBe(true);
     await expectAudit(t, org.id, { action: 'member.remove', targetId: userId, actor: admin.email });
-    const missing = await t.gql('mutation($org: ID!, $user: ID!) { removeMember(organizationId: $org, userId: $user) }', { org: org.id, user: userId });
+    const missing = await t.gql('mutation($org: ID!, $user: ID!) { removeMember(organizationId: $org, userId: $user) }', {
+      org: org.id,
+      user: userId,
+    });
     expect(codesOf(missing)).toEqual(['NOT_FOUND']);
   });
 
   it('does not let an ADMIN demote or remove an OWNER, nor remove the last OWNER', async () => {
     const owner = await seedUser(t, org.id, 'OWNER');
-    const demote = await t.gql('mutation($input: AddMemberInput!) { addMember(input: $input) { role } }', {
-      input: { organizationId: org.id, email: owner.email, role: 'MEMBER' },
-    }, admin.token);
+    const demote = await t.gql(
+      'mutation($input: AddMemberInput!) { addMember(input: $input) { member { role } } }',
+      {
+        input: { organizationId: org.id, email: owner.email, role: 'MEMBER' },
+      },
+      admin.token,
+    );
     expect(codesOf(demote)).toEqual(['FORBIDDEN']);
-    const remove = await t.gql('mutation($org: ID!, $user: ID!) { removeMember(organizationId: $org, userId: $user) }', { org: org.id, user: owner.userId }, admin.token);
+    const remove = await t.gql(
+      'mutation($org: ID!, $user: ID!) { removeMember(organizationId: $org, userId: $user) }',
+      { org: org.id, user: owner.userId },
+      admin.token,
+    );
     expect(codesOf(remove)).toEqual(['FORBIDDEN']);
 
     const solo = await seedOrganization(t);
     const soloOwner = await seedUser(t, solo.id, 'OWNER');
     const operatorMembership = await t.gqlOk<{ viewer: { id: string } }>('{ viewer { id } }');
-    await t.gqlOk('mutation($org: ID!, $user: ID!) { removeMember(organizationId: $org, userId: $user) }', { org: solo.id, user: operatorMembership.viewer.id });
-    const last = await t.gql('mutation($org: ID!, $user: ID!) { removeMember(organizationId: $org, userId: $user) }', { org: solo.id, user: soloOwner.userId }, soloOwner.token);
+    await t.gqlOk('mutation($org: ID!, $user: ID!) { removeMember(organizationId: $org, userId: $user) }', {
+      org: solo.id,
+      user: operatorMembership.viewer.id,
+    });
+    const last = await t.gql(
+      'mutation($org: ID!, $user: ID!) { removeMember(organizationId: $org, userId: $user) }',
+      { org: solo.id, user: soloOwner.userId },
+      soloOwner.token,
+    );
     expect(codesOf(last)).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -158,7 +212,10 @@ describe.each(availableBackends())('organizations, members and projects on %s', 
     );
     expect(updated.updateProject).toEqual({ name: 'Launch', mode: 'HYBRID', preferStoredKeys: true });
     const modeEntry = await expectAudit(t, org.id, { action: 'project.change-mode', targetId: project.id });
-    expect(modeEntry.details).toEqual({ before: { mode: 'API_KEYS', preferStoredKeys: false }, after: { mode: 'HYBRID', preferStoredKeys: true } });
+    expect(modeEntry.details).toEqual({
+      before: { mode: 'API_KEYS', preferStoredKeys: false },
+      after: { mode: 'HYBRID', preferStoredKeys: true },
+    });
 
     const read = await t.gqlOk<{ project: { name: string; organization: { id: string } } }>(
       'query($id: ID!) { project(id: $id) { name organization { id } } }',
@@ -167,11 +224,19 @@ describe.each(availableBackends())('organizations, members and projects on %s', 
     );
     expect(read.project).toEqual({ name: 'Launch', organization: { id: org.id } });
 
-    const memberCreate = await t.gql('mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }', {
-      input: { organizationId: org.id, name: 'Nope' },
-    }, member.token);
+    const memberCreate = await t.gql(
+      'mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }',
+      {
+        input: { organizationId: org.id, name: 'Nope' },
+      },
+      member.token,
+    );
     expect(codesOf(memberCreate)).toEqual(['FORBIDDEN']);
-    const memberUpdate = await t.gql('mutation($id: ID!) { updateProject(id: $id, input: { mode: CREDITS }) { id } }', { id: project.id }, member.token);
+    const memberUpdate = await t.gql(
+      'mutation($id: ID!) { updateProject(id: $id, input: { mode: CREDITS }) { id } }',
+      { id: project.id },
+      member.token,
+    );
     expect(codesOf(memberUpdate)).toEqual(['FORBIDDEN']);
     const duplicate = await t.gql('mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }', {
       input: { organizationId: org.id, name: 'Launch' },

@@ -4,7 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBase62 } from '../../server/secrets/tokens.js';
-import { codesOf, gqlWithCookie, seedOrganization, seedUser, signIn, type SeededUser } from '../support/control-plane.js';
+import {
+  acceptInvitation,
+  codesOf,
+  gqlWithCookie,
+  invite,
+  type SeededUser,
+  seedOrganization,
+  seedUser,
+  signIn,
+} from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -35,45 +44,89 @@ describe.each(availableBackends())('secrets stay secret on %s', (backend) => {
   it('provider keys: stored, replaced, rejected, refused — replies hold masks only', async () => {
     const anthropic = canary('anthropic key', `sk-ant-LEAKCANARY${randomBase62(32)}`);
     const openai = canary('openai key', `sk-LEAKCANARYopenai${randomBase62(32)}`);
-    const ok = await t.gqlOk<{ setProviderKey: { mask: string } }>(SET_KEY, { input: { organizationId: org.id, provider: 'anthropic', key: anthropic } });
+    const ok = await t.gqlOk<{ setProviderKey: { mask: string } }>(SET_KEY, {
+      input: { organizationId: org.id, provider: 'anthropic', key: anthropic },
+    });
     expect(ok.setProviderKey.mask).toBe(`sk-ant-…${anthropic.slice(-4)}`);
     await t.gqlOk(SET_KEY, { input: { organizationId: org.id, provider: 'openai', key: openai } });
-    await t.gqlOk(SET_KEY, { input: { organizationId: org.id, provider: 'anthropic', key: canary('replacement', `sk-ant-LEAKCANARYnew${randomBase62(30)}`) } });
+    await t.gqlOk(SET_KEY, {
+      input: { organizationId: org.id, provider: 'anthropic', key: canary('replacement', `sk-ant-LEAKCANARYnew${randomBase62(30)}`) },
+    });
 
     const failures: [Record<string, unknown>, string][] = [
-      [{ organizationId: org.id, provider: 'openai', key: canary('wrong format', `AIzaLEAKCANARYwrong${randomBase62(30)}`) }, 'BAD_USER_INPUT'],
+      [
+        { organizationId: org.id, provider: 'openai', key: canary('wrong format', `AIzaLEAKCANARYwrong${randomBase62(30)}`) },
+        'BAD_USER_INPUT',
+      ],
       [{ organizationId: org.id, provider: 'openai', key: canary('too long', `sk-LEAKCANARYlong${randomBase62(600)}`) }, 'BAD_USER_INPUT'],
       [{ organizationId: org.id, provider: 'openai', key: canary('with space', `sk-LEAKCANARY ${randomBase62(30)}`) }, 'BAD_USER_INPUT'],
-      [{ organizationId: org.id, provider: 'no-such', key: canary('unknown provider', `sk-LEAKCANARYprov${randomBase62(30)}`) }, 'BAD_USER_INPUT'],
+      [
+        { organizationId: org.id, provider: 'no-such', key: canary('unknown provider', `sk-LEAKCANARYprov${randomBase62(30)}`) },
+        'BAD_USER_INPUT',
+      ],
       // Variable coercion failures: graphql-js would print the whole input object, key included.
-      [{ organizationId: org.id, provider: 'openai', key: canary('extra field', `sk-LEAKCANARYextra${randomBase62(30)}`), colour: 'red' }, 'BAD_USER_INPUT'],
+      [
+        { organizationId: org.id, provider: 'openai', key: canary('extra field', `sk-LEAKCANARYextra${randomBase62(30)}`), colour: 'red' },
+        'BAD_USER_INPUT',
+      ],
       [{ organizationId: org.id, key: canary('missing field', `sk-LEAKCANARYmissing${randomBase62(30)}`) }, 'BAD_USER_INPUT'],
-      [{ organizationId: '00000000-0000-0000-0000-000000000000', provider: 'openai', key: canary('unknown org', `sk-LEAKCANARYorg${randomBase62(30)}`) }, 'NOT_FOUND'],
+      [
+        {
+          organizationId: '00000000-0000-0000-0000-000000000000',
+          provider: 'openai',
+          key: canary('unknown org', `sk-LEAKCANARYorg${randomBase62(30)}`),
+        },
+        'NOT_FOUND',
+      ],
     ];
     for (const [input, code] of failures) {
       const result = await t.gql(SET_KEY, { input });
       expect(codesOf(result), JSON.stringify(input).slice(0, 120)).toEqual([code]);
     }
-    const byMember = await t.gql(SET_KEY, { input: { organizationId: org.id, provider: 'openai', key: canary('member', `sk-LEAKCANARYmember${randomBase62(30)}`) } }, member.token);
+    const byMember = await t.gql(
+      SET_KEY,
+      { input: { organizationId: org.id, provider: 'openai', key: canary('member', `sk-LEAKCANARYmember${randomBase62(30)}`) } },
+      member.token,
+    );
     expect(codesOf(byMember)).toEqual(['FORBIDDEN']);
-    const asLiteral = await t.gql(`mutation { setProviderKey(input: { organizationId: "${org.id}", provider: "openai", region: 7, key: "${canary('literal', `sk-LEAKCANARYliteral${randomBase62(30)}`)}" }) { id } }`);
+    const asLiteral = await t.gql(
+      `mutation { setProviderKey(input: { organizationId: "${org.id}", provider: "openai", region: 7, key: "${canary('literal', `sk-LEAKCANARYliteral${randomBase62(30)}`)}" }) { id } }`,
+    );
     expect(asLiteral.status).toBe(400);
-    const syntax = await t.gql(`mutation { setProviderKey(input: { provider: "openai", key "${canary('syntax error', `sk-LEAKCANARYsyntax${randomBase62(30)}`)}" }) { id } }`);
+    const syntax = await t.gql(
+      `mutation { setProviderKey(input: { provider: "openai", key "${canary('syntax error', `sk-LEAKCANARYsyntax${randomBase62(30)}`)}" }) { id } }`,
+    );
     expect([syntax.status, codesOf(syntax)]).toEqual([400, ['GRAPHQL_PARSE_FAILED']]);
-    const wrongType = await t.gql(`mutation { createGatewayKey(input: { projectId: "x", name: "n", rpmLimit: "${canary('literal of wrong type', `sk-LEAKCANARYint${randomBase62(30)}`)}" }) { secret } }`);
+    const wrongType = await t.gql(
+      `mutation { createGatewayKey(input: { projectId: "x", name: "n", rpmLimit: "${canary('literal of wrong type', `sk-LEAKCANARYint${randomBase62(30)}`)}" }) { secret } }`,
+    );
     expect([wrongType.status, codesOf(wrongType)]).toEqual([400, ['GRAPHQL_VALIDATION_FAILED']]);
   });
 
-  it('passwords: set through addMember, used to sign in, mistyped', async () => {
+  it('passwords and invitation links: chosen when accepting, used to sign in, mistyped', async () => {
     const password = canary('password', `pw-LEAKCANARY-${randomBase62(16)}`);
     const email = 'pw-user@example.test';
-    await t.gqlOk('mutation($input: AddMemberInput!) { addMember(input: $input) { id } }', { input: { organizationId: org.id, email, role: 'MEMBER', password } });
-    const short = await t.gql('mutation($input: AddMemberInput!) { addMember(input: $input) { id } }', {
-      input: { organizationId: org.id, email: 'short@example.test', role: 'MEMBER', password: canary('short password', 'LEAKCNY') },
+    const refused = await t.gql('mutation($input: AddMemberInput!) { addMember(input: $input) { invitation { id } } }', {
+      input: {
+        organizationId: org.id,
+        email,
+        role: 'MEMBER',
+        password: canary('password for someone else', `pw-LEAKCANARYother${randomBase62(10)}`),
+      },
     });
-    expect(codesOf(short)).toEqual(['BAD_USER_INPUT']);
-    const badRole = await t.gql('mutation($input: AddMemberInput!) { addMember(input: $input) { id } }', {
-      input: { organizationId: org.id, email: 'x@example.test', role: 'KING', password: canary('bad role password', `pw-LEAKCANARYrole${randomBase62(10)}`) },
+    expect(codesOf(refused)).toEqual(['BAD_USER_INPUT']);
+    const invitation = await invite(t, { organizationId: org.id, email, role: 'MEMBER' });
+    once.set('invitation link', invitation.token);
+    const short = await acceptInvitation(t, { token: invitation.token, password: canary('short password', 'LEAKCNY') });
+    expect(short.status).toBe(400);
+    expect((await acceptInvitation(t, { token: invitation.token, password })).status).toBe(200);
+    const badRole = await t.gql('mutation($input: AddMemberInput!) { addMember(input: $input) { invitation { id } } }', {
+      input: {
+        organizationId: org.id,
+        email: 'x@example.test',
+        role: 'KING',
+        password: canary('bad role password', `pw-LEAKCANARYrole${randomBase62(10)}`),
+      },
     });
     expect(codesOf(badRole)).toEqual(['BAD_USER_INPUT']);
 
@@ -102,7 +155,10 @@ describe.each(availableBackends())('secrets stay secret on %s', (backend) => {
   });
 
   it('gateway keys and access tokens: the creating reply is the only place the secret appears', async () => {
-    const project = await t.gqlOk<{ createProject: { id: string } }>('mutation($o: ID!) { createProject(input: { organizationId: $o, name: "p" }) { id } }', { o: org.id });
+    const project = await t.gqlOk<{ createProject: { id: string } }>(
+      'mutation($o: ID!) { createProject(input: { organizationId: $o, name: "p" }) { id } }',
+      { o: org.id },
+    );
     const gateway = await t.gqlOk<{ createGatewayKey: { secret: string; key: { id: string } } }>(
       'mutation($p: ID!) { createGatewayKey(input: { projectId: $p, name: "k" }) { secret key { id } } }',
       { p: project.createProject.id },
@@ -127,14 +183,23 @@ describe.each(availableBackends())('secrets stay secret on %s', (backend) => {
   it('no log line and no response holds a plaintext secret (except the one creating reply)', () => {
     expect(t.responses.length).toBeGreaterThan(20);
     for (const [label, secret] of never) {
-      expect(t.logs.filter((line) => line.includes(secret)), `${label} in logs`).toEqual([]);
-      expect(t.responses.filter((body) => body.includes(secret)), `${label} in responses`).toEqual([]);
+      expect(
+        t.logs.filter((line) => line.includes(secret)),
+        `${label} in logs`,
+      ).toEqual([]);
+      expect(
+        t.responses.filter((body) => body.includes(secret)),
+        `${label} in responses`,
+      ).toEqual([]);
     }
     for (const [label, secret] of once) {
-      expect(t.logs.filter((line) => line.includes(secret)), `${label} in logs`).toEqual([]);
+      expect(
+        t.logs.filter((line) => line.includes(secret)),
+        `${label} in logs`,
+      ).toEqual([]);
       const bodies = t.responses.filter((body) => body.includes(secret));
       expect(bodies, `${label} in responses`).toHaveLength(1);
-      expect(bodies[0]).toMatch(/"(createGatewayKey|createAccessToken)"/);
+      expect(bodies[0]).toMatch(/"(createGatewayKey|createAccessToken|addMember)"/);
     }
   });
 
@@ -147,6 +212,7 @@ describe.each(availableBackends())('secrets stay secret on %s', (backend) => {
       expect(row.iv.length).toBe(12);
       expect(row.authTag.length).toBe(16);
       const plain = row.provider === 'openai' ? never.get('openai key') : never.get('replacement');
+      // biome-ignore lint/complexity/useLiteralKeys: reads a private field on purpose, to decrypt what was stored
       expect(t.server.services.providerKeys['keyRing'].open(row)).toBe(plain);
     }
     const tables = await prisma.$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma } from '../../server/db/generated/client.js';
 import type { Actor } from '../../server/domain/actor.js';
+import { type UsageGroup, UsageService } from '../../server/domain/usage/usage.service.js';
 import { PERCENTILE_MAX_RELATIVE_ERROR } from '../../server/domain/usage/usage-histogram.js';
 import { UsageRollupJob } from '../../server/domain/usage/usage-rollup-job.js';
-import { type UsageGroup, UsageService } from '../../server/domain/usage/usage.service.js';
 import { seedOrganization, seedProject } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -12,11 +12,24 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 const USAGE = `query($filter: UsageFilterInput, $groupBy: [UsageDimension!], $interval: UsageInterval) {
   usage(filter: $filter, groupBy: $groupBy, interval: $interval) {
     truncated
-    groups { bucket organizationId projectId gatewayKeyId keyRef provider model keySource status failureClass requests inputTokens
+    groups { bucket organizationId projectId gatewayKeyId keyRef provider model keySource status failureClass endpoint endUser tag requests inputTokens
       cachedInputTokens outputTokens upstreamCostUsd platformCostUsd billedCostUsd failures cancelled costUnknown
       latencyP50Ms latencyP95Ms latencyP99Ms ttftP50Ms } } }`;
 
-type Dimension = 'TIME' | 'ORGANIZATION' | 'PROJECT' | 'GATEWAY_KEY' | 'PROVIDER_KEY' | 'PROVIDER' | 'MODEL' | 'KEY_SOURCE' | 'STATUS' | 'FAILURE_CLASS';
+type Dimension =
+  | 'TIME'
+  | 'ORGANIZATION'
+  | 'PROJECT'
+  | 'GATEWAY_KEY'
+  | 'PROVIDER_KEY'
+  | 'PROVIDER'
+  | 'MODEL'
+  | 'KEY_SOURCE'
+  | 'STATUS'
+  | 'FAILURE_CLASS'
+  | 'ENDPOINT'
+  | 'END_USER'
+  | 'TAG';
 type Interval = 'HOUR' | 'DAY' | 'WEEK' | 'MONTH';
 type Group = Record<string, unknown> & { requests: number; latencyP50Ms: number | null };
 
@@ -32,6 +45,10 @@ interface Generated {
   keySource: string | null;
   status: 'SUCCESS' | 'FAILED' | 'CANCELLED';
   failureClass: string | null;
+  endpoint: string;
+  endUser: string | null;
+  /** Sorted, as the gateway stores them. */
+  tags: string[];
   inputTokens: number;
   cachedInputTokens: number;
   outputTokens: number;
@@ -85,7 +102,7 @@ function bucketOf(time: number, interval: Interval): string {
   return new Date(day - ((date.getUTCDay() + 6) % 7) * DAY).toISOString();
 }
 
-const FIELD: Record<Exclude<Dimension, 'TIME'>, keyof Generated> = {
+const FIELD: Record<Exclude<Dimension, 'TIME' | 'TAG'>, keyof Generated> = {
   ORGANIZATION: 'organizationId',
   PROJECT: 'projectId',
   GATEWAY_KEY: 'gatewayKeyId',
@@ -95,24 +112,37 @@ const FIELD: Record<Exclude<Dimension, 'TIME'>, keyof Generated> = {
   KEY_SOURCE: 'keySource',
   STATUS: 'status',
   FAILURE_CLASS: 'failureClass',
+  ENDPOINT: 'endpoint',
+  END_USER: 'endUser',
 };
-const ALIAS: Record<Dimension, string> = { TIME: 'bucket', ...FIELD } as Record<Dimension, string>;
+const ALIAS: Record<Dimension, string> = { TIME: 'bucket', TAG: 'tag', ...FIELD } as Record<Dimension, string>;
 
 function keyOf(values: Record<string, unknown>, groupBy: readonly Dimension[]): string {
   return JSON.stringify(groupBy.map((d) => values[ALIAS[d]] ?? null));
 }
 
 /** The report computed from the generated records: exact sums, exact percentile_cont. */
-function expectedReport(records: readonly Generated[], from: number, to: number, groupBy: readonly Dimension[], interval: Interval, where: (r: Generated) => boolean = () => true) {
+function expectedReport(
+  records: readonly Generated[],
+  from: number,
+  to: number,
+  groupBy: readonly Dimension[],
+  interval: Interval,
+  where: (r: Generated) => boolean = () => true,
+) {
   const groups = new Map<string, { records: Generated[] }>();
   for (const r of records) {
     if (r.createdAt < from || r.createdAt >= to || !where(r)) continue;
-    const values: Record<string, unknown> = { bucket: bucketOf(r.createdAt, interval) };
-    for (const d of groupBy) if (d !== 'TIME') values[ALIAS[d]] = r[FIELD[d]];
-    const key = keyOf(values, groupBy);
-    const group = groups.get(key) ?? { records: [] };
-    group.records.push(r);
-    groups.set(key, group);
+    // TAG: the record counts in each of its tags; untagged in the null group.
+    const tags = groupBy.includes('TAG') && r.tags.length > 0 ? r.tags : [null];
+    for (const tag of tags) {
+      const values: Record<string, unknown> = { bucket: bucketOf(r.createdAt, interval), tag };
+      for (const d of groupBy) if (d !== 'TIME' && d !== 'TAG') values[ALIAS[d]] = r[FIELD[d]];
+      const key = keyOf(values, groupBy);
+      const group = groups.get(key) ?? { records: [] };
+      group.records.push(r);
+      groups.set(key, group);
+    }
   }
   return new Map(
     [...groups].map(([key, { records: rs }]) => {
@@ -161,7 +191,8 @@ describe.each(availableBackends())('usage rollups on %s', (backend) => {
       const status = pick(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'FAILED', 'CANCELLED'] as const);
       const keySource = pick(['byok', 'user', 'hosted', 'env', null]);
       const latencyKind = random();
-      const latencyMs = latencyKind < 0.05 ? 0 : latencyKind < 0.15 ? Math.floor(random() * 12) : Math.floor(Math.exp(random() * Math.log(3_000_000)));
+      const latencyMs =
+        latencyKind < 0.05 ? 0 : latencyKind < 0.15 ? Math.floor(random() * 12) : Math.floor(Math.exp(random() * Math.log(3_000_000)));
       return {
         createdAt: from + Math.floor(random() * (to - from)),
         organizationId,
@@ -173,6 +204,9 @@ describe.each(availableBackends())('usage rollups on %s', (backend) => {
         keySource,
         status,
         failureClass: status === 'FAILED' ? pick(['RATE_LIMIT', 'UPSTREAM_ERROR', 'TIMEOUT']) : status === 'CANCELLED' ? 'CANCELLED' : null,
+        endpoint: pick(['openai-chat', 'anthropic-messages', 'openai-responses', 'embeddings']),
+        endUser: pick(['alice', 'bob', 'carol', null]),
+        tags: pick([[], ['team:a'], ['team:b'], ['feature/chat', 'team:a'], ['env-prod', 'feature/chat', 'team:b']]),
         inputTokens: Math.floor(random() * 5000),
         cachedInputTokens: Math.floor(random() * 100),
         outputTokens: Math.floor(random() * 2000),
@@ -202,6 +236,9 @@ describe.each(availableBackends())('usage rollups on %s', (backend) => {
       costKnown: r.costKnown,
       status: r.status,
       failureClass: r.failureClass as Prisma.UsageRecordCreateManyInput['failureClass'],
+      endpoint: r.endpoint,
+      endUser: r.endUser,
+      tags: r.tags,
       httpStatus: r.status === 'FAILED' ? 502 : 200,
       latencyMs: r.latencyMs,
       ttftMs: r.ttftMs,
@@ -212,10 +249,18 @@ describe.each(availableBackends())('usage rollups on %s', (backend) => {
   };
 
   const scopeOf = (where?: Partial<Record<string, string>>) => (r: Generated) =>
-    Object.entries(where ?? {}).every(([field, value]) => (r as unknown as Record<string, unknown>)[field] === value);
+    Object.entries(where ?? {}).every(([field, value]) =>
+      field === 'tag' ? r.tags.includes(value as string) : (r as unknown as Record<string, unknown>)[field] === value,
+    );
 
   /** The report through GraphQL (rollups + raw) against the generated records. */
-  const check = async (from: number, to: number, groupBy: Dimension[], interval: Interval, filter: Partial<Record<string, string>> = {}) => {
+  const check = async (
+    from: number,
+    to: number,
+    groupBy: Dimension[],
+    interval: Interval,
+    filter: Partial<Record<string, string>> = {},
+  ) => {
     const { usage } = await t.gqlOk<{ usage: { truncated: boolean; groups: Group[] } }>(USAGE, {
       filter: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), organizationId, ...filter },
       groupBy,
@@ -234,7 +279,10 @@ describe.each(availableBackends())('usage rollups on %s', (backend) => {
       for (const [field, value] of Object.entries(want.percentiles)) {
         const got = group[field] as number | null;
         if (value === null) expect(got, `${label} ${field}`).toBeNull();
-        else expect(Math.abs((got ?? NaN) - value), `${label} ${field}: ${got} vs ${value}`).toBeLessThanOrEqual(PERCENTILE_MAX_RELATIVE_ERROR * value + 1e-9);
+        else
+          expect(Math.abs((got ?? NaN) - value), `${label} ${field}: ${got} vs ${value}`).toBeLessThanOrEqual(
+            PERCENTILE_MAX_RELATIVE_ERROR * value + 1e-9,
+          );
       }
     }
     return usage.groups;
@@ -244,10 +292,20 @@ describe.each(availableBackends())('usage rollups on %s', (backend) => {
   const sameAsRawOnly = async (from: number, to: number, groupBy: Dimension[], interval: Interval) => {
     const filter = { from: new Date(from), to: new Date(to), organizationId };
     const withRollups = await t.server.services.usage.report(OPERATOR, filter, groupBy, interval);
-    const rawOnly = await new UsageService(t.server.db.prisma, () => new Date(), { rollups: false }).report(OPERATOR, filter, groupBy, interval);
+    const rawOnly = await new UsageService(t.server.db.prisma, () => new Date(), { rollups: false }).report(
+      OPERATOR,
+      filter,
+      groupBy,
+      interval,
+    );
     const normalize = (groups: UsageGroup[]) =>
       groups
-        .map((g) => ({ ...g, upstreamCostUsd: decimal(g.upstreamCostUsd), platformCostUsd: decimal(g.platformCostUsd), billedCostUsd: decimal(g.billedCostUsd) }))
+        .map((g) => ({
+          ...g,
+          upstreamCostUsd: decimal(g.upstreamCostUsd),
+          platformCostUsd: decimal(g.platformCostUsd ?? '0'),
+          billedCostUsd: decimal(g.billedCostUsd),
+        }))
         .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     expect(normalize(withRollups.groups)).toEqual(normalize(rawOnly.groups));
   };
@@ -272,6 +330,11 @@ describe.each(availableBackends())('usage rollups on %s', (backend) => {
     [['MODEL', 'STATUS', 'FAILURE_CLASS'], 'DAY'],
     [['ORGANIZATION', 'PROVIDER', 'MODEL', 'KEY_SOURCE'], 'DAY'],
     [['TIME', 'GATEWAY_KEY'], 'HOUR'],
+    [['TAG'], 'DAY'],
+    [['END_USER'], 'DAY'],
+    [['ENDPOINT'], 'DAY'],
+    [['TIME', 'TAG', 'END_USER'], 'HOUR'],
+    [['TAG', 'ENDPOINT', 'MODEL'], 'WEEK'],
   ];
   // Aligned to days, aligned to hours only, ragged at both ends, inside one hour.
   const RANGES: [number, number][] = [
@@ -286,6 +349,9 @@ describe.each(availableBackends())('usage rollups on %s', (backend) => {
     await check(RANGES[2]![0], RANGES[2]![1], ['GATEWAY_KEY'], 'HOUR', { provider: 'openai', status: 'FAILED' });
     await sameAsRawOnly(RANGES[2]![0], RANGES[2]![1], ['TIME', 'PROVIDER'], 'DAY');
     await sameAsRawOnly(RANGES[1]![0], RANGES[1]![1], ['GATEWAY_KEY', 'KEY_SOURCE'], 'HOUR');
+    await check(RANGES[0]![0], RANGES[0]![1], ['TAG', 'END_USER'], 'DAY', { tag: 'team:a' });
+    await check(RANGES[2]![0], RANGES[2]![1], ['TIME', 'TAG'], 'DAY', { endUser: 'alice', endpoint: 'anthropic-messages' });
+    await sameAsRawOnly(RANGES[2]![0], RANGES[2]![1], ['TAG', 'END_USER', 'ENDPOINT'], 'DAY');
   };
 
   beforeAll(async () => {
@@ -309,7 +375,7 @@ describe.each(availableBackends())('usage rollups on %s', (backend) => {
     await job.runOnce({ wait: true });
     expect(await rolledUp()).toEqual({ hourly: 1900, daily: 1900, raw: 1900 });
     await checkAll();
-  });
+  }, 120_000); // four passes of 71 report queries, each checked against the raw records
 
   it('counts a late record (createdAt in an hour already rolled up) exactly once', async () => {
     const job = new UsageRollupJob(t.server.db.prisma);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma } from '../../server/db/generated/client.js';
 import { PERCENTILE_MAX_RELATIVE_ERROR } from '../../server/domain/usage/usage-histogram.js';
-import { codesOf, seedOrganization, seedProject, seedUser, type SeededUser } from '../support/control-plane.js';
+import { codesOf, type SeededUser, seedOrganization, seedProject, seedUser } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -101,7 +101,13 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
     latencyMs: 100,
     ttftMs: null,
     streamed: false,
-    routing: { model: 'gpt-4o-mini', candidates: [{ provider: 'openai', source: 'byok', status: 'ok' }], order: ['openai'], why: 'only candidate', attempts: [] },
+    routing: {
+      model: 'gpt-4o-mini',
+      candidates: [{ provider: 'openai', source: 'byok', status: 'ok' }],
+      order: ['openai'],
+      why: 'only candidate',
+      attempts: [],
+    },
     ...overrides,
   });
 
@@ -120,7 +126,9 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
     );
     gatewayKeyA = gk.createGatewayKey.key.id;
     const pk = await t.gqlOk<{ setProviderKey: { id: string; mask: string } }>(
-      'mutation { setProviderKey(input: { organizationId: "' + orgA.id + '", provider: "openai", key: "sk-usagetest0123456789abcdefa1b2" }) { id mask } }',
+      'mutation { setProviderKey(input: { organizationId: "' +
+        orgA.id +
+        '", provider: "openai", key: "sk-usagetest0123456789abcdefa1b2" }) { id mask } }',
     );
     providerKeyA = pk.setProviderKey;
 
@@ -134,7 +142,18 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
           latencyMs: (i + 1) * 100,
           ttftMs: (i + 1) * 10,
           streamed: true,
-          ...(failed ? { status: 'FAILED', failureClass: i === 3 ? 'RATE_LIMIT' : 'UPSTREAM_ERROR', httpStatus: i === 3 ? 429 : 502, errorMessage: 'upstream said no', inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, upstreamCostUsd: '0' } : {}),
+          ...(failed
+            ? {
+                status: 'FAILED',
+                failureClass: i === 3 ? 'RATE_LIMIT' : 'UPSTREAM_ERROR',
+                httpStatus: i === 3 ? 429 : 502,
+                errorMessage: 'upstream said no',
+                inputTokens: 0,
+                cachedInputTokens: 0,
+                outputTokens: 0,
+                upstreamCostUsd: '0',
+              }
+            : {}),
         }),
       );
     }
@@ -231,13 +250,17 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
   });
 
   it('estimates latency percentiles within the documented bound of percentile_cont', async () => {
-    const { usage: report } = await usage({ filter: { ...WINDOW, organizationId: orgA.id, provider: 'openai', projectId: projectA.id }, groupBy: ['PROVIDER'] });
+    const { usage: report } = await usage({
+      filter: { ...WINDOW, organizationId: orgA.id, provider: 'openai', projectId: projectA.id },
+      groupBy: ['PROVIDER'],
+    });
     expect(report.groups).toHaveLength(1);
     // 50 ms and 100..1000 ms: eleven values.
     const group = report.groups[0] as Group;
     expect(group.requests).toBe(11);
     // From log-scale histograms: within PERCENTILE_MAX_RELATIVE_ERROR (~9%) of percentile_cont.
-    const near = (value: number | null, exact: number) => expect(Math.abs((value ?? NaN) - exact) / exact).toBeLessThanOrEqual(PERCENTILE_MAX_RELATIVE_ERROR);
+    const near = (value: number | null, exact: number) =>
+      expect(Math.abs((value ?? NaN) - exact) / exact).toBeLessThanOrEqual(PERCENTILE_MAX_RELATIVE_ERROR);
     near(group.latencyP50Ms, 500);
     near(group.latencyP95Ms, 950);
     near(group.latencyP99Ms, 990);
@@ -250,7 +273,13 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
       ['2025-06-01T00:00:00.000Z', 11],
       ['2025-06-02T00:00:00.000Z', 5],
     ]);
-    const hours = (await usage({ filter: { from: '2025-06-01T23:00:00.000Z', to: '2025-06-02T02:00:00.000Z', organizationId: orgA.id }, groupBy: ['TIME'], interval: 'HOUR' })).usage.groups;
+    const hours = (
+      await usage({
+        filter: { from: '2025-06-01T23:00:00.000Z', to: '2025-06-02T02:00:00.000Z', organizationId: orgA.id },
+        groupBy: ['TIME'],
+        interval: 'HOUR',
+      })
+    ).usage.groups;
     expect(hours.map((g) => [g.bucket, g.requests])).toEqual([
       ['2025-06-01T23:00:00.000Z', 1],
       ['2025-06-02T00:00:00.000Z', 1],
@@ -270,7 +299,12 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
     const { usage: report } = await usage({ groupBy: ['ORGANIZATION', 'PROJECT', 'KEY_SOURCE', 'PROVIDER_KEY'] });
     const byProject = Object.fromEntries(report.groups.map((g) => [`${g.projectName}/${g.keySource}`, g]));
     expect(Object.keys(byProject).sort()).toEqual(['alpha-batch/byok', 'alpha-batch/hosted', 'alpha-web/byok', 'bravo-app/env']);
-    expect(byProject['alpha-web/byok']).toMatchObject({ organizationName: 'Usage Alpha', requests: 11, keyRef: providerKeyA.id, keyLabel: `openai ${providerKeyA.mask}` });
+    expect(byProject['alpha-web/byok']).toMatchObject({
+      organizationName: 'Usage Alpha',
+      requests: 11,
+      keyRef: providerKeyA.id,
+      keyLabel: `openai ${providerKeyA.mask}`,
+    });
     // A BYOK group: upstream cost the organization paid with its own key, none of it the platform's.
     expect(byProject['alpha-web/byok']).toMatchObject({ upstreamCostUsd: '0.009', platformCostUsd: '0' });
     expect(byProject['alpha-batch/hosted']).toMatchObject({
@@ -281,7 +315,13 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
       platformCostUsd: '0.006000000003',
       billedCostUsd: '0.007500000003',
     });
-    expect(byProject['bravo-app/env']).toMatchObject({ organizationName: 'Usage Bravo', requests: 3, upstreamCostUsd: '3', platformCostUsd: '3', billedCostUsd: '4.5' });
+    expect(byProject['bravo-app/env']).toMatchObject({
+      organizationName: 'Usage Bravo',
+      requests: 3,
+      upstreamCostUsd: '3',
+      platformCostUsd: '3',
+      billedCostUsd: '4.5',
+    });
     // Busiest first when time is not grouped.
     expect(report.groups[0]?.requests).toBe(11);
 
@@ -301,7 +341,8 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
   });
 
   it('filters by every field', async () => {
-    const total = async (filter: Record<string, unknown>) => (await usage({ filter: { ...WINDOW, ...filter } })).usage.groups[0]?.requests ?? 0;
+    const total = async (filter: Record<string, unknown>) =>
+      (await usage({ filter: { ...WINDOW, ...filter } })).usage.groups[0]?.requests ?? 0;
     expect(await total({ organizationId: orgB.id })).toBe(3);
     expect(await total({ projectId: projectA2.id })).toBe(5);
     expect(await total({ gatewayKeyId: gatewayKeyA })).toBe(16);
@@ -320,7 +361,10 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
   it('defaults to the last 30 days', async () => {
     const now = Date.now();
     await t.server.db.prisma.usageRecord.createMany({
-      data: [record({ createdAt: new Date(now - 2 * HOUR), model: 'recent-model' }), record({ createdAt: new Date(now - 31 * 24 * HOUR), model: 'recent-model' })],
+      data: [
+        record({ createdAt: new Date(now - 2 * HOUR), model: 'recent-model' }),
+        record({ createdAt: new Date(now - 31 * 24 * HOUR), model: 'recent-model' }),
+      ],
     });
     const data = await t.gqlOk<Report>(USAGE, { filter: { model: 'recent-model' } });
     expect(data.usage.groups.map((g) => g.requests)).toEqual([1]);
@@ -414,7 +458,13 @@ describe.each(availableBackends())('usage and request logs on %s', (backend) => 
       ttftMs: 40,
       streamed: true,
       attempts: 1,
-      routing: { model: 'gpt-4o-mini', candidates: [{ provider: 'openai', source: 'byok', status: 'ok' }], order: ['openai'], why: 'only candidate', attempts: [] },
+      routing: {
+        model: 'gpt-4o-mini',
+        candidates: [{ provider: 'openai', source: 'byok', status: 'ok' }],
+        order: ['openai'],
+        why: 'only candidate',
+        attempts: [],
+      },
       createdAt: new Date(DAY1 + 3 * HOUR).toISOString(),
     });
     expect(codesOf(await t.gql('{ requestLog(requestId: "req_missing") { requestId } }'))).toEqual(['NOT_FOUND']);

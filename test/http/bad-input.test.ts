@@ -66,9 +66,18 @@ describe('bad input (PGlite)', () => {
       ['query($id: ID!) { organization(id: $id) { id } }', {}],
       ['query($first: Int) { auditLog(first: $first) { nodes { id } } }', { first: 'ten' }],
       ['query($first: Int) { auditLog(first: $first) { nodes { id } } }', { first: 2 ** 40 }],
-      ['mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }', { input: { organizationId: org.id, name: 'x', mode: 'FREE' } }],
-      ['mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret } }', { input: { name: 'x', expiresAt: 'tomorrow' } }],
-      ['mutation($input: AddCreditsInput!) { addCredits(input: $input) { entry { id } } }', { input: { organizationId: org.id, amountUsd: true } }],
+      [
+        'mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }',
+        { input: { organizationId: org.id, name: 'x', mode: 'FREE' } },
+      ],
+      [
+        'mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { secret } }',
+        { input: { name: 'x', expiresAt: 'tomorrow' } },
+      ],
+      [
+        'mutation($input: AddCreditsInput!) { addCredits(input: $input) { entry { id } } }',
+        { input: { organizationId: org.id, amountUsd: true } },
+      ],
     ];
     for (const [query, variables] of cases) {
       const result = await t.gql(query, variables);
@@ -85,15 +94,26 @@ describe('bad input (PGlite)', () => {
       ['mutation($name: String!) { createOrganization(input: { name: $name }) { id } }', { name: 'tab\there' }],
       ['mutation($name: String!) { createOrganization(input: { name: $name }) { id } }', { name: '   ' }],
       ['mutation($slug: String!) { createOrganization(input: { name: "ok", slug: $slug }) { id } }', { slug: 'Not A Slug!' }],
-      ['mutation($email: String!) { addMember(input: { organizationId: "x", email: $email, role: MEMBER }) { id } }', { email: 'not-an-email' }],
+      [
+        'mutation($email: String!) { addMember(input: { organizationId: "x", email: $email, role: MEMBER }) { invitation { id } } }',
+        { email: 'not-an-email' },
+      ],
     ];
-    for (const [query, variables] of cases) expect(codesOf(await t.gql(query, variables)), JSON.stringify(variables)).toEqual(['BAD_USER_INPUT']);
+    for (const [query, variables] of cases)
+      expect(codesOf(await t.gql(query, variables)), JSON.stringify(variables)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('oversized strings: 1 MB names and bodies past the limit', async () => {
-    const long = await t.gql('mutation($name: String!) { createOrganization(input: { name: $name }) { id } }', { name: 'x'.repeat(200_000) });
+    const long = await t.gql('mutation($name: String!) { createOrganization(input: { name: $name }) { id } }', {
+      name: 'x'.repeat(200_000),
+    });
     expect(codesOf(long)).toEqual(['BAD_USER_INPUT']);
-    const huge = await post(JSON.stringify({ query: 'mutation($name: String!) { createOrganization(input: { name: $name }) { id } }', variables: { name: 'x'.repeat(1024 * 1024) } }));
+    const huge = await post(
+      JSON.stringify({
+        query: 'mutation($name: String!) { createOrganization(input: { name: $name }) { id } }',
+        variables: { name: 'x'.repeat(1024 * 1024) },
+      }),
+    );
     expectClientError(huge, '1 MB name');
     expect(huge.status).toBe(413);
     const manyTokens = await post(JSON.stringify({ query: `{ ${'viewer { id } '.repeat(3000)} }` }));
@@ -104,7 +124,7 @@ describe('bad input (PGlite)', () => {
     const nil = '00000000-0000-0000-0000-000000000000';
     for (const [query, variables] of [
       ['query($id: ID!) { organization(id: $id) { id } }', { id: nil }],
-      ['query($id: ID!) { organization(id: $id) { id } }', { id: "'; DROP TABLE \"Organization\"; --" }],
+      ['query($id: ID!) { organization(id: $id) { id } }', { id: '\'; DROP TABLE "Organization"; --' }],
       ['query($id: ID!) { project(id: $id) { id } }', { id: 'x'.repeat(5000) }],
       ['mutation($id: ID!) { updateProject(id: $id, input: { name: "n" }) { id } }', { id: nil }],
       ['mutation($id: ID!) { updateOrganization(id: $id, input: { name: "n" }) { id } }', { id: nil }],
@@ -138,7 +158,9 @@ describe('bad input (PGlite)', () => {
       const operationName = label === 'unknown operationName' ? 'B' : undefined;
       const result = await post(JSON.stringify({ query, variables: { id: 'x' }, operationName }));
       expectClientError(result, label);
-      const codes = ((result.json as { errors?: { extensions?: { code?: string } }[] } | null)?.errors ?? []).map((e) => e.extensions?.code);
+      const codes = ((result.json as { errors?: { extensions?: { code?: string } }[] } | null)?.errors ?? []).map(
+        (e) => e.extensions?.code,
+      );
       expect(codes.length, label).toBeGreaterThan(0);
       for (const code of codes) expect(CLIENT_CODES, `${label}: ${result.text.slice(0, 200)}`).toContain(code);
     }
@@ -146,7 +168,11 @@ describe('bad input (PGlite)', () => {
 
   it('other routes: unknown paths and sign-in abuse stay 4xx', async () => {
     expect((await t.fetch('/v0/nothing', { method: 'POST' })).status).toBe(404);
-    const signIn = await t.fetch('/auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a'.repeat(10_000), password: 'x' }) });
+    const signIn = await t.fetch('/auth/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'a'.repeat(10_000), password: 'x' }),
+    });
     expect(signIn.status).toBe(400);
     const notJson = await t.fetch('/auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(notJson.status).toBe(400);

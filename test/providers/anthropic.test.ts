@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { RequestTranslationError, type BuildContext } from '../../server/providers/adapter.js';
+import { type BuildContext, RequestTranslationError } from '../../server/providers/adapter.js';
 import { ANTHROPIC_VERSION, createAnthropicAdapter } from '../../server/providers/anthropic/anthropic.adapter.js';
-import { parseChatRequest, type ParsedChatRequest } from '../../server/providers/chat-request.js';
+import { type ParsedChatRequest, parseChatRequest } from '../../server/providers/canonical-request.js';
 import { brokenBytes, bytes, collect, fixture, fixtureJson, lastUsage, textOf } from '../support/provider-fixtures.js';
 
 const adapter = createAnthropicAdapter();
-const ctx: BuildContext = { baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-x', upstreamModel: 'claude-sonnet-4-5-20250929', stream: false };
+const ctx: BuildContext = {
+  baseUrl: 'https://api.anthropic.com',
+  apiKey: 'sk-ant-x',
+  upstreamModel: 'claude-sonnet-4-5-20250929',
+  stream: false,
+};
 function parsed(body: Record<string, unknown>): ParsedChatRequest {
   const result = parseChatRequest({ model: 'claude-sonnet-4-5', ...body });
   if (!result.ok) throw new Error(result.message);
@@ -49,12 +54,31 @@ describe('Anthropic request translation', () => {
     const req = adapter.buildRequest(
       parsed({
         max_tokens: 300,
-        tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'get_weather',
+              description: 'Weather',
+              parameters: { type: 'object', properties: { city: { type: 'string' } } },
+            },
+          },
+        ],
         tool_choice: 'required',
         parallel_tool_calls: false,
         messages: [
-          { role: 'user', content: [{ type: 'text', text: 'Weather?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
-          { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Weather?' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: 'Checking.',
+            tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+          },
           { role: 'tool', tool_call_id: 'toolu_1', content: '18°C' },
           { role: 'user', content: 'Thanks' },
         ],
@@ -64,7 +88,9 @@ describe('Anthropic request translation', () => {
     const body = JSON.parse(req.body) as Record<string, unknown>;
     expect(body.max_tokens).toBe(300);
     expect(body.stream).toBe(true);
-    expect(body.tools).toEqual([{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }]);
+    expect(body.tools).toEqual([
+      { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } },
+    ]);
     expect(body.tool_choice).toEqual({ type: 'any', disable_parallel_tool_use: true });
     expect(body.messages).toEqual([
       {
@@ -82,7 +108,13 @@ describe('Anthropic request translation', () => {
         ],
       },
       // The tool result and the next user turn merge into one user turn.
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18°C' }, { type: 'text', text: 'Thanks' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_1', content: '18°C' },
+          { type: 'text', text: 'Thanks' },
+        ],
+      },
     ]);
   });
 
@@ -108,7 +140,13 @@ describe('Anthropic responses', () => {
   it('parses tool_use blocks', () => {
     const events = adapter.parseResponse(fixtureJson('anthropic', 'tools.json'));
     expect(textOf(events)).toBe('Let me check the weather.');
-    expect(events).toContainEqual({ type: 'tool-call-delta', index: 0, id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', argumentsDelta: '{"city":"Paris"}' });
+    expect(events).toContainEqual({
+      type: 'tool-call-delta',
+      index: 0,
+      id: 'toolu_01A09q90qw90lq917835lq9',
+      name: 'get_weather',
+      argumentsDelta: '{"city":"Paris"}',
+    });
     expect(events.at(-1)).toEqual({ type: 'finish', reason: 'tool_calls' });
   });
 
@@ -132,7 +170,13 @@ describe('Anthropic responses', () => {
   it('streams tool input as argument deltas', async () => {
     const events = await collect(adapter.parseStream(bytes(fixture('anthropic', 'tools.sse'))));
     const deltas = events.filter((e) => e.type === 'tool-call-delta');
-    expect(deltas[0]).toEqual({ type: 'tool-call-delta', index: 0, id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', argumentsDelta: '' });
+    expect(deltas[0]).toEqual({
+      type: 'tool-call-delta',
+      index: 0,
+      id: 'toolu_01A09q90qw90lq917835lq9',
+      name: 'get_weather',
+      argumentsDelta: '',
+    });
     expect(deltas.map((d) => d.argumentsDelta).join('')).toBe('{"city":"Paris"}');
     expect(events).toContainEqual({ type: 'finish', reason: 'tool_calls' });
     expect(lastUsage(events)).toMatchObject({ inputTokens: 80, outputTokens: 18 });

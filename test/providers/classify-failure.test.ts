@@ -32,6 +32,46 @@ describe('classifyHttpFailure', () => {
     expect(classifyHttpFailure({ status, message, codes }).failureClass).toBe(expected);
   });
 
+  // A 403/404 about one model is the request's problem, not the key's; the key stays
+  // in service for every other model. Real providers' texts; a plain invalid key stays AUTH.
+  it.each([
+    [
+      403,
+      'Project `proj_Ab12Cd34Ef56Gh78` does not have access to model `gpt-4o`',
+      ['model_not_found', 'invalid_request_error'],
+      'BAD_REQUEST',
+    ],
+    [403, 'Project `proj_Ab12Cd34Ef56Gh78` does not have access to model `o1-pro`', [], 'BAD_REQUEST'],
+    [403, 'You are not allowed to sample from this model', ['invalid_request_error'], 'BAD_REQUEST'],
+    [403, 'The model `llama-3.1-405b-reasoning` does not exist or you do not have access to it.', ['model_not_found'], 'BAD_REQUEST'],
+    [403, 'The model `llama-3.1-405b-reasoning` does not exist or you do not have access to it.', [], 'BAD_REQUEST'],
+    [401, 'The model `gpt-4-32k` does not exist or you do not have access to it.', ['invalid_request_error'], 'BAD_REQUEST'],
+    [404, 'The model `gpt-5-nano-2099` does not exist or you do not have access to it.', ['model_not_found'], 'BAD_REQUEST'],
+    [404, 'model: claude-3-opus-20990101', ['not_found_error'], 'BAD_REQUEST'],
+    [
+      403,
+      'models/gemini-1.0-ultra is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.',
+      ['permission_denied'],
+      'BAD_REQUEST',
+    ],
+    [
+      401,
+      'Incorrect API key provided: sk-abc1***********wxyz. You can find your API key at https://platform.openai.com/account/api-keys.',
+      ['invalid_api_key'],
+      'AUTH',
+    ],
+    [401, 'invalid x-api-key', ['authentication_error'], 'AUTH'],
+    [403, 'Your API key does not have permission to use the specified resource.', ['permission_error'], 'AUTH'],
+    [
+      403,
+      "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      ['permission_denied'],
+      'AUTH',
+    ],
+  ] as const)('one model out of reach: %i "%s" → %s', (status, message, codes, expected) => {
+    expect(classifyHttpFailure({ status, message, codes }).failureClass).toBe(expected);
+  });
+
   it('keeps the message and takes the retry delay from headers first, then the body', () => {
     const headers = new Headers({ 'retry-after': '7' });
     expect(classifyHttpFailure({ status: 429, message: 'slow down', headers })).toEqual({
@@ -48,7 +88,9 @@ describe('redactSecrets', () => {
   it('removes key-shaped tokens, masked or not', () => {
     const message = classifyHttpFailure({ status: 401, message: 'Incorrect API key provided: sk-proj-****abcd. See docs.' }).message;
     expect(message).toBe('Incorrect API key provided: [redacted]. See docs.');
-    expect(redactSecrets('bad gsk_abcdefghijkl and AIzaSyA1234567890abc and kp_ABCDEFGHIJ12')).toBe('bad [redacted] and [redacted] and [redacted]');
+    expect(redactSecrets('bad gsk_abcdefghijkl and AIzaSyA1234567890abc and kp_ABCDEFGHIJ12')).toBe(
+      'bad [redacted] and [redacted] and [redacted]',
+    );
     expect(redactSecrets('model not found')).toBe('model not found');
   });
 });

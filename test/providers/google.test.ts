@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { RequestTranslationError, type BuildContext } from '../../server/providers/adapter.js';
-import { parseChatRequest, type ParsedChatRequest } from '../../server/providers/chat-request.js';
+import { type BuildContext, RequestTranslationError } from '../../server/providers/adapter.js';
+import { type ParsedChatRequest, parseChatRequest } from '../../server/providers/canonical-request.js';
 import { createGoogleAdapter } from '../../server/providers/google/google.adapter.js';
 import { brokenBytes, bytes, collect, fixture, fixtureJson, lastUsage, textOf } from '../support/provider-fixtures.js';
 
 const adapter = createGoogleAdapter();
-const ctx: BuildContext = { baseUrl: 'https://generativelanguage.googleapis.com/', apiKey: 'AIza-test', upstreamModel: 'gemini-2.5-flash', stream: false };
+const ctx: BuildContext = {
+  baseUrl: 'https://generativelanguage.googleapis.com/',
+  apiKey: 'AIza-test',
+  upstreamModel: 'gemini-2.5-flash',
+  stream: false,
+};
 function parsed(body: Record<string, unknown>): ParsedChatRequest {
   const result = parseChatRequest({ model: 'gemini-2.5-flash', ...body });
   if (!result.ok) throw new Error(result.message);
@@ -31,12 +36,30 @@ describe('Gemini request translation', () => {
         seed: 3,
         top_k: 20,
         response_format: { type: 'json_schema', json_schema: { name: 'w', schema: { type: 'object' } } },
-        tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'get_weather',
+              description: 'Weather',
+              parameters: { type: 'object', properties: { city: { type: 'string' } } },
+            },
+          },
+        ],
         tool_choice: { type: 'function', function: { name: 'get_weather' } },
         messages: [
           { role: 'system', content: 'Be brief.' },
-          { role: 'user', content: [{ type: 'text', text: 'Weather?' }, { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,/9j/4AAQ' } }] },
-          { role: 'assistant', tool_calls: [{ id: 'call_0_get_weather', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Weather?' },
+              { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,/9j/4AAQ' } },
+            ],
+          },
+          {
+            role: 'assistant',
+            tool_calls: [{ id: 'call_0_get_weather', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+          },
           { role: 'tool', tool_call_id: 'call_0_get_weather', content: '{"tempC":18}' },
           { role: 'tool', tool_call_id: 'call_0_get_weather', content: 'plain text' },
         ],
@@ -59,7 +82,11 @@ describe('Gemini request translation', () => {
       tools: [
         {
           functionDeclarations: [
-            { name: 'get_weather', description: 'Weather', parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' } } } },
+            {
+              name: 'get_weather',
+              description: 'Weather',
+              parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' } } },
+            },
           ],
         },
       ],
@@ -96,7 +123,13 @@ describe('Gemini responses', () => {
 
   it('parses function calls as tool calls with generated ids', () => {
     const events = adapter.parseResponse(fixtureJson('google', 'tools.json'));
-    expect(events).toContainEqual({ type: 'tool-call-delta', index: 0, id: 'call_0_get_weather', name: 'get_weather', argumentsDelta: '{"city":"Paris"}' });
+    expect(events).toContainEqual({
+      type: 'tool-call-delta',
+      index: 0,
+      id: 'call_0_get_weather',
+      name: 'get_weather',
+      argumentsDelta: '{"city":"Paris"}',
+    });
     expect(events.at(-1)).toEqual({ type: 'finish', reason: 'tool_calls' });
   });
 
@@ -106,7 +139,10 @@ describe('Gemini responses', () => {
     expect(finish('MAX_TOKENS')).toEqual({ type: 'finish', reason: 'length' });
     expect(finish('SAFETY')).toEqual({ type: 'finish', reason: 'content_filter' });
     expect(finish('OTHER')).toEqual({ type: 'finish', reason: 'stop' });
-    expect(adapter.parseResponse({ promptFeedback: { blockReason: 'SAFETY' } }).at(-1)).toEqual({ type: 'finish', reason: 'content_filter' });
+    expect(adapter.parseResponse({ promptFeedback: { blockReason: 'SAFETY' } }).at(-1)).toEqual({
+      type: 'finish',
+      reason: 'content_filter',
+    });
   });
 
   it('streams text (CRLF-separated events) and keeps the final usage', async () => {
@@ -118,14 +154,16 @@ describe('Gemini responses', () => {
 
   it('streams function calls', async () => {
     const events = await collect(adapter.parseStream(bytes(fixture('google', 'tools.sse'))));
-    expect(events).toContainEqual(expect.objectContaining({ type: 'tool-call-delta', name: 'get_weather', argumentsDelta: '{"city":"Paris"}' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'tool-call-delta', name: 'get_weather', argumentsDelta: '{"city":"Paris"}' }),
+    );
     expect(events).toContainEqual({ type: 'finish', reason: 'tool_calls' });
   });
 
   it('turns malformed chunks and cuts into error events', async () => {
     const malformed = await collect(adapter.parseStream(bytes('data: {"candidates": 5}\r\n\r\n')));
     expect(malformed.at(-1)).toMatchObject({ type: 'error', failureClass: 'UPSTREAM_ERROR' });
-    const firstEvent = fixture('google', 'text.sse').split('\r\n\r\n')[0] + '\r\n\r\n';
+    const firstEvent = `${fixture('google', 'text.sse').split('\r\n\r\n')[0]}\r\n\r\n`;
     const cut = await collect(adapter.parseStream(brokenBytes(firstEvent)));
     expect(textOf(cut)).toBe('Hello! How');
     expect(cut.at(-1)).toMatchObject({ type: 'error', failureClass: 'STREAM_INTERRUPTED' });

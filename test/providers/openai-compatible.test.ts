@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BuildContext } from '../../server/providers/adapter.js';
-import { parseChatRequest, type ParsedChatRequest } from '../../server/providers/chat-request.js';
+import { type ParsedChatRequest, parseChatRequest } from '../../server/providers/canonical-request.js';
 import { createMistralAdapter, mistralToolCallId } from '../../server/providers/mistral/mistral.adapter.js';
 import { createOpenAiAdapter } from '../../server/providers/openai/openai.adapter.js';
 import { getProvider } from '../../server/providers/registry.js';
@@ -27,7 +27,13 @@ describe('OpenAI-compatible request translation', () => {
     expect(req.url).toBe('https://api.openai.com/v1/chat/completions');
     expect(req.headers.authorization).toBe('Bearer sk-test');
     const body = bodyOf(req.body);
-    expect(body).toMatchObject({ model: 'gpt-4o-mini', stream: false, temperature: 0.5, logit_bias: { '5': 1 }, max_completion_tokens: 50 });
+    expect(body).toMatchObject({
+      model: 'gpt-4o-mini',
+      stream: false,
+      temperature: 0.5,
+      logit_bias: { '5': 1 },
+      max_completion_tokens: 50,
+    });
     expect(body).not.toHaveProperty('stream_options');
   });
 
@@ -42,7 +48,6 @@ describe('OpenAI-compatible request translation', () => {
   });
 
   it('asks for usage in streams itself and keeps the client option', () => {
-    expect(openai.requestsStreamUsage).toBe(true);
     const body = bodyOf(openai.buildRequest(parsed({ stream: false }), ctx({ stream: true })).body);
     expect(body.stream).toBe(true);
     expect(body.stream_options).toEqual({ include_usage: true });
@@ -51,7 +56,10 @@ describe('OpenAI-compatible request translation', () => {
   it('applies groq/deepseek quirks from the registry config', () => {
     const groq = getProvider('groq')?.adapter;
     const groqBody = bodyOf(
-      groq!.buildRequest(parsed({ logit_bias: { '1': 1 }, reasoning_format: 'hidden', messages: [{ role: 'developer', content: 'x' }] }), ctx()).body,
+      groq!.buildRequest(
+        parsed({ logit_bias: { '1': 1 }, reasoning_format: 'hidden', messages: [{ role: 'developer', content: 'x' }] }),
+        ctx(),
+      ).body,
     );
     expect(groqBody).not.toHaveProperty('logit_bias');
     expect(groqBody.reasoning_format).toBe('hidden');
@@ -64,7 +72,6 @@ describe('OpenAI-compatible request translation', () => {
 
   it('rewrites Mistral fields', () => {
     const mistral = createMistralAdapter();
-    expect(mistral.requestsStreamUsage).toBe(false);
     const request = parsed({
       seed: 7,
       user: 'u1',
@@ -74,7 +81,10 @@ describe('OpenAI-compatible request translation', () => {
       tools: [{ type: 'function', function: { name: 'f' } }],
       messages: [
         { role: 'user', content: 'q' },
-        { role: 'assistant', tool_calls: [{ id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA', type: 'function', function: { name: 'f', arguments: '{}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA', content: 'r' },
       ],
     });
@@ -159,7 +169,8 @@ describe('OpenAI-compatible streams', () => {
   });
 
   it('ends with an error event on a malformed chunk, and stops there', async () => {
-    const text = 'data: {"id":"x","choices":[{"delta":{"content":"Hi"}}]}\n\ndata: {not json\n\ndata: {"choices":[{"delta":{"content":"never"}}]}\n\n';
+    const text =
+      'data: {"id":"x","choices":[{"delta":{"content":"Hi"}}]}\n\ndata: {not json\n\ndata: {"choices":[{"delta":{"content":"never"}}]}\n\n';
     const events = await collect(openai.parseStream(bytes(text)));
     expect(textOf(events)).toBe('Hi');
     expect(events.at(-1)).toMatchObject({ type: 'error', failureClass: 'UPSTREAM_ERROR' });
@@ -176,7 +187,7 @@ describe('OpenAI-compatible streams', () => {
     const broken = await collect(openai.parseStream(brokenBytes(full.slice(0, 600))));
     expect(broken.at(-1)).toMatchObject({ type: 'error', failureClass: 'STREAM_INTERRUPTED' });
     expect(broken.at(-1)).toMatchObject({ message: expect.stringContaining('UND_ERR_SOCKET') });
-    const truncated = await collect(openai.parseStream(bytes(full.split('\n\n').slice(0, 4).join('\n\n') + '\n\n')));
+    const truncated = await collect(openai.parseStream(bytes(`${full.split('\n\n').slice(0, 4).join('\n\n')}\n\n`)));
     expect(truncated.at(-1)).toMatchObject({ type: 'error', failureClass: 'STREAM_INTERRUPTED' });
   });
 });
@@ -189,7 +200,8 @@ describe('OpenAI-compatible errors', () => {
   };
   it.each([
     ['openai', 'error-unauthorized.json', 'AUTH'],
-    ['openai', 'error-forbidden.json', 'AUTH'],
+    // "You are not allowed to sample from this model": one model, not the key.
+    ['openai', 'error-forbidden.json', 'BAD_REQUEST'],
     ['openai', 'error-rate-limit.json', 'RATE_LIMIT'],
     ['openai', 'error-quota.json', 'QUOTA'],
     ['openai', 'error-server.json', 'UPSTREAM_ERROR'],

@@ -1,14 +1,14 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../shared/catalog.js';
-import { findOffer, PROVIDER_IDS } from '../../shared/catalog.js';
 import type { ProviderAdapter } from '../../server/providers/adapter.js';
-import { parseChatRequest } from '../../server/providers/chat-request.js';
-import { classifyTransportError, type ClassifiedFailure } from '../../server/providers/classify-failure.js';
+import { parseChatRequest } from '../../server/providers/canonical-request.js';
+import { type ClassifiedFailure, classifyTransportError } from '../../server/providers/classify-failure.js';
 import type { ProviderEvent } from '../../server/providers/events.js';
 import { getProvider, resolveBaseUrl } from '../../server/providers/registry.js';
+import type { ProviderId } from '../../shared/catalog.js';
+import { findOffer, PROVIDER_IDS } from '../../shared/catalog.js';
+import { startUpstreamSimulator, type UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
 import { collect, lastUsage, textOf } from '../support/provider-fixtures.js';
-import { startUpstreamSimulator, type UpstreamSimulator } from '../support/upstream-simulator.js';
 
 let sim: UpstreamSimulator;
 beforeAll(async () => {
@@ -16,7 +16,9 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const TOOLS = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+const TOOLS = [
+  { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+];
 
 /** One upstream attempt the way the gateway makes it: build, call with undici, parse or classify. */
 async function call(
@@ -60,7 +62,14 @@ function events(result: Awaited<ReturnType<typeof call>>): ProviderEvent[] {
 }
 
 const CACHED: Record<ProviderId, number> = {
-  openai: 10, anthropic: 10, google: 10, deepseek: 10, together: 10, fireworks: 10, groq: 0, mistral: 0,
+  openai: 10,
+  anthropic: 10,
+  google: 10,
+  deepseek: 10,
+  together: 10,
+  fireworks: 10,
+  groq: 0,
+  mistral: 0,
 };
 
 describe.each(PROVIDER_IDS)('%s adapter ↔ simulator over HTTP', (provider) => {
@@ -120,7 +129,12 @@ describe('transport failures', () => {
     await closed.close();
     const parsed = parseChatRequest({ model: 'x', messages: [{ role: 'user', content: 'Hi' }] });
     if (!parsed.ok) throw new Error(parsed.message);
-    const upstream = getProvider('openai')!.adapter.buildRequest(parsed.value, { baseUrl: url, apiKey: 'k', upstreamModel: 'm', stream: false });
+    const upstream = getProvider('openai')!.adapter.buildRequest(parsed.value, {
+      baseUrl: url,
+      apiKey: 'k',
+      upstreamModel: 'm',
+      stream: false,
+    });
     const error = await request(upstream.url, { method: 'POST', body: upstream.body }).catch((e: unknown) => e);
     expect(classifyTransportError(error).failureClass).toBe('NETWORK');
   });
@@ -130,7 +144,9 @@ describe('transport failures', () => {
     const price = findOffer('deepseek', 'deepseek-v3')?.offer.price;
     if (!usage || !price || price.cachedInput === null) throw new Error('missing usage or price');
     const microUsd =
-      (usage.inputTokens - usage.cachedInputTokens) * price.input + usage.cachedInputTokens * price.cachedInput + usage.outputTokens * price.output;
+      (usage.inputTokens - usage.cachedInputTokens) * price.input +
+      usage.cachedInputTokens * price.cachedInput +
+      usage.outputTokens * price.output;
     expect(Math.round(microUsd * 1000) / 1000).toBe(15 * 0.28 + 10 * 0.028 + 9 * 0.42);
   });
 });

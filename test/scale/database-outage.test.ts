@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/database.js';
-import { availableBackends, createTestDatabase } from '../support/test-database.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
+import type { Database } from '../../server/db/database.js';
 import { createLogger } from '../../server/observability/logger.js';
 import { generateEncryptionKey } from '../../server/secrets/key-ring.js';
 import { createServer, type RunningServer } from '../../server/server.js';
-import { startUpstreamSimulator, type UpstreamSimulator } from '../support/upstream-simulator.js';
+import { startUpstreamSimulator, type UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { availableBackends, createTestDatabase } from '../support/test-database.js';
 
 /** PostgreSQL goes away mid-load and comes back: the gateway fails fast, recovers, loses nothing. */
 describe.skipIf(!availableBackends().includes('postgres'))('PostgreSQL outage', { timeout: 120_000 }, () => {
@@ -48,13 +48,20 @@ describe.skipIf(!availableBackends().includes('postgres'))('PostgreSQL outage', 
       KEYPLANE_ADMIN_TOKEN: TOKEN,
       KEYPLANE_DATA_DIR: dataDir,
     });
-    const capture = new Writable({ write: (chunk, _encoding, done) => (logs.push(String(chunk)), done()) });
+    const capture = new Writable({
+      write: (chunk, _encoding, done) => {
+        logs.push(String(chunk));
+        done();
+      },
+    });
     server = await createServer(config, { logger: createLogger({ level: 'info', destination: capture }) });
     baseUrl = await server.app.listen({ port: 0, host: '127.0.0.1' });
     const org = (await gql('mutation { createOrganization(input:{name:"Out"}) { id } }')).createOrganization.id;
     await gql('mutation($o:ID!){ addCredits(input:{organizationId:$o, amountUsd:"100"}) { entry { id } } }', { o: org });
-    const project = (await gql('mutation($o:ID!){ createProject(input:{organizationId:$o, name:"p", mode: CREDITS}) { id } }', { o: org })).createProject.id;
-    key = (await gql('mutation($p:ID!){ createGatewayKey(input:{projectId:$p, name:"k"}) { secret } }', { p: project })).createGatewayKey.secret;
+    const project = (await gql('mutation($o:ID!){ createProject(input:{organizationId:$o, name:"p", mode: CREDITS}) { id } }', { o: org }))
+      .createProject.id;
+    key = (await gql('mutation($p:ID!){ createGatewayKey(input:{projectId:$p, name:"k"}) { secret } }', { p: project })).createGatewayKey
+      .secret;
   });
 
   afterAll(async () => {

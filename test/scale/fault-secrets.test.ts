@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimBehavior, UpstreamSimulator } from '../support/upstream-simulator.js';
-import { startUpstreamSimulator } from '../support/upstream-simulator.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import type { SimBehavior, UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
+import { startUpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
 import { clearRedisPrefix, redisAvailable, uniqueRedisPrefix } from '../support/redis.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // Distinctive secrets: if any of these shows up anywhere outside the one reply that creates
@@ -54,12 +54,20 @@ describe.skipIf(!hasRedis)('no secret escapes under faults', { timeout: 180_000 
     });
     const org = (await t.gqlOk<any>('mutation { createOrganization(input:{name:"Faults"}) { id } }')).createOrganization.id;
     await t.gqlOk('mutation($o:ID!){ addCredits(input:{organizationId:$o, amountUsd:"100"}) { entry { id } } }', { o: org });
-    await t.gqlOk('mutation($o:ID!,$k:String!){ setProviderKey(input:{organizationId:$o, provider:"anthropic", key:$k}) { mask } }', { o: org, k: BYOK });
+    await t.gqlOk('mutation($o:ID!,$k:String!){ setProviderKey(input:{organizationId:$o, provider:"anthropic", key:$k}) { mask } }', {
+      o: org,
+      k: BYOK,
+    });
     const project = async (mode: string) =>
-      (await t.gqlOk<any>('mutation($o:ID!,$n:String!,$m:ProjectMode!){ createProject(input:{organizationId:$o, name:$n, mode:$m}) { id } }', { o: org, n: mode, m: mode }))
-        .createProject.id;
+      (
+        await t.gqlOk<any>(
+          'mutation($o:ID!,$n:String!,$m:ProjectMode!){ createProject(input:{organizationId:$o, name:$n, mode:$m}) { id } }',
+          { o: org, n: mode, m: mode },
+        )
+      ).createProject.id;
     const key = async (projectId: string) =>
-      (await t.gqlOk<any>('mutation($p:ID!){ createGatewayKey(input:{projectId:$p, name:"k"}) { secret } }', { p: projectId })).createGatewayKey.secret as string;
+      (await t.gqlOk<any>('mutation($p:ID!){ createGatewayKey(input:{projectId:$p, name:"k"}) { secret } }', { p: projectId }))
+        .createGatewayKey.secret as string;
     hybridKey = await key(await project('HYBRID'));
     apiKeysKey = await key(await project('API_KEYS'));
   });
@@ -104,7 +112,9 @@ describe.skipIf(!hasRedis)('no secret escapes under faults', { timeout: 180_000 
     sim.clearKeyBehaviors();
     // Control-plane error paths that carry a secret in their input.
     await t.gql('mutation($k:String!){ setProviderKey(input:{organizationId:"nope", provider:"openai", key:$k}) { mask } }', { k: HEADER });
-    await t.gql('mutation($k:String!){ setProviderKey(input:{organizationId:"nope", provider:"anthropic", key:$k}) { mask } }', { k: `${HEADER}!` });
+    await t.gql('mutation($k:String!){ setProviderKey(input:{organizationId:"nope", provider:"anthropic", key:$k}) { mask } }', {
+      k: `${HEADER}!`,
+    });
     await t.gql('mutation($k:Int!){ createGatewayKey(input:{projectId:"x", name:"k", rpmLimit:$k}) { secret } }', { k: HEADER });
   });
 

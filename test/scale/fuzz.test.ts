@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startUpstreamSimulator, type UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { startUpstreamSimulator, type UpstreamSimulator } from '../support/upstream-simulator.js';
 
 const RUNS = 120;
 const VALID = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] };
@@ -18,11 +18,18 @@ describe('fuzzing the public endpoints', { timeout: 180_000 }, () => {
 
   beforeAll(async () => {
     sim = await startUpstreamSimulator({ fast: true });
-    t = await startTestServer('pglite', { ...sim.env(), OPENAI_API_KEY: 'sk-platform-fuzz-aaaaaaaaaaaaaaaaaa', HTTP_REQUEST_TIMEOUT_MS: '1000' });
+    t = await startTestServer('pglite', {
+      ...sim.env(),
+      OPENAI_API_KEY: 'sk-platform-fuzz-aaaaaaaaaaaaaaaaaa',
+      HTTP_REQUEST_TIMEOUT_MS: '1000',
+    });
     const org = (await t.gqlOk<any>('mutation { createOrganization(input:{name:"Fuzz"}) { id } }')).createOrganization.id;
     await t.gqlOk('mutation($o:ID!){ addCredits(input:{organizationId:$o, amountUsd:"1000"}) { entry { id } } }', { o: org });
-    const project = (await t.gqlOk<any>('mutation($o:ID!){ createProject(input:{organizationId:$o, name:"p", mode: CREDITS}) { id } }', { o: org })).createProject.id;
-    gatewayKey = (await t.gqlOk<any>('mutation($p:ID!){ createGatewayKey(input:{projectId:$p, name:"k"}) { secret } }', { p: project })).createGatewayKey.secret;
+    const project = (
+      await t.gqlOk<any>('mutation($o:ID!){ createProject(input:{organizationId:$o, name:"p", mode: CREDITS}) { id } }', { o: org })
+    ).createProject.id;
+    gatewayKey = (await t.gqlOk<any>('mutation($p:ID!){ createGatewayKey(input:{projectId:$p, name:"k"}) { secret } }', { p: project }))
+      .createGatewayKey.secret;
   });
 
   afterAll(async () => {
@@ -60,7 +67,18 @@ describe('fuzzing the public endpoints', { timeout: 180_000 }, () => {
   });
 
   it('/v1/chat/completions: a valid request with one field replaced by anything', async () => {
-    const field = fc.constantFrom('model', 'messages', 'stream', 'max_tokens', 'temperature', 'tools', 'stream_options', 'n', 'stop', 'keySource');
+    const field = fc.constantFrom(
+      'model',
+      'messages',
+      'stream',
+      'max_tokens',
+      'temperature',
+      'tools',
+      'stream_options',
+      'n',
+      'stop',
+      'keySource',
+    );
     await fc.assert(
       fc.asyncProperty(field, fc.jsonValue({ maxDepth: 3 }), async (name, value) => {
         expectClientAnswer(await send('/v1/chat/completions', JSON.stringify({ ...VALID, [name]: value })));
@@ -105,7 +123,9 @@ describe('fuzzing the public endpoints', { timeout: 180_000 }, () => {
     const batch = await gql(JSON.stringify(Array.from({ length: 50 }, () => ({ query: '{ viewer { id } }' }))));
     expect(batch.status).toBeGreaterThanOrEqual(400);
     expect(batch.status).toBeLessThan(500);
-    const wrongTypes = await gql(JSON.stringify({ query: 'query($id: ID!) { organization(id: $id) { id } }', variables: { id: { nested: [1, 2] } } }));
+    const wrongTypes = await gql(
+      JSON.stringify({ query: 'query($id: ID!) { organization(id: $id) { id } }', variables: { id: { nested: [1, 2] } } }),
+    );
     expectClientAnswer(wrongTypes);
   });
 

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/database.js';
-import { generateEncryptionKey } from '../../server/secrets/key-ring.js';
-import { startServerProcess } from '../support/server-process.js';
+import { startUpstreamSimulator, type UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
+import { createCreditsTenant, serverProcessEnv, startServerProcess } from '../support/server-process.js';
 import { availableBackends, createTestDatabase } from '../support/test-database.js';
-import { startUpstreamSimulator, type UpstreamSimulator } from '../support/upstream-simulator.js';
 
 const TOKEN = 'lifecycle-admin-token';
 const PLATFORM_KEY = 'sk-platform-lifecycle-aaaaaaaaaaaaaaaa';
@@ -30,15 +29,13 @@ describe.skipIf(!availableBackends().includes('postgres'))('stopping under load'
     sim = await startUpstreamSimulator();
     db = await createTestDatabase('postgres');
     dataDir = mkdtempSync(join(tmpdir(), 'keyplane-lifecycle-'));
-    env = {
-      ...sim.env(),
-      OPENAI_API_KEY: PLATFORM_KEY,
-      DATABASE_URL: db.url as string,
-      KEYPLANE_ENCRYPTION_KEY: generateEncryptionKey(),
-      KEYPLANE_ADMIN_TOKEN: TOKEN,
-      KEYPLANE_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    };
+    env = serverProcessEnv({
+      simulatorEnv: sim.env(),
+      platformKey: PLATFORM_KEY,
+      databaseUrl: db.url as string,
+      dataDir,
+      adminToken: TOKEN,
+    });
   });
 
   afterAll(async () => {
@@ -47,21 +44,7 @@ describe.skipIf(!availableBackends().includes('postgres'))('stopping under load'
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function tenant(url: string) {
-    const gql = async (query: string, variables?: object) => {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return ((await response.json()) as { data: Record<string, any> }).data;
-    };
-    const org = (await gql('mutation { createOrganization(input:{name:"Life"}) { id } }')).createOrganization.id as string;
-    await gql('mutation($o:ID!){ addCredits(input:{organizationId:$o, amountUsd:"100"}) { entry { id } } }', { o: org });
-    const project = (await gql('mutation($o:ID!){ createProject(input:{organizationId:$o, name:"p", mode: CREDITS}) { id } }', { o: org })).createProject.id;
-    const key = (await gql('mutation($p:ID!){ createGatewayKey(input:{projectId:$p, name:"k"}) { secret } }', { p: project })).createGatewayKey.secret as string;
-    return { org, key };
-  }
+  const tenant = (url: string) => createCreditsTenant(url, TOKEN);
 
   /** Requests in waves until `stop` says so; each remembers when its answer was complete. */
   function load(url: string, key: string, stop: () => boolean): Promise<Outcome[]> {
@@ -108,7 +91,10 @@ describe.skipIf(!availableBackends().includes('postgres'))('stopping under load'
     expect(code).toBe(0);
     const completed = outcomes.filter((o) => o.requestId).map((o) => o.requestId as string);
     expect(completed.length).toBeGreaterThan(10);
-    const recorded = await db.prisma.usageRecord.findMany({ where: { requestId: { in: completed } }, select: { requestId: true, status: true } });
+    const recorded = await db.prisma.usageRecord.findMany({
+      where: { requestId: { in: completed } },
+      select: { requestId: true, status: true },
+    });
     expect(recorded).toHaveLength(completed.length);
     const organization = await db.prisma.organization.findUniqueOrThrow({ where: { id: org } });
     expect(organization.creditReserved.toNumber()).toBe(0);
@@ -126,7 +112,9 @@ describe.skipIf(!availableBackends().includes('postgres'))('stopping under load'
     await server.exited;
     killed = true;
     const outcomes = await outcomesPromise;
-    const settledBefore = outcomes.filter((o) => o.requestId && (o.completedAt as number) < killedAt - 1_000).map((o) => o.requestId as string);
+    const settledBefore = outcomes
+      .filter((o) => o.requestId && (o.completedAt as number) < killedAt - 1_000)
+      .map((o) => o.requestId as string);
     expect(settledBefore.length).toBeGreaterThan(5);
     const recorded = await db.prisma.usageRecord.count({ where: { requestId: { in: settledBefore } } });
     expect(recorded).toBe(settledBefore.length);

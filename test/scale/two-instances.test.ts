@@ -7,10 +7,10 @@ import type { Database } from '../../server/db/database.js';
 import { createLogger } from '../../server/observability/logger.js';
 import { generateEncryptionKey } from '../../server/secrets/key-ring.js';
 import { createServer, type RunningServer } from '../../server/server.js';
+import { startUpstreamSimulator, type UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
 import { clearRedisPrefix, redisAvailable, uniqueRedisPrefix } from '../support/redis.js';
 import { availableBackends, createTestDatabase } from '../support/test-database.js';
 import { TEST_REDIS_URL } from '../support/test-env.js';
-import { startUpstreamSimulator, type UpstreamSimulator } from '../support/upstream-simulator.js';
 
 const TOKEN = 'two-instances-admin-token';
 const POOL = { OPENAI_API_KEY_1: 'sk-pool-one-aaaaaaaaaaaaaaaaaaaaaaaa', OPENAI_API_KEY_2: 'sk-pool-two-bbbbbbbbbbbbbbbbbbbbbbbb' };
@@ -44,11 +44,17 @@ describe.skipIf(!ready)('two instances behind one PostgreSQL and one Redis', () 
   const gatewayKey = async (input: object) => {
     const org = (await gql(a.url, 'mutation { createOrganization(input:{name:"Two"}) { id } }')).createOrganization.id;
     await gql(a.url, 'mutation($o:ID!){ addCredits(input:{organizationId:$o, amountUsd:"100"}) { entry { id } } }', { o: org });
-    const project = (await gql(a.url, 'mutation($o:ID!){ createProject(input:{organizationId:$o, name:"p", mode: CREDITS}) { id } }', { o: org })).createProject.id;
+    const project = (
+      await gql(a.url, 'mutation($o:ID!){ createProject(input:{organizationId:$o, name:"p", mode: CREDITS}) { id } }', { o: org })
+    ).createProject.id;
     const created = await gql(a.url, 'mutation($i:CreateGatewayKeyInput!){ createGatewayKey(input:$i) { key { id } secret } }', {
       i: { projectId: project, name: 'k', ...input },
     });
-    return { id: created.createGatewayKey.key.id as string, secret: created.createGatewayKey.secret as string, organizationId: org as string };
+    return {
+      id: created.createGatewayKey.key.id as string,
+      secret: created.createGatewayKey.secret as string,
+      organizationId: org as string,
+    };
   };
 
   beforeAll(async () => {

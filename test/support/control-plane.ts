@@ -39,8 +39,8 @@ export async function seedProject(t: TestServer, organizationId: string, name = 
 }
 
 /**
- * A member added through the API by the operator; the token is issued by the auth service
- * directly, as the CLI does (the API only issues tokens acting as their caller).
+ * A member made and given a token the way the operator CLI does (`create-token --org`, no
+ * invitation: the operator is trusted); a password is set as `reset-password` does.
  */
 export async function seedUser(
   t: TestServer,
@@ -49,13 +49,45 @@ export async function seedUser(
   options: { email?: string; password?: string } = {},
 ): Promise<SeededUser> {
   const email = options.email ?? `${role.toLowerCase()}-${unique()}@example.test`;
-  if (organizationId) {
-    await t.gqlOk('mutation($input: AddMemberInput!) { addMember(input: $input) { id } }', {
-      input: { organizationId, email, role, ...(options.password ? { password: options.password } : {}) },
-    });
-  }
-  const { token, secret } = await t.server.services.auth.createTokenForUser({ email, name: 'test', operator: false });
+  const { token, secret } = await t.server.services.auth.createTokenForUser({
+    email,
+    name: 'test',
+    operator: false,
+    ...(organizationId ? { organization: { id: organizationId, role } } : {}),
+  });
+  if (options.password) await t.server.services.auth.setPassword(email, options.password);
   return { userId: token.userId, email, token: secret };
+}
+
+/** Invite through the API (default: as the operator); returns the invitation with its one-time link. */
+export async function invite(
+  t: TestServer,
+  input: { organizationId: string; email: string; role: 'OWNER' | 'ADMIN' | 'MEMBER' },
+  token?: string,
+): Promise<{ id: string; url: string; token: string; expiresAt: string }> {
+  const data = await t.gqlOk<{ addMember: { invitation: { id: string; url: string; expiresAt: string } } }>(
+    'mutation($input: AddMemberInput!) { addMember(input: $input) { invitation { id url expiresAt } } }',
+    { input },
+    token,
+  );
+  const invitation = data.addMember.invitation;
+  return { ...invitation, token: new URL(invitation.url).hash.replace(/^#token=/, '') };
+}
+
+/** POST /auth/accept-invitation, optionally signed in (cookie). */
+export async function acceptInvitation(t: TestServer, body: { token: string; password?: string }, cookie?: string) {
+  const response = await t.fetch('/auth/accept-invitation', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+  const setCookie = response.headers.get('set-cookie');
+  return {
+    status: response.status,
+    body: (await response.json()) as { ok?: boolean; organizationId?: string; error?: { message: string; code: string } },
+    cookie: setCookie ? (/kp_session=[^;]*/.exec(setCookie)?.[0] ?? null) : null,
+    setCookie,
+  };
 }
 
 /** An organization's audit log, newest first, read by the operator. */
@@ -87,14 +119,18 @@ export function codesOf(result: GraphQLResult): string[] {
 }
 
 /** Sign in with email and password; returns the `kp_session=…` cookie pair. */
-export async function signIn(t: TestServer, email: string, password: string): Promise<{ status: number; cookie: string | null; setCookie: string | null }> {
+export async function signIn(
+  t: TestServer,
+  email: string,
+  password: string,
+): Promise<{ status: number; cookie: string | null; setCookie: string | null }> {
   const response = await t.fetch('/auth/sign-in', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
   const setCookie = response.headers.get('set-cookie');
-  const pair = setCookie ? /kp_session=[^;]*/.exec(setCookie)?.[0] ?? null : null;
+  const pair = setCookie ? (/kp_session=[^;]*/.exec(setCookie)?.[0] ?? null) : null;
   return { status: response.status, cookie: pair, setCookie };
 }
 

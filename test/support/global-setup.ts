@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../server/db/database.js';
 import { applyMigrations } from '../../server/db/migrations.js';
-import { IN_CI, TEST_DATABASE_URL, databaseUrl } from './test-env.js';
+import { databaseUrl, IN_CI, TEST_DATABASE_URL } from './test-env.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

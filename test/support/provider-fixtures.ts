@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ProviderEvent } from '../../server/providers/events.js';
-import { FIXTURES_DIR } from './simulator/fixtures.js';
+import { FIXTURES_DIR } from '../../tools/simulator/fixture-store.js';
 
 /** A fixture file's text. */
 export function fixture(provider: string, file: string): string {

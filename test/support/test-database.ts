@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../../server/db/database.js';
-import { TEST_DATABASE_URL, databaseUrl } from './test-env.js';
+import { databaseUrl, TEST_DATABASE_URL } from './test-env.js';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -27,10 +25,9 @@ export async function createTestDatabase(
 ): Promise<Database & { url: string | undefined }> {
   const extra = options.onQuery ? { onQuery: options.onQuery } : {};
   if (backend === 'pglite') {
-    const pglite = options.empty
-      ? await PGlite.create()
-      : await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplatePath'))]) });
-    return { ...(await openDatabase({ pglite, ...extra })), url: undefined };
+    // In its worker thread, as the server runs it.
+    const embedded = options.empty ? { dataDir: 'memory://' } : { loadDataDir: inject('pgliteTemplatePath') };
+    return { ...(await openDatabase({ ...embedded, ...extra })), url: undefined };
   }
   const template = inject('postgresTemplate');
   if (!template) throw new Error(inject('postgresUnavailable') ?? 'PostgreSQL is unavailable');

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../server/config.js';
-import { generateEncryptionKey } from '../../server/secrets/key-ring.js';
-import { createLogger } from '../../server/observability/logger.js';
 import type { MigrationPaths } from '../../server/db/migrations.js';
+import { createLogger } from '../../server/observability/logger.js';
+import { generateEncryptionKey } from '../../server/secrets/key-ring.js';
 import { createServer, type RunningServer } from '../../server/server.js';
 import { type Backend, createTestDatabase, type TestDatabaseOptions } from './test-database.js';
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bucketsBetween, floorToBucket, intervalFor, rangeFromParams, rangeToParams, resolveRange } from '../../web/src/components/date-range.js';
+import {
+  bucketsBetween,
+  floorToBucket,
+  intervalFor,
+  rangeFromParams,
+  rangeToParams,
+  resolveRange,
+} from '../../web/src/components/date-range.js';
 
 const NOW = new Date('2025-06-15T10:30:00.000Z');
 
@@ -8,10 +15,18 @@ describe('date ranges', () => {
     expect(resolveRange({ preset: '7d' }, NOW)).toMatchObject({ from: '2025-06-08T10:30:00.000Z', to: NOW.toISOString(), interval: 'DAY' });
     expect(resolveRange({ preset: '24h' }, NOW).interval).toBe('HOUR');
     expect(resolveRange({ preset: 'mtd' }, NOW).from).toBe('2025-06-01T00:00:00.000Z');
-    expect(resolveRange({ preset: 'last-month' }, NOW)).toMatchObject({ from: '2025-05-01T00:00:00.000Z', to: '2025-06-01T00:00:00.000Z', label: 'May 2025' });
+    expect(resolveRange({ preset: 'last-month' }, NOW)).toMatchObject({
+      from: '2025-05-01T00:00:00.000Z',
+      to: '2025-06-01T00:00:00.000Z',
+      label: 'May 2025',
+    });
   });
   it('treats custom dates as whole UTC days, both inclusive', () => {
-    expect(resolveRange({ preset: 'custom', from: '2025-05-01', to: '2025-05-31' }, NOW)).toMatchObject({ from: '2025-05-01T00:00:00.000Z', to: '2025-06-01T00:00:00.000Z', interval: 'DAY' });
+    expect(resolveRange({ preset: 'custom', from: '2025-05-01', to: '2025-05-31' }, NOW)).toMatchObject({
+      from: '2025-05-01T00:00:00.000Z',
+      to: '2025-06-01T00:00:00.000Z',
+      interval: 'DAY',
+    });
   });
   it('picks readable bucket widths', () => {
     expect(intervalFor(86_400_000)).toBe('HOUR');
@@ -29,8 +44,14 @@ describe('date ranges', () => {
     expect(rangeToParams({ preset: '30d' }, new URLSearchParams('range=7d')).toString()).toBe('');
   });
   it('lists buckets like date_trunc in UTC (weeks from Monday)', () => {
-    expect(bucketsBetween('2025-06-01T10:00:00Z', '2025-06-03T00:00:00Z', 'DAY')).toEqual(['2025-06-01T00:00:00.000Z', '2025-06-02T00:00:00.000Z']);
+    expect(bucketsBetween('2025-06-01T10:00:00Z', '2025-06-03T00:00:00Z', 'DAY')).toEqual([
+      '2025-06-01T00:00:00.000Z',
+      '2025-06-02T00:00:00.000Z',
+    ]);
     expect(floorToBucket(new Date('2025-06-01T10:00:00Z'), 'WEEK').toISOString()).toBe('2025-05-26T00:00:00.000Z');
-    expect(bucketsBetween('2025-01-15T00:00:00Z', '2025-03-01T00:00:00Z', 'MONTH')).toEqual(['2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z']);
+    expect(bucketsBetween('2025-01-15T00:00:00Z', '2025-03-01T00:00:00Z', 'MONTH')).toEqual([
+      '2025-01-01T00:00:00.000Z',
+      '2025-02-01T00:00:00.000Z',
+    ]);
   });
 });

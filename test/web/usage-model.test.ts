@@ -4,16 +4,10 @@ import { failureClassSeries, failuresByProvider, topFailingKeys } from '../../we
 import { keyUsageRows, requestsLinkFor } from '../../web/src/features/usage/model/key-usage.js';
 import { overviewModel } from '../../web/src/features/usage/model/overview.js';
 import { timeSeries } from '../../web/src/features/usage/model/usage-series.js';
-import { totalsOf, type UsageGroup } from '../../web/src/features/usage/model/usage-totals.js';
+import { totalsOf } from '../../web/src/features/usage/model/usage-totals.js';
+import { usageGroup } from './usage-group.js';
 
-function g(fields: Partial<UsageGroup>): UsageGroup {
-  return {
-    bucket: null, organizationId: null, organizationName: null, projectId: null, projectName: null, gatewayKeyId: null, gatewayKeyName: null,
-    keyRef: null, keyLabel: null, provider: null, model: null, keySource: null, status: null, failureClass: null,
-    requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, upstreamCostUsd: '0', platformCostUsd: '0', billedCostUsd: '0',
-    failures: 0, cancelled: 0, costUnknown: 0, latencyP50Ms: null, latencyP95Ms: null, ...fields,
-  };
-}
+const g = usageGroup;
 const RANGE = { from: '2025-06-01T00:00:00.000Z', to: '2025-06-04T00:00:00.000Z', interval: 'DAY' as const };
 const D1 = '2025-06-01T00:00:00.000Z';
 const D3 = '2025-06-03T00:00:00.000Z';
@@ -23,7 +17,15 @@ describe('usage totals and overview', () => {
     // BYOK: the organization paid the 0.1 upstream with its own key; 0.1 is the platform's BYOK fee.
     g({ bucket: D1, keySource: 'byok', requests: 10, failures: 1, upstreamCostUsd: '0.1', platformCostUsd: '0', billedCostUsd: '0.1' }),
     g({ bucket: D1, keySource: 'hosted', requests: 5, upstreamCostUsd: '0.2', platformCostUsd: '0.2', billedCostUsd: '0.3' }),
-    g({ bucket: D3, keySource: 'hosted', requests: 5, failures: 1, upstreamCostUsd: '0.000001', platformCostUsd: '0.000001', billedCostUsd: '0.0000012' }),
+    g({
+      bucket: D3,
+      keySource: 'hosted',
+      requests: 5,
+      failures: 1,
+      upstreamCostUsd: '0.000001000000',
+      platformCostUsd: '0.000001000000',
+      billedCostUsd: '0.0000012',
+    }),
   ];
   it('totals exactly, with error rate and margin over platform cost (BYOK upstream not counted)', () => {
     const t = totalsOf(groups);
@@ -49,9 +51,10 @@ describe('usage totals and overview', () => {
     // Nothing billed: no rate, whatever the cost.
     expect(totalsOf([g({ keySource: 'hosted', requests: 1, upstreamCostUsd: '1', platformCostUsd: '1' })]).marginRate).toBeNull();
   });
-  it('fills missing days with zero and keeps every key source', () => {
+  it('fills missing days with zero and draws only the key sources that had traffic', () => {
     const model = overviewModel(groups, RANGE);
-    expect(model.requestsBySource.series).toEqual(['user', 'byok', 'hosted', 'env']);
+    expect(model.requestsBySource.series).toEqual(['byok', 'hosted']);
+    expect(model.bySource.map((r) => r.keySource)).toEqual(['byok', 'hosted']);
     expect(model.requestsBySource.rows.map((r) => [r.bucket.slice(0, 10), r.byok, r.hosted])).toEqual([
       ['2025-06-01', 10, 5],
       ['2025-06-02', 0, 0],
@@ -59,9 +62,21 @@ describe('usage totals and overview', () => {
     ]);
     expect(model.billedBySource.rows[0]?.hosted).toBe(0.3);
     expect(model.errorRateSeries.map((p) => p.errorRate)).toEqual([1 / 15, null, 0.2]);
-    expect(model.bySource.find((r) => r.keySource === 'hosted')).toMatchObject({ requests: 10, failures: 1, billedUsd: 0.3000012, platformUsd: 0.200001 });
+    expect(model.bySource.find((r) => r.keySource === 'hosted')).toMatchObject({
+      requests: 10,
+      failures: 1,
+      billedUsd: 0.3000012,
+      platformUsd: 0.200001,
+    });
     expect(model.bySource.find((r) => r.keySource === 'byok')).toMatchObject({ upstreamUsd: 0.1, platformUsd: 0 });
     expect(model.totals.marginPico).toBe(200_000_200_000n);
+  });
+  it('says why the billed chart is empty when requests were made but nothing billed', () => {
+    const unbilled = overviewModel([g({ bucket: D1, keySource: 'byok', requests: 443, billedCostUsd: '0' })], RANGE);
+    expect(unbilled.billedBySource.series).toEqual([]);
+    expect(unbilled.billedEmptyText).toContain('443 requests');
+    expect(unbilled.billedEmptyText).not.toContain('No requests');
+    expect(overviewModel([], RANGE).billedEmptyText).toBe('No requests in this range.');
   });
   it('folds small series into "other"', () => {
     const many = ['a', 'b', 'c'].map((k, i) => g({ bucket: D1, gatewayKeyId: k, requests: 3 - i }));
@@ -75,14 +90,39 @@ describe('usage per key', () => {
   it('merges groups per gateway key and links to its requests', () => {
     const rows = keyUsageRows(
       [
-        g({ gatewayKeyId: 'k1', gatewayKeyName: 'backend', organizationName: 'Acme', projectName: 'web', requests: 3, failures: 1, inputTokens: 30, outputTokens: 9, billedCostUsd: '0.5' }),
-        g({ gatewayKeyId: 'k1', gatewayKeyName: 'backend', organizationName: 'Acme', projectName: 'web', requests: 1, billedCostUsd: '0.25' }),
+        g({
+          gatewayKeyId: 'k1',
+          gatewayKeyName: 'backend',
+          organizationName: 'Acme',
+          projectName: 'web',
+          requests: 3,
+          failures: 1,
+          inputTokens: 30,
+          outputTokens: 9,
+          billedCostUsd: '0.5',
+        }),
+        g({
+          gatewayKeyId: 'k1',
+          gatewayKeyName: 'backend',
+          organizationName: 'Acme',
+          projectName: 'web',
+          requests: 1,
+          billedCostUsd: '0.25',
+        }),
         g({ gatewayKeyId: 'k2', gatewayKeyName: 'cron', requests: 10 }),
       ],
       'gateway',
     );
     expect(rows.map((r) => r.id)).toEqual(['k2', 'k1']);
-    expect(rows[1]).toMatchObject({ label: 'backend', context: 'Acme / web', requests: 4, failures: 1, failureRate: 0.25, billedCostUsd: '0.750000', inputTokens: 30 });
+    expect(rows[1]).toMatchObject({
+      label: 'backend',
+      context: 'Acme / web',
+      requests: 4,
+      failures: 1,
+      failureRate: 0.25,
+      billedCostUsd: '0.750000',
+      inputTokens: 30,
+    });
     expect(requestsLinkFor('gateway', 'k1')).toBe('/requests?gatewayKeyId=k1');
     expect(requestsLinkFor('provider', 'OPENAI_API_KEY_1')).toBe('/requests?keyRef=OPENAI_API_KEY_1');
   });
@@ -95,30 +135,69 @@ describe('usage per key', () => {
 describe('cost and margin', () => {
   const groups = [
     // Acme on hosted keys: the platform paid all of the upstream cost.
-    g({ organizationId: 'o1', organizationName: 'Acme', requests: 2, upstreamCostUsd: '1.10', platformCostUsd: '1.10', billedCostUsd: '1.32' }),
+    g({
+      organizationId: 'o1',
+      organizationName: 'Acme',
+      requests: 2,
+      upstreamCostUsd: '1.10',
+      platformCostUsd: '1.10',
+      billedCostUsd: '1.32',
+    }),
     // Globex on BYOK: it paid its provider itself; the platform bills a 5% fee and pays nothing upstream.
-    g({ organizationId: 'o2', organizationName: 'Globex, Inc', requests: 1, upstreamCostUsd: '3', platformCostUsd: '0', billedCostUsd: '0.15' }),
+    g({
+      organizationId: 'o2',
+      organizationName: 'Globex, Inc',
+      requests: 1,
+      upstreamCostUsd: '3',
+      platformCostUsd: '0',
+      billedCostUsd: '0.15',
+    }),
     // Globex's few hosted calls.
-    g({ organizationId: 'o2', organizationName: 'Globex, Inc', requests: 1, upstreamCostUsd: '0.000001', platformCostUsd: '0.000001', billedCostUsd: '0.000002' }),
+    g({
+      organizationId: 'o2',
+      organizationName: 'Globex, Inc',
+      requests: 1,
+      upstreamCostUsd: '0.000001000000',
+      platformCostUsd: '0.000001000000',
+      billedCostUsd: '0.000002',
+    }),
   ];
   it('rows by dimension with exact margins over platform cost and a total', () => {
     const { rows, total } = costRows(groups, 'ORGANIZATION');
     expect(rows.map((r) => r.label)).toEqual(['Acme', 'Globex, Inc']);
-    expect(rows[0]).toMatchObject({ upstreamUsd: '1.100000', platformUsd: '1.100000', billedUsd: '1.320000', marginUsd: '0.220000' });
+    expect(rows[0]).toMatchObject({
+      upstreamUsd: '1.100000000000',
+      platformUsd: '1.100000000000',
+      billedUsd: '1.320000000000',
+      marginUsd: '0.220000000000',
+    });
     expect(rows[0]?.marginRate).toBeCloseTo(0.1667, 4);
     // BYOK upstream (3 USD) is shown but does not count against the margin.
-    expect(rows[1]).toMatchObject({ requests: 2, upstreamUsd: '3.000001', platformUsd: '0.000001', billedUsd: '0.150002', marginUsd: '0.150001' });
+    expect(rows[1]).toMatchObject({
+      requests: 2,
+      upstreamUsd: '3.000001000000',
+      platformUsd: '0.000001000000',
+      billedUsd: '0.150002000000',
+      marginUsd: '0.150001000000',
+    });
     expect(rows[1]?.marginRate).toBeCloseTo(0.150001 / 0.150002, 9);
-    expect(total).toMatchObject({ label: 'Total', requests: 4, upstreamUsd: '4.100001', platformUsd: '1.100001', billedUsd: '1.470002', marginUsd: '0.370001' });
+    expect(total).toMatchObject({
+      label: 'Total',
+      requests: 4,
+      upstreamUsd: '4.100001000000',
+      platformUsd: '1.100001000000',
+      billedUsd: '1.470002000000',
+      marginUsd: '0.370001000000',
+    });
     expect(costRows([g({ model: 'm', requests: 1, upstreamCostUsd: '1', billedCostUsd: '0' })], 'MODEL').total.marginRate).toBeNull();
   });
   it('exports the same rows as CSV, with both upstream and platform cost', () => {
     const { rows, total } = costRows(groups, 'ORGANIZATION');
     expect(costCsv(rows, total, 'ORGANIZATION')).toBe(
-      'Organization,Requests,Upstream cost (USD),Platform cost (USD),Billed cost (USD),Margin (USD),Margin %\r\n' +
-        'Acme,2,1.100000,1.100000,1.320000,0.220000,16.7\r\n' +
-        '"Globex, Inc",2,3.000001,0.000001,0.150002,0.150001,100.0\r\n' +
-        'Total,4,4.100001,1.100001,1.470002,0.370001,25.2\r\n',
+      'Organization,Requests,Input tokens,Output tokens,Upstream cost (USD),Platform cost (USD),Billed cost (USD),Margin (USD),Margin %\r\n' +
+        'Acme,2,0,0,1.100000000000,1.100000000000,1.320000000000,0.220000000000,16.7\r\n' +
+        '"Globex, Inc",2,0,0,3.000001000000,0.000001000000,0.150002000000,0.150001000000,100.0\r\n' +
+        'Total,4,0,0,4.100001000000,1.100001000000,1.470002000000,0.370001000000,25.2\r\n',
     );
   });
   it('labels projects with their organization', () => {
@@ -162,11 +241,20 @@ describe('failures', () => {
       ['OPENAI_API_KEY_1', 4, 8, 0.5],
       ['pk2', 1, 1, 1],
     ]);
-    expect(rows[0]?.classes).toEqual([{ failureClass: 'RATE_LIMIT', count: 3 }, { failureClass: 'AUTH', count: 1 }]);
+    expect(rows[0]?.classes).toEqual([
+      { failureClass: 'RATE_LIMIT', count: 3 },
+      { failureClass: 'AUTH', count: 1 },
+    ]);
   });
   it('failures per provider', () => {
-    const { rows, classes } = failuresByProvider([g({ provider: 'openai', failureClass: 'TIMEOUT', requests: 2 }), g({ provider: 'groq', failureClass: 'AUTH', requests: 5 })]);
+    const { rows, classes } = failuresByProvider([
+      g({ provider: 'openai', failureClass: 'TIMEOUT', requests: 2 }),
+      g({ provider: 'groq', failureClass: 'AUTH', requests: 5 }),
+    ]);
     expect(classes).toEqual(['AUTH', 'TIMEOUT']);
-    expect(rows).toEqual([{ provider: 'groq', AUTH: 5, TIMEOUT: 0 }, { provider: 'openai', AUTH: 0, TIMEOUT: 2 }]);
+    expect(rows).toEqual([
+      { provider: 'groq', AUTH: 5, TIMEOUT: 0 },
+      { provider: 'openai', AUTH: 0, TIMEOUT: 2 },
+    ]);
   });
 });

@@ -1,23 +1,44 @@
 import type { OrgRole } from '../../../shared/domain.js';
 import type { PrismaClient } from '../../db/database.js';
 import type { AccessToken, Membership, User } from '../../db/generated/client.js';
-import { hashPassword, hashSecret, newAccessTokenSecret, newSessionSecret, secretPrefix, verifyPassword } from '../../secrets/tokens.js';
+import {
+  hashPassword,
+  hashSecret,
+  newAccessTokenSecret,
+  newSessionSecret,
+  randomBase62,
+  secretPrefix,
+  verifyPassword,
+} from '../../secrets/tokens.js';
 import type { Actor } from '../actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { badInput, notFound, unauthenticated } from '../errors.js';
 import { normalizeEmail } from '../members/member.service.js';
 import { cleanText } from '../text.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
 
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 // A placeholder hash so a sign-in for an unknown email costs the same as a wrong password.
 const DUMMY_HASH = hashPassword('keyplane-timing-placeholder');
 
 export type AccessTokenView = Omit<AccessToken, 'tokenHash'>;
+export interface NewSession {
+  secret: string;
+  expiresAt: Date;
+}
+
+/** Passwords people choose (sign-up by invitation) and operators set. */
+export function checkNewPassword(password: string): string {
+  if (password.length < 8) throw badInput('password must be at least 8 characters');
+  if (password.length > 200) throw badInput('password must be at most 200 characters');
+  return password;
+}
 
 export class AuthService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly audit: AuditService,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   async actorForAccessToken(secret: string, now = new Date()): Promise<Actor | null> {
@@ -42,17 +63,55 @@ export class AuthService {
     return toActor(session.user, session.user.email);
   }
 
-  /** Email + password → a new session secret (for the httpOnly cookie). */
-  async signIn(emailInput: string, password: string, now = new Date()): Promise<{ secret: string; expiresAt: Date }> {
+  /**
+   * Email + password → a new session secret (for the httpOnly cookie). Throttled per email and
+   * per client address; unknown emails count and answer exactly like known ones.
+   */
+  async signIn(emailInput: string, password: string, client: { address: string }, now = new Date()): Promise<NewSession> {
     const email = emailInput.trim().toLowerCase();
+    await this.throttle.admit(email, client.address);
     const user = await this.prisma.user.findUnique({ where: { email } });
     const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH));
-    if (!user?.passwordHash || !ok) throw unauthenticated('Email or password is wrong');
+    if (!user?.passwordHash || !ok) {
+      await this.throttle.failed(email);
+      throw unauthenticated('Email or password is wrong');
+    }
+    await this.throttle.succeeded(email);
+    return this.startSession(user.id, now);
+  }
+
+  async startSession(userId: string, now = new Date()): Promise<NewSession> {
     const secret = newSessionSecret();
     const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-    await this.prisma.session.create({ data: { userId: user.id, tokenHash: hashSecret(secret), expiresAt } });
-    await this.prisma.session.deleteMany({ where: { userId: user.id, expiresAt: { lte: now } } });
+    await this.prisma.session.create({ data: { userId, tokenHash: hashSecret(secret), expiresAt } });
+    await this.prisma.session.deleteMany({ where: { userId, expiresAt: { lte: now } } });
     return { secret, expiresAt };
+  }
+
+  /**
+   * For operator tools (CLI reset-password, seed-demo): set a password (generated when none is
+   * given), end the account's sessions and lift its sign-in lock. Returns the password so the
+   * operator can pass it on, once.
+   */
+  async setPassword(emailInput: string, chosen?: string): Promise<{ email: string; password: string; generated: boolean }> {
+    const email = normalizeEmail(emailInput);
+    const password = chosen === undefined ? randomBase62(20) : checkNewPassword(chosen);
+    const user = await this.prisma.user.findUnique({ where: { email }, select: { id: true } });
+    if (!user) throw notFound(`Account ${email}`);
+    const passwordHash = await hashPassword(password);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+      await tx.session.deleteMany({ where: { userId: user.id } });
+      await this.audit.record(tx, null, {
+        organizationId: null,
+        action: 'user.set-password',
+        targetType: 'User',
+        targetId: user.id,
+        details: { email },
+      });
+    });
+    await this.throttle.succeeded(email);
+    return { email, password, generated: chosen === undefined };
   }
 
   async signOut(secret: string): Promise<void> {
@@ -66,7 +125,8 @@ export class AuthService {
   /** A token acting as the caller. The secret is returned once. */
   async createAccessToken(actor: Actor, input: { name: string; expiresAt?: Date | null }, now = new Date()) {
     const name = cleanText('name', input.name);
-    if (input.expiresAt && (Number.isNaN(input.expiresAt.getTime()) || input.expiresAt <= now)) throw badInput('expiresAt must be in the future');
+    if (input.expiresAt && (Number.isNaN(input.expiresAt.getTime()) || input.expiresAt <= now))
+      throw badInput('expiresAt must be in the future');
     return this.issueToken(actor, actor.userId, name, input.expiresAt ?? null);
   }
 
@@ -113,7 +173,13 @@ export class AuthService {
     return this.prisma.$transaction(async (tx) => {
       const token = await tx.accessToken.create({
         // A token chosen through the environment may be short: show none of it.
-        data: { userId, name, tokenHash: hashSecret(secret), prefix: secret.startsWith('kpat_') ? secretPrefix(secret) : '(env)', expiresAt },
+        data: {
+          userId,
+          name,
+          tokenHash: hashSecret(secret),
+          prefix: secret.startsWith('kpat_') ? secretPrefix(secret) : '(env)',
+          expiresAt,
+        },
         omit: { tokenHash: true },
       });
       await this.audit.record(tx, actor, {
@@ -131,7 +197,12 @@ export class AuthService {
    * First start: create the operator account. With KEYPLANE_ADMIN_TOKEN, make sure an operator
    * token with exactly that value exists (idempotent, for scripts and tests).
    */
-  async bootstrap(options: { email?: string | undefined; password?: string | undefined; token?: string | undefined; generatePassword: () => string }) {
+  async bootstrap(options: {
+    email?: string | undefined;
+    password?: string | undefined;
+    token?: string | undefined;
+    generatePassword: () => string;
+  }) {
     const email = (options.email ?? 'admin@keyplane.local').toLowerCase();
     let created: { email: string; password: string; generated: boolean } | null = null;
     if ((await this.prisma.user.count()) === 0) {

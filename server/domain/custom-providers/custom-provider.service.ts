@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../db/database.js';
 import type { CustomProvider } from '../../db/generated/client.js';
-import { type Actor, requireOrgRole } from '../actor.js';
+import { checkUpstreamUrl, UpstreamAddressRefused } from '../../net/upstream-address.js';
+import { type Actor, requireOrgRole, requireTenantRow } from '../actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { badInput, isUniqueViolation, notFound } from '../errors.js';
 import type { ProviderDirectory } from '../provider-keys/provider-key.service.js';
@@ -23,6 +24,8 @@ export class CustomProviderService {
     private readonly prisma: PrismaClient,
     private readonly audit: AuditService,
     private readonly builtIn: ProviderDirectory,
+    /** KEYPLANE_ALLOW_PRIVATE_UPSTREAMS: base URLs may target loopback, private and metadata addresses. */
+    private readonly allowPrivateUpstreams: boolean,
   ) {}
 
   async listForOrganizations(organizationIds: readonly string[]): Promise<CustomProvider[]> {
@@ -40,7 +43,7 @@ export class CustomProviderService {
     if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(slug)) throw badInput('slug must be 2 to 40 lower-case letters, digits and dashes');
     if (this.builtIn.has(slug)) throw badInput(`"${slug}" is a built-in provider; choose another slug`);
     const name = cleanText('name', input.name);
-    const baseUrl = validateBaseUrl(input.baseUrl);
+    const baseUrl = await validateBaseUrl(input.baseUrl, this.allowPrivateUpstreams);
     const models = [...new Set(input.models.map((model) => model.trim()).filter(Boolean))];
     if (models.length === 0 || models.length > 200) throw badInput('models must list 1 to 200 model names');
     if (models.some((model) => model.length > 200)) throw badInput('model names must be at most 200 characters');
@@ -70,25 +73,28 @@ export class CustomProviderService {
   }
 
   async delete(actor: Actor, id: string): Promise<boolean> {
-    const row = await this.prisma.customProvider.findUnique({ where: { id } });
-    if (!row || !(actor.isOperator || actor.roles.has(row.organizationId))) throw notFound('Custom provider');
-    requireOrgRole(actor, row.organizationId, 'ADMIN');
+    const found = await this.prisma.customProvider.findUnique({ where: { id } });
+    const row = requireTenantRow(actor, found, found?.organizationId, 'Custom provider', 'ADMIN');
     await this.prisma.$transaction(async (tx) => {
       await tx.customProvider.delete({ where: { id } });
-      await this.audit.record(tx, actor, { organizationId: row.organizationId, action: 'custom-provider.delete', targetType: 'CustomProvider', targetId: id, details: { slug: row.slug } });
+      await this.audit.record(tx, actor, {
+        organizationId: row.organizationId,
+        action: 'custom-provider.delete',
+        targetType: 'CustomProvider',
+        targetId: id,
+        details: { slug: row.slug },
+      });
     });
     return true;
   }
 }
 
-function validateBaseUrl(value: string): string {
-  let url: URL;
+async function validateBaseUrl(value: string, allowPrivate: boolean): Promise<string> {
   try {
-    url = new URL(value.trim());
-  } catch {
-    throw badInput('baseUrl must be a URL such as http://10.0.0.5:11434/v1');
+    const url = await checkUpstreamUrl(value, allowPrivate);
+    return url.toString().replace(/\/$/, '');
+  } catch (error) {
+    if (error instanceof UpstreamAddressRefused) throw badInput(`baseUrl ${error.message}`);
+    throw error;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badInput('baseUrl must use http or https');
-  if (url.username || url.password) throw badInput('baseUrl must not contain credentials; store the key with setProviderKey');
-  return url.toString().replace(/\/$/, '');
 }

@@ -4,6 +4,7 @@ import type { FeatureFlagOverride, FlagScope } from '../../db/generated/client.j
 import { type Actor, requireOperator } from '../actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { badInput, notFound } from '../errors.js';
+import { effectiveFlag, type FlagSettings, type FlagValue } from './flag-precedence.js';
 
 export interface FeatureFlagState {
   key: FeatureFlagKey;
@@ -13,6 +14,19 @@ export interface FeatureFlagState {
   /** Set from the environment; when present it decides everywhere. */
   envOverride: boolean | null;
   overrides: FeatureFlagOverride[];
+  /** The value in force for every organization and project, and why (the dashboard shows these). */
+  scopes: FlagScopeValue[];
+}
+
+/** A flag's value in force for one organization or project. */
+export interface FlagScopeValue extends FlagValue {
+  scope: FlagScope;
+  scopeId: string;
+  organizationId: string;
+  /** This scope's own override (null: it inherits). */
+  ownOverride: boolean | null;
+  /** What removing the own override would leave. */
+  inherited: FlagValue;
 }
 
 export interface SetFeatureFlagInput {
@@ -38,16 +52,34 @@ export class FeatureFlagService {
 
   async list(actor: Actor): Promise<FeatureFlagState[]> {
     requireOperator(actor);
-    const rows = await this.prisma.featureFlag.findMany({ include: { overrides: { orderBy: { updatedAt: 'asc' } } } });
+    const [rows, organizations, projects] = await Promise.all([
+      this.prisma.featureFlag.findMany({ include: { overrides: { orderBy: { updatedAt: 'asc' } } } }),
+      this.prisma.organization.findMany({ select: { id: true }, orderBy: { createdAt: 'asc' } }),
+      this.prisma.project.findMany({ select: { id: true, organizationId: true }, orderBy: { createdAt: 'asc' } }),
+    ]);
     return (Object.keys(FEATURE_FLAGS) as FeatureFlagKey[]).map((key) => {
       const row = rows.find((candidate) => candidate.key === key);
-      return {
-        key,
-        description: FEATURE_FLAGS[key].description,
-        enabled: row?.enabled ?? FEATURE_FLAGS[key].defaultEnabled,
-        envOverride: this.envOverrides[key] ?? null,
-        overrides: row?.overrides ?? [],
+      const enabled = row?.enabled ?? FEATURE_FLAGS[key].defaultEnabled;
+      const envOverride = this.envOverrides[key] ?? null;
+      const overrides = row?.overrides ?? [];
+      const own = (scope: FlagScope, scopeId: string) => overrides.find((o) => o.scope === scope && o.scopeId === scopeId)?.enabled ?? null;
+      const value = (scope: FlagScope, scopeId: string, organizationId: string, settings: FlagSettings): FlagScopeValue => {
+        const ownOverride = scope === 'PROJECT' ? settings.project : settings.organization;
+        const inherited = effectiveFlag(scope === 'PROJECT' ? { ...settings, project: null } : { ...settings, organization: null });
+        return { scope, scopeId, organizationId, ...effectiveFlag(settings), ownOverride, inherited };
       };
+      const base = { envOverride, global: enabled, organization: null, project: null };
+      const scopes = [
+        ...organizations.map(({ id }) => value('ORGANIZATION', id, id, { ...base, organization: own('ORGANIZATION', id) })),
+        ...projects.map((project) =>
+          value('PROJECT', project.id, project.organizationId, {
+            ...base,
+            organization: own('ORGANIZATION', project.organizationId),
+            project: own('PROJECT', project.id),
+          }),
+        ),
+      ];
+      return { key, description: FEATURE_FLAGS[key].description, enabled, envOverride, overrides, scopes };
     });
   }
 
@@ -114,19 +146,26 @@ export class FeatureFlagService {
 
   /** Effective value for a request: env override, then project, organization, global, default. */
   async isEnabled(key: FeatureFlagKey, organizationId: string, projectId: string): Promise<boolean> {
-    const forced = this.envOverrides[key];
-    if (forced !== undefined) return forced;
+    const envOverride = this.envOverrides[key] ?? null;
+    if (envOverride !== null) return envOverride;
     const row = await this.prisma.featureFlag.findUnique({
       where: { key },
       include: { overrides: { where: { scopeId: { in: [organizationId, projectId] } } } },
     });
-    if (!row) return FEATURE_FLAGS[key].defaultEnabled;
-    const project = row.overrides.find((o) => o.scope === 'PROJECT' && o.scopeId === projectId);
-    const organization = row.overrides.find((o) => o.scope === 'ORGANIZATION' && o.scopeId === organizationId);
-    return project?.enabled ?? organization?.enabled ?? row.enabled;
+    const project = row?.overrides.find((o) => o.scope === 'PROJECT' && o.scopeId === projectId);
+    const organization = row?.overrides.find((o) => o.scope === 'ORGANIZATION' && o.scopeId === organizationId);
+    return effectiveFlag({
+      envOverride,
+      global: row?.enabled ?? FEATURE_FLAGS[key].defaultEnabled,
+      organization: organization?.enabled ?? null,
+      project: project?.enabled ?? null,
+    }).enabled;
   }
 
-  private async resolveScope(input: { organizationId?: string | null; projectId?: string | null }): Promise<{ scope: FlagScope; scopeId: string; organizationId: string } | null> {
+  private async resolveScope(input: {
+    organizationId?: string | null;
+    projectId?: string | null;
+  }): Promise<{ scope: FlagScope; scopeId: string; organizationId: string } | null> {
     if (input.projectId) {
       const project = await this.prisma.project.findUnique({ where: { id: input.projectId }, select: { organizationId: true } });
       if (!project) throw notFound('Project');
@@ -141,7 +180,7 @@ export class FeatureFlagService {
   }
 }
 
-/** Map the environment's flag overrides (SPEC §2) to flag keys. */
+/** Map the environment's flag overrides (HOSTED_KEY_LLM, README Configuration) to flag keys. */
 export function envFlagOverrides(hostedKeyLlm: boolean | undefined): Partial<Record<FeatureFlagKey, boolean>> {
   return hostedKeyLlm === undefined ? {} : { [HOSTED_KEY_LLM_FLAG]: hostedKeyLlm };
 }

@@ -1,9 +1,10 @@
+import { MAX_TAGS, tagRuleBroken, tagSet } from '../../../shared/attribution-tags.js';
 import type { PrismaClient } from '../../db/database.js';
 import type { BudgetPeriod, GatewayKey } from '../../db/generated/client.js';
 import { hashSecret, newGatewayKeySecret, secretPrefix } from '../../secrets/tokens.js';
-import { type Actor, requireOrgRole } from '../actor.js';
+import { type Actor, requireTenantRow } from '../actor.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { badInput, notFound } from '../errors.js';
+import { badInput } from '../errors.js';
 import { parseDecimal } from '../money.js';
 import { cleanText } from '../text.js';
 
@@ -14,6 +15,8 @@ export interface CreateGatewayKeyInput {
   budgetUsd?: string | null;
   budgetPeriod?: BudgetPeriod | null;
   allowedModels?: string[] | null;
+  /** Tags every usage record of the key carries (merged with the request header's). */
+  defaultTags?: string[] | null;
   expiresAt?: Date | null;
 }
 
@@ -28,6 +31,7 @@ const VIEW = {
   budgetUsd: true,
   budgetPeriod: true,
   allowedModels: true,
+  defaultTags: true,
   expiresAt: true,
   revokedAt: true,
   createdById: true,
@@ -55,6 +59,8 @@ export class GatewayKeyService {
             mode: true,
             preferStoredKeys: true,
             organization: { select: { id: true, hostedCostMultiplier: true, byokFeeRate: true } },
+            // Loaded with the key (one query, cached by the gateway): no round trip of its own.
+            attributionBudgets: { select: { id: true, scope: true, value: true, budgetUsd: true, budgetPeriod: true } },
           },
         },
       },
@@ -71,9 +77,8 @@ export class GatewayKeyService {
 
   /** The secret is returned here once and stored only as a hash. */
   async create(actor: Actor, input: CreateGatewayKeyInput, now = new Date()): Promise<{ key: GatewayKeyView; secret: string }> {
-    const project = await this.prisma.project.findUnique({ where: { id: input.projectId }, select: { organizationId: true } });
-    if (!project || !(actor.isOperator || actor.roles.has(project.organizationId))) throw notFound('Project');
-    requireOrgRole(actor, project.organizationId, 'ADMIN');
+    const found = await this.prisma.project.findUnique({ where: { id: input.projectId }, select: { organizationId: true } });
+    const project = requireTenantRow(actor, found, found?.organizationId, 'Project', 'ADMIN');
     const limits = validateLimits(input, now);
     const secret = newGatewayKeySecret();
     const key = await this.prisma.$transaction(async (tx) => {
@@ -94,10 +99,12 @@ export class GatewayKeyService {
   }
 
   async revoke(actor: Actor, id: string, now = new Date()): Promise<GatewayKeyView> {
-    const existing = await this.prisma.gatewayKey.findUnique({ where: { id }, select: { ...VIEW, project: { select: { organizationId: true } } } });
-    if (!existing || !(actor.isOperator || actor.roles.has(existing.project.organizationId))) throw notFound('Gateway key');
+    const found = await this.prisma.gatewayKey.findUnique({
+      where: { id },
+      select: { ...VIEW, project: { select: { organizationId: true } } },
+    });
+    const existing = requireTenantRow(actor, found, found?.project.organizationId, 'Gateway key', 'ADMIN');
     const organizationId = existing.project.organizationId;
-    requireOrgRole(actor, organizationId, 'ADMIN');
     if (existing.revokedAt) return stripProject(existing);
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.gatewayKey.update({ where: { id }, data: { revokedAt: now }, select: VIEW });
@@ -128,7 +135,12 @@ function validateLimits(input: CreateGatewayKeyInput, now: Date) {
   const budgetUsd = hasBudget ? parseDecimal('budgetUsd', input.budgetUsd as string, { max: 1_000_000_000 }) : null;
   const allowedModels = [...new Set((input.allowedModels ?? []).map((model) => model.trim()))];
   if (allowedModels.length > 200) throw badInput('allowedModels may list at most 200 models');
-  if (allowedModels.some((model) => model === '' || model.length > 200)) throw badInput('allowedModels entries must be 1 to 200 characters');
+  if (allowedModels.some((model) => model === '' || model.length > 200))
+    throw badInput('allowedModels entries must be 1 to 200 characters');
+  const defaultTags = tagSet((input.defaultTags ?? []).map((tag) => tag.trim()));
+  if (defaultTags.length > MAX_TAGS) throw badInput(`defaultTags may list at most ${MAX_TAGS} tags`);
+  const broken = defaultTags.map(tagRuleBroken).find((rule) => rule !== null);
+  if (broken) throw badInput(`defaultTags: ${broken}`);
   if (input.expiresAt != null && (Number.isNaN(input.expiresAt.getTime()) || input.expiresAt <= now)) {
     throw badInput('expiresAt must be in the future');
   }
@@ -138,6 +150,7 @@ function validateLimits(input: CreateGatewayKeyInput, now: Date) {
     budgetUsd,
     budgetPeriod: hasBudget ? (input.budgetPeriod ?? null) : null,
     allowedModels,
+    defaultTags,
     expiresAt: input.expiresAt ?? null,
   };
 }
@@ -148,6 +161,7 @@ function auditLimits(limits: ReturnType<typeof validateLimits>) {
     budgetUsd: limits.budgetUsd,
     budgetPeriod: limits.budgetPeriod,
     allowedModels: limits.allowedModels,
+    defaultTags: limits.defaultTags,
     expiresAt: limits.expiresAt?.toISOString() ?? null,
   };
 }

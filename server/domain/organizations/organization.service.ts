@@ -17,6 +17,8 @@ export interface UpdateOrganizationInput {
   /** Operators only: billing policy. Empty string clears the override. */
   hostedCostMultiplier?: string | null;
   byokFeeRate?: string | null;
+  /** Where credits.low fires; empty string clears it. */
+  creditsLowThresholdUsd?: string | null;
 }
 
 export class OrganizationService {
@@ -78,13 +80,19 @@ export class OrganizationService {
     requireOrgRole(actor, id, 'ADMIN');
     const touchesBilling = input.hostedCostMultiplier != null || input.byokFeeRate != null;
     if (touchesBilling) requireOperator(actor);
-    const data: { name?: string; hostedCostMultiplier?: string | null; byokFeeRate?: string } = {};
+    const data: { name?: string; hostedCostMultiplier?: string | null; byokFeeRate?: string; creditsLowThresholdUsd?: string | null } = {};
     if (input.name != null) data.name = cleanText('name', input.name);
     if (input.hostedCostMultiplier != null) {
       data.hostedCostMultiplier =
-        input.hostedCostMultiplier.trim() === '' ? null : parseDecimal('hostedCostMultiplier', input.hostedCostMultiplier, { max: 100, allowZero: true });
+        input.hostedCostMultiplier.trim() === ''
+          ? null
+          : parseDecimal('hostedCostMultiplier', input.hostedCostMultiplier, { max: 100, allowZero: true });
     }
     if (input.byokFeeRate != null) data.byokFeeRate = parseDecimal('byokFeeRate', input.byokFeeRate, { max: 10, allowZero: true });
+    if (input.creditsLowThresholdUsd != null) {
+      data.creditsLowThresholdUsd =
+        input.creditsLowThresholdUsd.trim() === '' ? null : parseDecimal('creditsLowThresholdUsd', input.creditsLowThresholdUsd);
+    }
     if (Object.keys(data).length === 0) throw badInput('Nothing to update');
     return this.prisma.$transaction(async (tx) => {
       const exists = await tx.organization.findUnique({ where: { id }, select: { id: true } });

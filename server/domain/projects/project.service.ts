@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../db/database.js';
 import type { Project, ProjectMode } from '../../db/generated/client.js';
-import { type Actor, requireOrgRole } from '../actor.js';
+import { type Actor, requireOrgRole, requireTenantRow } from '../actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { badInput, isUniqueViolation, notFound } from '../errors.js';
 import { cleanText } from '../text.js';
@@ -31,9 +31,7 @@ export class ProjectService {
 
   async get(actor: Actor, id: string): Promise<Project> {
     const project = await this.prisma.project.findUnique({ where: { id } });
-    // Same answer for "does not exist" and "not yours", so ids cannot be probed.
-    if (!project || !(actor.isOperator || actor.roles.has(project.organizationId))) throw notFound('Project');
-    return project;
+    return requireTenantRow(actor, project, project?.organizationId, 'Project');
   }
 
   async create(actor: Actor, input: CreateProjectInput): Promise<Project> {

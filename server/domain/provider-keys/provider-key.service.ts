@@ -2,7 +2,9 @@ import type { PrismaClient } from '../../db/database.js';
 import type { ProviderKey } from '../../db/generated/client.js';
 import type { KeyRing } from '../../secrets/key-ring.js';
 import { checkProviderKeyFormat, maskProviderKey } from '../../secrets/provider-key-format.js';
-import { type Actor, requireOrgRole } from '../actor.js';
+import { type KeyStatusView, keyStatusView, returnToService, storedKeyStateName } from '../../state/key-state-names.js';
+import type { StateStore } from '../../state/state-store.js';
+import { type Actor, requireOrgRole, requireTenantRow } from '../actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { badInput, notFound } from '../errors.js';
 
@@ -18,8 +20,12 @@ export interface SetProviderKeyInput {
   key: string;
 }
 
-/** A stored key as anyone outside this service sees it: no ciphertext, only the mask. */
-export type ProviderKeyView = Omit<ProviderKey, 'ciphertext' | 'iv' | 'authTag'>;
+type ProviderKeyRow = Omit<ProviderKey, 'ciphertext' | 'iv' | 'authTag'>;
+
+/** A stored key as anyone outside this service sees it: no ciphertext, only the mask, and its state in the gateway. */
+export type ProviderKeyView = ProviderKeyRow & KeyStatusView;
+
+const DISABLED_BY_ADMIN = 'Disabled by an organization admin';
 
 const VIEW = {
   id: true,
@@ -40,14 +46,17 @@ export class ProviderKeyService {
     private readonly keyRing: KeyRing,
     private readonly providers: ProviderDirectory,
     private readonly customProviders: { exists(organizationId: string, slug: string): Promise<boolean> },
+    private readonly state: StateStore,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async listForOrganizations(organizationIds: readonly string[]): Promise<ProviderKeyView[]> {
-    return this.prisma.providerKey.findMany({
+    const rows = await this.prisma.providerKey.findMany({
       where: { organizationId: { in: [...organizationIds] } },
       select: VIEW,
       orderBy: [{ provider: 'asc' }, { region: 'asc' }],
     });
+    return this.withState(rows);
   }
 
   /** Create or replace the organization's key for a provider (and region). */
@@ -64,7 +73,7 @@ export class ProviderKeyService {
     if (problem) throw badInput(problem);
     const sealed = this.keyRing.seal(key);
     const mask = maskProviderKey(key);
-    return this.prisma.$transaction(async (tx) => {
+    const row = await this.prisma.$transaction(async (tx) => {
       const organization = await tx.organization.findUnique({ where: { id: input.organizationId }, select: { id: true } });
       if (!organization) throw notFound('Organization');
       const where = { organizationId_provider_region: { organizationId: input.organizationId, provider, region } };
@@ -84,11 +93,32 @@ export class ProviderKeyService {
       });
       return row;
     });
+    // A replaced key is a new key (the row keeps its id): whatever the old one earned is gone.
+    await returnToService(this.state, storedKeyStateName(row.organizationId, row.id));
+    const [view] = await this.withState([row]);
+    return view as ProviderKeyView;
+  }
+
+  /** Put a stored key back in service (clearing any cooldown), or take it out: ADMIN of its organization. */
+  async setEnabled(actor: Actor, id: string, enabled: boolean): Promise<ProviderKeyView> {
+    const row = await this.visibleRow(actor, id);
+    requireOrgRole(actor, row.organizationId, 'ADMIN');
+    const name = storedKeyStateName(row.organizationId, row.id);
+    if (enabled) await returnToService(this.state, name);
+    else await this.state.setDisabled(name, true, DISABLED_BY_ADMIN);
+    await this.audit.record(this.prisma, actor, {
+      organizationId: row.organizationId,
+      action: enabled ? 'provider-key.enable' : 'provider-key.disable',
+      targetType: 'ProviderKey',
+      targetId: id,
+      details: { provider: row.provider, region: row.region, mask: row.mask, enabled },
+    });
+    const [view] = await this.withState([row]);
+    return view as ProviderKeyView;
   }
 
   async delete(actor: Actor, id: string): Promise<boolean> {
-    const row = await this.prisma.providerKey.findUnique({ where: { id }, select: VIEW });
-    if (!row || !(actor.isOperator || actor.roles.has(row.organizationId))) throw notFound('Provider key');
+    const row = await this.visibleRow(actor, id);
     requireOrgRole(actor, row.organizationId, 'ADMIN');
     await this.prisma.$transaction(async (tx) => {
       await tx.providerKey.delete({ where: { id } });
@@ -103,6 +133,20 @@ export class ProviderKeyService {
     return true;
   }
 
+  /** A key the actor may see; another organization's key does not exist for them. */
+  private async visibleRow(actor: Actor, id: string): Promise<ProviderKeyRow> {
+    const row = await this.prisma.providerKey.findUnique({ where: { id }, select: VIEW });
+    return requireTenantRow(actor, row, row?.organizationId, 'Provider key');
+  }
+
+  private async withState(rows: ProviderKeyRow[]): Promise<ProviderKeyView[]> {
+    if (rows.length === 0) return [];
+    const names = rows.map((row) => storedKeyStateName(row.organizationId, row.id));
+    const states = await this.state.keyStates(names);
+    const now = this.now();
+    return rows.map((row, index) => ({ ...row, ...keyStatusView(states.get(names[index] as string), now) }));
+  }
+
   /** The organization's keys by provider, decrypted, for the gateway only. Never log the result. */
   async decryptedForOrganization(organizationId: string): Promise<Map<string, { id: string; secret: string }>> {
     const rows = await this.prisma.providerKey.findMany({
@@ -110,21 +154,5 @@ export class ProviderKeyService {
       select: { id: true, provider: true, ciphertext: true, iv: true, authTag: true, keyVersion: true },
     });
     return new Map(rows.map((row) => [row.provider, { id: row.id, secret: this.keyRing.open(row) }]));
-  }
-
-  /** Re-encrypt every stored key with the ring's first key. Returns how many rows changed. */
-  async reencryptAll(onProgress?: (done: number, total: number) => void): Promise<number> {
-    const stale = await this.prisma.providerKey.findMany({
-      where: { keyVersion: { not: this.keyRing.primaryVersion } },
-      select: { id: true, ciphertext: true, iv: true, authTag: true, keyVersion: true },
-    });
-    let done = 0;
-    for (const row of stale) {
-      const sealed = this.keyRing.seal(this.keyRing.open(row));
-      await this.prisma.providerKey.update({ where: { id: row.id }, data: sealed });
-      done += 1;
-      onProgress?.(done, stale.length);
-    }
-    return done;
   }
 }

@@ -1,7 +1,17 @@
-import { FAILURE_CLASSES, type FailureClass, KEY_SOURCES, type KeySource, REQUEST_STATUSES, type RequestStatus } from '../../../shared/domain.js';
+import { PROVIDER_IDS } from '../../../shared/catalog.js';
+import {
+  FAILURE_CLASSES,
+  type FailureClass,
+  KEY_SOURCES,
+  type KeySource,
+  REQUEST_STATUSES,
+  type RequestStatus,
+} from '../../../shared/domain.js';
 import { Prisma } from '../../db/generated/client.js';
 import { type Actor, requireOrgRole } from '../actor.js';
 import { badInput } from '../errors.js';
+import { PLATFORM_KEY_REF, PLATFORM_KEY_SOURCES, PLATFORM_KEY_SOURCES_SQL } from './platform-key-view.js';
+import { canonicalModelSql } from './usage-dimensions.js';
 
 /** What a usage query or a request log looks at. Times: `from` inclusive, `to` exclusive. */
 export interface UsageFilterInput {
@@ -16,6 +26,11 @@ export interface UsageFilterInput {
   status?: RequestStatus | null;
   failureClass?: FailureClass | null;
   keyRef?: string | null;
+  /** Records carrying this tag. */
+  tag?: string | null;
+  endUser?: string | null;
+  /** The front door (openai-chat, anthropic-messages, openai-responses, embeddings). */
+  endpoint?: string | null;
 }
 
 /** A validated filter, narrowed to the organizations the actor may see. */
@@ -32,6 +47,11 @@ export interface UsageScope {
   status: RequestStatus | null;
   failureClass: FailureClass | null;
   keyRef: string | null;
+  tag: string | null;
+  endUser: string | null;
+  endpoint: string | null;
+  /** Operators see platform keys by env variable name; tenants see PLATFORM_KEY_REF (platform-key-view.ts). */
+  namesPlatformKeys: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -69,17 +89,16 @@ export function resolveScope(actor: Actor, filter: UsageFilterInput | null | und
     status: oneOf('status', f.status, REQUEST_STATUSES),
     failureClass: oneOf('failureClass', f.failureClass, FAILURE_CLASSES),
     keyRef: text('keyRef', f.keyRef),
+    tag: text('tag', f.tag),
+    endUser: text('endUser', f.endUser),
+    endpoint: text('endpoint', f.endpoint),
+    namesPlatformKeys: actor.isOperator,
   };
 }
 
 /** True when the scope cannot match anything (a user in no organization). */
 export function isEmptyScope(scope: UsageScope): boolean {
   return scope.organizationIds !== null && scope.organizationIds.length === 0;
-}
-
-/** The scope as SQL conditions over "UsageRecord"; every value is a bound parameter. */
-export function scopeToSql(scope: UsageScope): Prisma.Sql {
-  return Prisma.join([Prisma.sql`"createdAt" >= ${scope.from}`, Prisma.sql`"createdAt" < ${scope.to}`, ...scopeConditions(scope, 'raw')], ' AND ');
 }
 
 /**
@@ -98,10 +117,21 @@ export function scopeConditions(scope: UsageScope, source: 'raw' | 'rollup'): Pr
   if (scope.projectId) conditions.push(Prisma.sql`"projectId" = ${scope.projectId}`);
   if (scope.gatewayKeyId) conditions.push(Prisma.sql`"gatewayKeyId" = ${scope.gatewayKeyId}`);
   if (scope.provider) conditions.push(Prisma.sql`"provider" = ${scope.provider}`);
-  if (scope.model) conditions.push(Prisma.sql`"model" = ${scope.model}`);
-  if (scope.keyRef) conditions.push(Prisma.sql`"keyRef" = ${scope.keyRef}`);
+  // As sent (`openai/gpt-4o`) or as grouped (`gpt-4o` takes both forms: usage-dimensions.ts).
+  if (scope.model) conditions.push(Prisma.sql`("model" = ${scope.model} OR ${Prisma.raw(canonicalModelSql(source))} = ${scope.model})`);
+  if (scope.keyRef) conditions.push(keyRefCondition(scope.keyRef, scope.namesPlatformKeys));
+  if (scope.endUser) conditions.push(Prisma.sql`"endUser" = ${scope.endUser}`);
+  if (scope.endpoint) conditions.push(Prisma.sql`"endpoint" = ${scope.endpoint}`);
+  if (scope.tag) {
+    conditions.push(
+      source === 'raw'
+        ? Prisma.sql`"tags" @> ARRAY[${scope.tag}]::text[]`
+        : Prisma.sql`${scope.tag} = ANY(string_to_array(NULLIF("tags", ''), ','))`,
+    );
+  }
   // Enum columns: a text parameter needs a cast to compare with them (rollups keep them as text).
-  const enumValue = (value: string, type: string) => (source === 'raw' ? Prisma.sql`${value}::${Prisma.raw(`"${type}"`)}` : Prisma.sql`${value}`);
+  const enumValue = (value: string, type: string) =>
+    source === 'raw' ? Prisma.sql`${value}::${Prisma.raw(`"${type}"`)}` : Prisma.sql`${value}`;
   if (scope.keySource) conditions.push(Prisma.sql`"keySource" = ${enumValue(scope.keySource, 'KeySource')}`);
   if (scope.status) conditions.push(Prisma.sql`"status" = ${enumValue(scope.status, 'RequestStatus')}`);
   if (scope.failureClass) conditions.push(Prisma.sql`"failureClass" = ${enumValue(scope.failureClass, 'FailureClass')}`);
@@ -116,12 +146,31 @@ export function scopeToWhere(scope: UsageScope): Prisma.UsageRecordWhereInput {
     ...(scope.projectId ? { projectId: scope.projectId } : {}),
     ...(scope.gatewayKeyId ? { gatewayKeyId: scope.gatewayKeyId } : {}),
     ...(scope.provider ? { provider: scope.provider } : {}),
-    ...(scope.model ? { model: scope.model } : {}),
-    ...(scope.keyRef ? { keyRef: scope.keyRef } : {}),
+    // As sent, or pinned to any provider (the same model as MODEL groups count it).
+    ...(scope.model ? { model: { in: [scope.model, ...PROVIDER_IDS.map((provider) => `${provider}/${scope.model}`)] } } : {}),
+    ...(scope.tag ? { tags: { has: scope.tag } } : {}),
+    ...(scope.endUser ? { endUser: scope.endUser } : {}),
+    ...(scope.endpoint ? { endpoint: scope.endpoint } : {}),
+    ...(scope.keyRef ? keyRefWhere(scope.keyRef, scope.namesPlatformKeys) : {}),
     ...(scope.keySource ? { keySource: scope.keySource } : {}),
     ...(scope.status ? { status: scope.status } : {}),
     ...(scope.failureClass ? { failureClass: scope.failureClass } : {}),
   };
+}
+
+const PLATFORM_SOURCES_SQL = Prisma.raw(PLATFORM_KEY_SOURCES_SQL);
+
+/** For tenants, platform keys answer only to PLATFORM_KEY_REF, never to their env names. */
+function keyRefCondition(keyRef: string, namesPlatformKeys: boolean): Prisma.Sql {
+  if (namesPlatformKeys) return Prisma.sql`"keyRef" = ${keyRef}`;
+  if (keyRef === PLATFORM_KEY_REF) return Prisma.sql`"keySource"::text IN (${PLATFORM_SOURCES_SQL})`;
+  return Prisma.sql`"keyRef" = ${keyRef} AND coalesce("keySource"::text, '') NOT IN (${PLATFORM_SOURCES_SQL})`;
+}
+
+function keyRefWhere(keyRef: string, namesPlatformKeys: boolean): Prisma.UsageRecordWhereInput {
+  if (namesPlatformKeys) return { keyRef };
+  if (keyRef === PLATFORM_KEY_REF) return { AND: [{ keySource: { in: [...PLATFORM_KEY_SOURCES] } }] };
+  return { keyRef, AND: [{ OR: [{ keySource: null }, { keySource: { notIn: [...PLATFORM_KEY_SOURCES] } }] }] };
 }
 
 function text(field: string, value: string | null | undefined): string | null {

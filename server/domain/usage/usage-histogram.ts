@@ -15,9 +15,7 @@ import { Prisma } from '../../db/generated/client.js';
  * estimated within [v/2^(1/8), v·2^(1/8)], so the result is within 2^(1/8) − 1 ≈ 9.05% (relative)
  * of percentile_cont over the raw rows — below 2^22 ms; above, the estimate is 2^22 ms.
  */
-export const HISTOGRAM_LOWER_BOUNDS: readonly number[] = [
-  ...new Set(Array.from({ length: 89 }, (_, k) => Math.ceil(2 ** (k / 4) - 1e-9))),
-];
+export const HISTOGRAM_LOWER_BOUNDS: readonly number[] = [...new Set(Array.from({ length: 89 }, (_, k) => Math.ceil(2 ** (k / 4) - 1e-9)))];
 
 /** Entries per histogram: the zero bucket plus one per lower bound. */
 export const HISTOGRAM_SIZE = HISTOGRAM_LOWER_BOUNDS.length + 1;
@@ -42,7 +40,9 @@ const span = (first = 0, last = HISTOGRAM_SIZE - 1) => Array.from({ length: last
  * elements before are 0, those after left off).
  */
 export function histogramFromIndexSql(indexColumn: string, [first, last]: readonly [number, number] = [0, HISTOGRAM_SIZE - 1]): Prisma.Sql {
-  return Prisma.raw(`ARRAY[${[...span(0, first - 1).map(() => '0'), ...span(first, last).map((i) => `(count(*) FILTER (WHERE ${indexColumn} = ${i}))::int`)].join(', ')}]`);
+  return Prisma.raw(
+    `ARRAY[${[...span(0, first - 1).map(() => '0'), ...span(first, last).map((i) => `(count(*) FILTER (WHERE ${indexColumn} = ${i}))::int`)].join(', ')}]`,
+  );
 }
 
 /**
@@ -50,8 +50,16 @@ export function histogramFromIndexSql(indexColumn: string, [first, last]: readon
  * buckets first…last only (those are the input's elements first+1…last+1; element 1 of the result
  * is bucket `first`).
  */
-export function histogramSumSql(column: string, cast: 'int' | 'bigint', [first, last]: readonly [number, number] = [0, HISTOGRAM_SIZE - 1]): Prisma.Sql {
-  return Prisma.raw(`ARRAY[${span(first, last).map((i) => `coalesce(sum(${column}[${i + 1}]), 0)::${cast}`).join(', ')}]`);
+export function histogramSumSql(
+  column: string,
+  cast: 'int' | 'bigint',
+  [first, last]: readonly [number, number] = [0, HISTOGRAM_SIZE - 1],
+): Prisma.Sql {
+  return Prisma.raw(
+    `ARRAY[${span(first, last)
+      .map((i) => `coalesce(sum(${column}[${i + 1}]), 0)::${cast}`)
+      .join(', ')}]`,
+  );
 }
 
 /** The value standing for a bucket: exact for one-integer buckets, else the geometric middle. */

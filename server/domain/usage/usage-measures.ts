@@ -31,7 +31,20 @@ export const RAW_BUCKET_SPAN = Prisma.sql`min("li") AS "latencyBucketMin", max("
 export const SUMMED_BUCKET_SPAN = Prisma.sql`min("latencyBucketMin") AS "latencyBucketMin", max("latencyBucketMax") AS "latencyBucketMax", min("ttftBucketMin") AS "ttftBucketMin", max("ttftBucketMax") AS "ttftBucketMax"`;
 
 /** The groupable dimensions as rollup key columns, after the time bucket. */
-export const ROLLUP_DIMENSION_COLUMNS = ['organizationId', 'projectId', 'gatewayKeyId', 'keyRef', 'provider', 'model', 'keySource', 'status', 'failureClass'] as const;
+export const ROLLUP_DIMENSION_COLUMNS = [
+  'organizationId',
+  'projectId',
+  'gatewayKeyId',
+  'keyRef',
+  'provider',
+  'model',
+  'keySource',
+  'status',
+  'failureClass',
+  'endpoint',
+  'endUser',
+  'tags',
+] as const;
 
 /** Raw "UsageRecord" rows with the bucket indexes of their latency and TTFT ("li", "ti"). */
 export function rawRowsSql(where: Prisma.Sql): Prisma.Sql {
@@ -92,7 +105,8 @@ export function summedMeasuresSql(histogramCast: 'int' | 'bigint', spans: Histog
 export function rollupMeasureColumnsSql(spans: HistogramSpans = FULL_SPANS): Prisma.Sql {
   return Prisma.raw(
     MEASURES.map((m) => {
-      if (m === 'latencyHistogram' || m === 'ttftHistogram') return (m === 'latencyHistogram' ? spans.latency : spans.ttft) ? `"${m}"` : `NULL::int[] AS "${m}"`;
+      if (m === 'latencyHistogram' || m === 'ttftHistogram')
+        return (m === 'latencyHistogram' ? spans.latency : spans.ttft) ? `"${m}"` : `NULL::int[] AS "${m}"`;
       // Counts stay int (a rollup row's or a raw group's count fits): sum(int) adds in bigint, sum(bigint) in numeric.
       return m.endsWith('Usd') ? `"${m}"::numeric AS "${m}"` : m.endsWith('Tokens') ? `"${m}"::bigint AS "${m}"` : `"${m}"::int AS "${m}"`;
     }).join(', '),

@@ -1,9 +1,9 @@
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../db/generated/client.js';
-import { dimensionSql, type UsageDimension, type UsageInterval } from './usage-dimensions.js';
+import { dimensionSql, tagJoinSql, type UsageDimension, type UsageInterval } from './usage-dimensions.js';
 import { scopeConditions, type UsageScope } from './usage-filter.js';
 import {
-  BUCKET_SPAN_COLUMNS,
+  type BUCKET_SPAN_COLUMNS,
   type BucketSpan,
   FULL_SPANS,
   type HistogramChoice,
@@ -89,10 +89,14 @@ export async function queryUsageGroups(
   const floor = (t: number, unit: number) => Math.floor(t / unit) * unit;
   const ceil = (t: number, unit: number) => Math.ceil(t / unit) * unit;
   const any = (a: number, b: number) =>
-    a < b ? Prisma.sql`EXISTS (SELECT 1 FROM "UsageRecord" WHERE "createdAt" >= ${new Date(a)} AND "createdAt" < ${new Date(b)})` : Prisma.sql`false`;
+    a < b
+      ? Prisma.sql`EXISTS (SELECT 1 FROM "UsageRecord" WHERE "createdAt" >= ${new Date(a)} AND "createdAt" < ${new Date(b)})`
+      : Prisma.sql`false`;
   return prisma.$transaction(
     async (tx) => {
-      const [first] = await tx.$queryRaw<{ horizon: string | null; beforeDay: boolean; beforeHour: boolean; afterDay: boolean; afterHour: boolean }[]>`
+      const [first] = await tx.$queryRaw<
+        { horizon: string | null; beforeDay: boolean; beforeHour: boolean; afterDay: boolean; afterHour: boolean }[]
+      >`
         SELECT set_config('jit', 'off', true) AS "jit", set_config('work_mem', '32MB', true) AS "workMem",
           (SELECT "horizon"::text FROM "UsageRollupState" WHERE "id" = 1) AS "horizon",
           ${any(floor(from, DAY_MS), from)} AS "beforeDay", ${any(floor(from, HOUR_MS), from)} AS "beforeHour",
@@ -107,8 +111,11 @@ export async function queryUsageGroups(
       // Add up only the buckets in use: a month of requests between 50 ms and 4 s spans 26 of 85.
       const spans: HistogramSpans = { latency: null, ttft: null };
       if (options.histograms.latency || options.histograms.ttft) {
-        const [used] = await tx.$queryRaw<Record<(typeof BUCKET_SPAN_COLUMNS)[number], number | null>[]>(bucketSpanSql(scope, plan, horizon));
-        const span = (min: number | null | undefined, max: number | null | undefined): BucketSpan | null => (min === null || min === undefined || max === null || max === undefined ? null : [Number(min), Number(max)]);
+        const [used] = await tx.$queryRaw<Record<(typeof BUCKET_SPAN_COLUMNS)[number], number | null>[]>(
+          bucketSpanSql(scope, plan, horizon),
+        );
+        const span = (min: number | null | undefined, max: number | null | undefined): BucketSpan | null =>
+          min === null || min === undefined || max === null || max === undefined ? null : [Number(min), Number(max)];
         if (options.histograms.latency) spans.latency = span(used?.latencyBucketMin, used?.latencyBucketMax);
         if (options.histograms.ttft) spans.ttft = span(used?.ttftBucketMin, used?.ttftBucketMax);
       }
@@ -140,12 +147,18 @@ function sourcesSql(
 ): Prisma.Sql {
   const select = (source: 'raw' | 'rollup') =>
     dimensions.map((dimension) => {
-      const { expression, alias } = dimensionSql(dimension, interval, source);
+      const { expression, alias } = dimensionSql(dimension, interval, source, scope.namesPlatformKeys);
       return Prisma.sql`${expression} AS ${Prisma.raw(`"${alias}"`)}`;
     });
-  const between = (column: string, [a, b]: Range) => Prisma.sql`${Prisma.raw(column)} >= ${new Date(a)} AND ${Prisma.raw(column)} < ${new Date(b)}`;
-  const anyOf = (column: string, ranges: Range[]) => Prisma.sql`(${Prisma.join(ranges.map((range) => Prisma.sql`(${between(column, range)})`), ' OR ')})`;
+  const between = (column: string, [a, b]: Range) =>
+    Prisma.sql`${Prisma.raw(column)} >= ${new Date(a)} AND ${Prisma.raw(column)} < ${new Date(b)}`;
+  const anyOf = (column: string, ranges: Range[]) =>
+    Prisma.sql`(${Prisma.join(
+      ranges.map((range) => Prisma.sql`(${between(column, range)})`),
+      ' OR ',
+    )})`;
 
+  const tagJoin = (source: 'raw' | 'rollup') => (dimensions.includes('TAG') ? tagJoinSql(source) : Prisma.empty);
   const parts: Prisma.Sql[] = [];
   const rollupConditions = scopeConditions(scope, 'rollup');
   for (const [table, ranges] of [
@@ -155,35 +168,45 @@ function sourcesSql(
     if (ranges.length === 0) continue;
     parts.push(Prisma.sql`
       SELECT ${Prisma.join([...select('rollup'), columns.rollup], ', ')}
-      FROM ${Prisma.raw(`"${table}"`)}
+      FROM ${Prisma.raw(`"${table}"`)} ${tagJoin('rollup')}
       WHERE ${Prisma.join([anyOf('"bucket"', ranges), ...rollupConditions], ' AND ')}`);
   }
   const rawConditions = scopeConditions(scope, 'raw');
   const rawPieces = [
     ...plan.rawEdges.map((range) => Prisma.join([between('"createdAt"', range), ...rawConditions], ' AND ')),
-    ...(plan.rawRecent ? [Prisma.join([between('"createdAt"', plan.rawRecent), Prisma.sql`"ingestXid" >= ${horizon}::xid8`, ...rawConditions], ' AND ')] : []),
+    ...(plan.rawRecent
+      ? [Prisma.join([between('"createdAt"', plan.rawRecent), Prisma.sql`"ingestXid" >= ${horizon}::xid8`, ...rawConditions], ' AND ')]
+      : []),
   ];
   if (rawPieces.length > 0) {
     parts.push(Prisma.sql`
       SELECT ${Prisma.join([...select('raw'), columns.raw], ', ')}
-      FROM (${Prisma.join(rawPieces.map((where) => rawRowsSql(where)), ' UNION ALL ')}) r
+      FROM (${Prisma.join(
+        rawPieces.map((where) => rawRowsSql(where)),
+        ' UNION ALL ',
+      )}) r ${tagJoin('raw')}
       ${groupByFirst(dimensions.length)}`);
   }
   return Prisma.join(parts, ' UNION ALL ');
 }
 
 const groupByFirst = (count: number) =>
-  count > 0 ? Prisma.sql`GROUP BY ${Prisma.join(Array.from({ length: count }, (_, index) => Prisma.raw(String(index + 1))), ', ')}` : Prisma.empty;
+  count > 0
+    ? Prisma.sql`GROUP BY ${Prisma.join(
+        Array.from({ length: count }, (_, index) => Prisma.raw(String(index + 1))),
+        ', ',
+      )}`
+    : Prisma.empty;
 
 /** The span of histogram buckets the plan's rows use, per histogram (both null: no rows). */
-export function bucketSpanSql(scope: UsageScope, plan: UsagePlan, horizon: string): Prisma.Sql {
+function bucketSpanSql(scope: UsageScope, plan: UsagePlan, horizon: string): Prisma.Sql {
   return Prisma.sql`
     SELECT ${SUMMED_BUCKET_SPAN}
     FROM (${sourcesSql(scope, [], 'DAY', plan, horizon, { rollup: SUMMED_BUCKET_SPAN, raw: RAW_BUCKET_SPAN })}) s`;
 }
 
 /** The report: every source added up per group, ordered, limited. */
-export function usageReportSql(
+function usageReportSql(
   scope: UsageScope,
   dimensions: readonly UsageDimension[],
   interval: UsageInterval,
@@ -199,7 +222,10 @@ export function usageReportSql(
     ...aliases.filter((alias) => alias !== 'bucket').map((alias) => Prisma.raw(`"${alias}" ASC`)),
   ];
   const outer = [...aliases.map((alias) => Prisma.raw(`"${alias}"`)), summedMeasuresSql('bigint', spans)];
-  const sources = sourcesSql(scope, dimensions, interval, plan, horizon, { rollup: rollupMeasureColumnsSql(spans), raw: rawMeasuresSql(spans) });
+  const sources = sourcesSql(scope, dimensions, interval, plan, horizon, {
+    rollup: rollupMeasureColumnsSql(spans),
+    raw: rawMeasuresSql(spans),
+  });
   return Prisma.sql`
     SELECT ${Prisma.join(outer, ', ')}
     FROM (${sources}) u

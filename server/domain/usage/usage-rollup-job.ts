@@ -1,6 +1,15 @@
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../db/generated/client.js';
-import { BUCKET_SPAN_COLUMNS, MEASURES, RAW_BUCKET_SPAN, ROLLUP_DIMENSION_COLUMNS, rawMeasuresSql, rawRowsSql, SUMMED_BUCKET_SPAN, summedMeasuresSql } from './usage-measures.js';
+import {
+  BUCKET_SPAN_COLUMNS,
+  MEASURES,
+  RAW_BUCKET_SPAN,
+  ROLLUP_DIMENSION_COLUMNS,
+  rawMeasuresSql,
+  rawRowsSql,
+  SUMMED_BUCKET_SPAN,
+  summedMeasuresSql,
+} from './usage-measures.js';
 
 /** What one run added to the rollups. */
 export interface UsageRollupRun {
@@ -37,6 +46,10 @@ const RAW_DIMENSIONS = Prisma.raw(
     `coalesce("keySource"::text, '') AS "keySource"`,
     '"status"::text AS "status"',
     `coalesce("failureClass"::text, '') AS "failureClass"`,
+    '"endpoint"',
+    `coalesce("endUser", '') AS "endUser"`,
+    // The gateway stores tag sets sorted, so one set has one key.
+    `array_to_string(coalesce("tags", '{}'), ',') AS "tags"`,
   ].join(', '),
 );
 const GROUP_ALL = Prisma.raw(Array.from({ length: 1 + ROLLUP_DIMENSION_COLUMNS.length }, (_, i) => String(i + 1)).join(', '));

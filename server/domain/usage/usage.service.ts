@@ -1,9 +1,11 @@
 import type { FailureClass, KeySource, RequestStatus } from '../../../shared/domain.js';
+import { picoToDecimal, toPico } from '../../../shared/money.js';
 import type { PrismaClient } from '../../db/database.js';
 import type { UsageRecord } from '../../db/generated/client.js';
-import type { Actor } from '../actor.js';
+import { type Actor, requireTenantRow } from '../actor.js';
 import { badInput, notFound } from '../errors.js';
 import { afterCursor, NEWEST_FIRST, type Page, pageSize, toPage } from '../pagination.js';
+import { PLATFORM_KEY_LABEL, PLATFORM_KEY_REF, recordForViewer } from './platform-key-view.js';
 import { MAX_GROUP_BY, USAGE_DIMENSIONS, USAGE_INTERVALS, type UsageDimension, type UsageInterval } from './usage-dimensions.js';
 import { isEmptyScope, resolveScope, scopeToWhere, type UsageFilterInput } from './usage-filter.js';
 import { histogramPercentile } from './usage-histogram.js';
@@ -27,18 +29,26 @@ export interface UsageGroup {
   keySource: KeySource | null;
   status: RequestStatus | null;
   failureClass: FailureClass | null;
+  endpoint: string | null;
+  endUser: string | null;
+  /** TAG groups: one tag (a record counts in each of its tags); null for untagged records. */
+  tag: string | null;
   requests: number;
   inputTokens: number;
   cachedInputTokens: number;
   outputTokens: number;
-  /** USD, exact decimal text. */
+  /**
+   * USD, exact decimal text. To non-operators: only the calls on the organization's own keys
+   * (what its providers charge it); what the platform's keys cost is the platform's business.
+   */
   upstreamCostUsd: string;
   /**
    * Upstream cost of the calls the platform paid for: those served by a platform key (key
    * source hosted or env). BYOK and user-header calls were paid with the organization's own
-   * key, so they never count here; margin = billedCostUsd − platformCostUsd.
+   * key, so they never count here; margin = billedCostUsd − platformCostUsd. Null to
+   * non-operators (tenantCostView).
    */
-  platformCostUsd: string;
+  platformCostUsd: string | null;
   billedCostUsd: string;
   failures: number;
   cancelled: number;
@@ -96,15 +106,25 @@ export class UsageService {
     const base = { from: scope.from, to: scope.to, interval: unit, groupBy: dimensions };
     if (isEmptyScope(scope)) return { ...base, groups: [], truncated: false };
 
-    const rows = await queryUsageGroups(this.prisma, scope, dimensions, unit, { rollups: this.options.rollups ?? true, histograms: percentiles, limit: MAX_USAGE_GROUPS + 1 });
+    const rows = await queryUsageGroups(this.prisma, scope, dimensions, unit, {
+      rollups: this.options.rollups ?? true,
+      histograms: percentiles,
+      limit: MAX_USAGE_GROUPS + 1,
+    });
     const truncated = rows.length > MAX_USAGE_GROUPS;
     const groups = rows.slice(0, MAX_USAGE_GROUPS).map(toGroup);
+    if (!scope.namesPlatformKeys) for (const group of groups) tenantCostView(group);
     await this.attachNames(groups, dimensions);
     return { ...base, groups, truncated };
   }
 
   /** Usage records, newest first, with keyset pagination. */
-  async requestLogs(actor: Actor, filter: UsageFilterInput | null | undefined, first?: number | null, after?: string | null): Promise<Page<UsageRecord>> {
+  async requestLogs(
+    actor: Actor,
+    filter: UsageFilterInput | null | undefined,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<UsageRecord>> {
     const take = pageSize(first);
     const scope = resolveScope(actor, filter, this.now());
     if (isEmptyScope(scope)) return { nodes: [], hasNextPage: false, endCursor: null };
@@ -113,44 +133,72 @@ export class UsageService {
       orderBy: [...NEWEST_FIRST],
       take: take + 1,
     });
-    return toPage(rows, take);
+    return toPage(
+      rows.map((row) => recordForViewer(row, scope.namesPlatformKeys)),
+      take,
+    );
   }
 
   /** One request's record. Someone else's request is NOT_FOUND, so ids reveal nothing. */
   async requestLog(actor: Actor, requestId: string): Promise<UsageRecord> {
     if (!requestId || requestId.length > 200) throw notFound('Request');
     const record = await this.prisma.usageRecord.findUnique({ where: { requestId } });
-    if (!record || (!actor.isOperator && !actor.roles.has(record.organizationId))) throw notFound('Request');
-    return record;
+    return recordForViewer(requireTenantRow(actor, record, record?.organizationId, 'Request'), actor.isOperator);
+  }
+
+  /** Project names by id (ids the caller may already see; unknown ids are left out). */
+  async projectNames(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.project.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
+  /** Gateway key names by id. */
+  async gatewayKeyNames(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.gatewayKey.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
+  /**
+   * A key reference made readable: a stored key as "openai sk-…a1b2", the tenants' neutral
+   * platform reference as "platform key"; hosted/env names and callers' key hashes as they are.
+   */
+  async keyLabels(keyRefs: readonly string[]): Promise<Map<string, string>> {
+    const ids = keyRefs.filter((ref) => ref !== PLATFORM_KEY_REF);
+    const rows =
+      ids.length === 0
+        ? []
+        : await this.prisma.providerKey.findMany({ where: { id: { in: ids } }, select: { id: true, provider: true, mask: true } });
+    const stored = new Map(rows.map((key) => [key.id, `${key.provider} ${key.mask}`]));
+    return new Map(keyRefs.map((ref) => [ref, ref === PLATFORM_KEY_REF ? PLATFORM_KEY_LABEL : (stored.get(ref) ?? ref)]));
   }
 
   private async attachNames(groups: UsageGroup[], dimensions: readonly UsageDimension[]): Promise<void> {
     const ids = (pick: (group: UsageGroup) => string | null) => [...new Set(groups.map(pick).filter((id): id is string => id !== null))];
-    const [organizations, projects, gatewayKeys, providerKeys] = await Promise.all([
+    const none = new Map<string, string>();
+    const [organizations, projectNames, gatewayKeyNames, keyLabels] = await Promise.all([
       dimensions.includes('ORGANIZATION')
         ? this.prisma.organization.findMany({ where: { id: { in: ids((g) => g.organizationId) } }, select: { id: true, name: true } })
         : [],
-      dimensions.includes('PROJECT') ? this.prisma.project.findMany({ where: { id: { in: ids((g) => g.projectId) } }, select: { id: true, name: true } }) : [],
-      dimensions.includes('GATEWAY_KEY')
-        ? this.prisma.gatewayKey.findMany({ where: { id: { in: ids((g) => g.gatewayKeyId) } }, select: { id: true, name: true } })
-        : [],
-      dimensions.includes('PROVIDER_KEY')
-        ? this.prisma.providerKey.findMany({ where: { id: { in: ids((g) => g.keyRef) } }, select: { id: true, provider: true, mask: true } })
-        : [],
+      dimensions.includes('PROJECT') ? this.projectNames(ids((g) => g.projectId)) : none,
+      dimensions.includes('GATEWAY_KEY') ? this.gatewayKeyNames(ids((g) => g.gatewayKeyId)) : none,
+      dimensions.includes('PROVIDER_KEY') ? this.keyLabels(ids((g) => g.keyRef)) : none,
     ]);
-    const names = (rows: { id: string; name: string }[]) => new Map(rows.map((row) => [row.id, row.name]));
-    const organizationNames = names(organizations);
-    const projectNames = names(projects);
-    const gatewayKeyNames = names(gatewayKeys);
-    const providerKeyLabels = new Map(providerKeys.map((key) => [key.id, `${key.provider} ${key.mask}`]));
+    const organizationNames = new Map(organizations.map((row) => [row.id, row.name]));
     for (const group of groups) {
       if (group.organizationId) group.organizationName = organizationNames.get(group.organizationId) ?? null;
       if (group.projectId) group.projectName = projectNames.get(group.projectId) ?? null;
       if (group.gatewayKeyId) group.gatewayKeyName = gatewayKeyNames.get(group.gatewayKeyId) ?? null;
-      // Hosted and env keys are referred to by their env name, which is already readable.
-      if (group.keyRef) group.keyLabel = providerKeyLabels.get(group.keyRef) ?? group.keyRef;
+      // Operators see hosted and env keys by their env name, which is already readable.
+      if (group.keyRef) group.keyLabel = keyLabels.get(group.keyRef) ?? group.keyRef;
     }
   }
+}
+
+function tenantCostView(group: UsageGroup): void {
+  group.upstreamCostUsd = picoToDecimal(toPico(group.upstreamCostUsd) - toPico(group.platformCostUsd ?? '0'));
+  group.platformCostUsd = null;
 }
 
 function checkGroupBy(groupBy: readonly UsageDimension[]): UsageDimension[] {
@@ -182,6 +230,9 @@ function toGroup(row: RawRow): UsageGroup {
     keySource: maybeText(row.keySource) as KeySource | null,
     status: maybeText(row.status) as RequestStatus | null,
     failureClass: maybeText(row.failureClass) as FailureClass | null,
+    endpoint: maybeText(row.endpoint),
+    endUser: maybeText(row.endUser),
+    tag: maybeText(row.tag),
     requests: num(row.requests),
     inputTokens: num(row.inputTokens),
     cachedInputTokens: num(row.cachedInputTokens),

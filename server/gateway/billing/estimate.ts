@@ -1,4 +1,5 @@
-import { type TokenPrices, upstreamCostPico } from './pricing.js';
+import type { BillingQuote } from './price-lookup.js';
+import { upstreamCostPico } from './pricing.js';
 
 /** Ceiling on output when the request sets none: enough for a long answer, bounded for reservations. */
 const DEFAULT_MAX_OUTPUT = 4_096;
@@ -6,14 +7,30 @@ const DEFAULT_MAX_OUTPUT = 4_096;
 /** Tokens from characters: ~4 per token in English; 3 keeps reservations on the safe side. */
 export const estimateTokens = (chars: number, charsPerToken = 4) => Math.ceil(chars / charsPerToken);
 
-/** The most a call can cost upstream, for reservations before it is made. */
-export function worstCaseCostPico(inputChars: number, maxOutputTokens: number | null, modelMaxOutput: number | null, prices: TokenPrices | null): bigint {
+/** Margin over chars/3 for text that tokenizes densely (code, non-English, numbers). */
+const INPUT_MARGIN = 1.25;
+/** What providers count beyond the text: chat-template and reply-priming tokens, a system preamble. */
+const INPUT_OVERHEAD_TOKENS = 16;
+
+/**
+ * The input a hold must cover: chars/3 of the request's JSON (messages and tools, structure
+ * included, which alone is ~10 tokens a message — above any provider's per-message overhead),
+ * × 1.25, + 16. Tokenizer families differ by well under that margin on text; what it cannot
+ * see is an image given by URL (a provider counts it by pixels), the one residual overshoot.
+ */
+export const inputTokensCeiling = (chars: number) => Math.ceil((chars / 3) * INPUT_MARGIN) + INPUT_OVERHEAD_TOKENS;
+
+/** The most a call can cost upstream (input ceiling + the output cap), for reservations before it is made. */
+export function worstCaseCostPico(
+  inputChars: number,
+  maxOutputTokens: number | null,
+  modelMaxOutput: number | null,
+  prices: Pick<BillingQuote, 'rates'> | null,
+): bigint {
   if (!prices) return 0n;
   const output = maxOutputTokens ?? Math.min(modelMaxOutput ?? DEFAULT_MAX_OUTPUT, DEFAULT_MAX_OUTPUT);
-  return upstreamCostPico({ inputTokens: estimateTokens(inputChars, 3), cachedInputTokens: 0, outputTokens: output }, prices);
+  return upstreamCostPico({ inputTokens: inputTokensCeiling(inputChars), cachedInputTokens: 0, outputTokens: output }, prices);
 }
 
-/** The budget period a spend belongs to: the UTC month, or the key's lifetime. */
-export function budgetPeriodKey(period: 'MONTHLY' | 'TOTAL', now = new Date()): string {
-  return period === 'TOTAL' ? 'total' : now.toISOString().slice(0, 7);
-}
+/** The budget period a spend belongs to (shared with the control plane, which shows spend). */
+export { budgetPeriodKey } from '../../../shared/budget-period.js';

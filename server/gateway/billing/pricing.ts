@@ -1,83 +1,123 @@
 /**
- * Cost arithmetic in integer pico-USD (1e-12 USD). A per-token price is a fraction of a
- * micro-dollar, so integers at this scale keep every sum exact; the database stores the
- * same value as Decimal(24,12) USD.
+ * What a call costs upstream, from per-1M-token rates and token counts, in integer pico-USD
+ * (shared/money.ts holds the pico-USD arithmetic itself). Rates arrive as the price data's
+ * numbers or an operator's decimal strings; each is read exactly through its decimal text, and
+ * token counts are never multiplied by a float.
  */
 
-/** USD per 1M tokens, as the catalog publishes them. */
-export interface TokenPrices {
-  input: number;
-  cachedInput: number | null;
-  output: number;
-}
+import { boundedMemo } from '../../../shared/bounded-memo.js';
+import type { TieredRate } from '../../../shared/catalog/price-data.js';
+import { picoToDecimal, toPico } from '../../../shared/money.js';
 
+/** A call's token counts, as the usage record keeps them. */
 export interface TokenCounts {
-  /** Includes cached input tokens. */
+  /** Every input token: uncached, cache reads and cache writes (5-minute and 1-hour). */
   inputTokens: number;
+  /** Input tokens read from the provider's prompt cache. */
   cachedInputTokens: number;
+  /** Input tokens written to a 5-minute prompt cache (or the provider's only kind). */
+  cacheWriteTokens?: number;
+  /** Input tokens written to a 1-hour prompt cache. */
+  cacheWrite1hTokens?: number;
+  /** Every output token, reasoning included (reasoning is billed as output). */
   outputTokens: number;
 }
 
-const PICO_PER_USD = 1_000_000_000_000n;
-
-/** USD per 1M tokens → pico-USD per token (1e12 / 1e6 = ×1e6). */
-function picoPerToken(usdPerMillion: number): bigint {
-  return BigInt(Math.round(usdPerMillion * 1_000_000));
+/** The rates a call was billed at, USD per 1M tokens as decimal text, long-context tier resolved. */
+export interface UnitPrices {
+  input: string;
+  cachedInput: string;
+  cacheWrite: string;
+  cacheWrite1h: string;
+  output: string;
 }
 
-/** Upstream cost of a call, in pico-USD. Cached input is billed at its own price when the provider has one. */
-export function upstreamCostPico(tokens: TokenCounts, prices: TokenPrices): bigint {
-  const cached = Math.min(tokens.cachedInputTokens, tokens.inputTokens);
-  const uncached = tokens.inputTokens - cached;
-  const input = picoPerToken(prices.input);
-  return (
-    BigInt(uncached) * input +
-    BigInt(cached) * (prices.cachedInput === null ? input : picoPerToken(prices.cachedInput)) +
-    BigInt(tokens.outputTokens) * picoPerToken(prices.output)
-  );
+export interface PricedCall {
+  costPico: bigint;
+  unitPrices: UnitPrices;
 }
 
-const RATE_SCALE = 1_000_000_000n;
+const TOKENS_PER_RATE = 1_000_000n;
 
-const parsedRates = new Map<string, bigint>();
-
-/** Parse a non-negative decimal string ("1.25") into an exact fraction of RATE_SCALE. */
-export function parseRate(rate: string): bigint {
-  // A handful of distinct rates (multipliers, fee rates) are applied on every request.
-  const cached = parsedRates.get(rate);
-  if (cached !== undefined) return cached;
-  const parsed = parseRateText(rate);
-  if (parsedRates.size < 10_000) parsedRates.set(rate, parsed);
-  return parsed;
+/** A rate's exact decimal text and its pico-USD value per 1M tokens. */
+interface ExactRate {
+  text: string;
+  pico: bigint;
 }
 
-function parseRateText(rate: string): bigint {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(rate.trim());
-  if (!match) throw new Error(`Not a decimal rate: ${rate}`);
-  const fraction = (match[2] ?? '').slice(0, 9).padEnd(9, '0');
-  return BigInt(match[1] as string) * RATE_SCALE + BigInt(fraction);
+/**
+ * A rate's decimal text — a number's shortest exact form ("2.5", "0.075"), or an operator's
+ * string as given — and its value. Read once per rate: every call is priced up to three times
+ * (hold, intent, settlement) from a fixed catalog, and reading the text each time took a few
+ * percent of the gateway's CPU.
+ */
+const exactRate = boundedMemo((rate: number | string): ExactRate => {
+  const text = typeof rate === 'string' ? rate : picoToDecimal(toPico(rate)).replace(/\.?0+$/, '');
+  return { text, pico: toPico(text) };
+});
+
+/**
+ * The rate in force for a call with `totalInput` input tokens: the highest tier whose start
+ * the total exceeds (providers bill the whole request at the tier once the prompt is past it).
+ */
+function tierRate(rate: Rate, totalInput: number): number | string {
+  if (typeof rate !== 'object') return rate;
+  let applied = rate.base;
+  for (const tier of [...rate.tiers].sort((a, b) => a.start - b.start)) if (totalInput > tier.start) applied = tier.price;
+  return applied;
 }
 
-/** amount × rate, rounded half up. */
-export function applyRate(amountPico: bigint, rate: string): bigint {
-  return (amountPico * parseRate(rate) + RATE_SCALE / 2n) / RATE_SCALE;
+/** A rate per 1M tokens: the price data's number (maybe tiered), or an operator's decimal string. */
+type Rate = TieredRate | string;
+
+/** Rates as the price data writes them, or as an operator set them; null where there is none. */
+export interface BillingRates {
+  input: Rate;
+  cachedInput: Rate | null;
+  cacheWrite: Rate | null;
+  cacheWrite1h: Rate | null;
+  output: Rate;
 }
 
-/** pico-USD → the exact decimal string Prisma stores ("0.000001500000"). */
-export function picoToDecimal(pico: bigint): string {
-  const negative = pico < 0n;
-  const abs = negative ? -pico : pico;
-  const whole = abs / PICO_PER_USD;
-  const fraction = (abs % PICO_PER_USD).toString().padStart(12, '0');
-  return `${negative ? '-' : ''}${whole}.${fraction}`;
+/**
+ * Upstream cost of a call, exact to the pico-dollar, and the unit prices it applied. Cache reads
+ * fall back to the input rate, 5-minute writes to the input rate, 1-hour writes to the 5-minute
+ * rate; one long-context tier (chosen by all input tokens) applies to every kind of token.
+ */
+export function priceCall(tokens: TokenCounts, rates: BillingRates): PricedCall {
+  const cacheWrite = Math.max(0, tokens.cacheWriteTokens ?? 0);
+  const cacheWrite1h = Math.max(0, tokens.cacheWrite1hTokens ?? 0);
+  const inputTokens = Math.max(tokens.inputTokens, 0);
+  const cached = Math.min(Math.max(tokens.cachedInputTokens, 0), inputTokens);
+  const writes = Math.min(cacheWrite + cacheWrite1h, inputTokens - cached);
+  const writes1h = Math.min(cacheWrite1h, writes);
+  const uncached = inputTokens - cached - writes;
+
+  const at = (rate: Rate) => exactRate(tierRate(rate, inputTokens));
+  const input = at(rates.input);
+  const cachedInput = rates.cachedInput === null ? input : at(rates.cachedInput);
+  const cacheWrite5m = rates.cacheWrite === null ? input : at(rates.cacheWrite);
+  const cacheWrite1hRate = rates.cacheWrite1h === null ? cacheWrite5m : at(rates.cacheWrite1h);
+  const output = at(rates.output);
+  const unitPrices: UnitPrices = {
+    input: input.text,
+    cachedInput: cachedInput.text,
+    cacheWrite: cacheWrite5m.text,
+    cacheWrite1h: cacheWrite1hRate.text,
+    output: output.text,
+  };
+  // Σ tokens × pico-USD per 1M tokens, divided by 1M once at the end (rounded half up): exact for
+  // any rate with up to twelve decimals, however many tokens.
+  const perMillion =
+    BigInt(uncached) * input.pico +
+    BigInt(cached) * cachedInput.pico +
+    BigInt(writes - writes1h) * cacheWrite5m.pico +
+    BigInt(writes1h) * cacheWrite1hRate.pico +
+    BigInt(Math.max(tokens.outputTokens, 0)) * output.pico;
+  return { costPico: (perMillion + TOKENS_PER_RATE / 2n) / TOKENS_PER_RATE, unitPrices };
 }
 
-/** A Decimal(24,12) value from the database (anything with toString()) → pico-USD. */
-export function decimalToPico(value: { toFixed?(digits: number): string; toString(): string } | string): bigint {
-  // Prisma's Decimal prints tiny values as "1e-7"; toFixed never uses exponents.
-  const text = typeof value === 'string' ? value : (value.toFixed?.(12) ?? value.toString());
-  const negative = text.startsWith('-');
-  const [whole = '0', fraction = ''] = (negative ? text.slice(1) : text).split('.');
-  const pico = BigInt(whole) * PICO_PER_USD + BigInt(fraction.slice(0, 12).padEnd(12, '0'));
-  return negative ? -pico : pico;
+/** Upstream cost of a call, in pico-USD (see `priceCall`). */
+export function upstreamCostPico(tokens: TokenCounts, price: { rates: BillingRates }): bigint {
+  return priceCall(tokens, price.rates).costPico;
 }

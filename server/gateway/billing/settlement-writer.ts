@@ -1,20 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../../db/database.js';
-import type { Prisma } from '../../db/generated/client.js';
 import type { Logger } from '../../observability/logger.js';
-import { picoToDecimal } from './pricing.js';
-import { SETTLE_BATCH_SQL, USAGE_COLUMNS } from './settle-batch.sql.js';
+import type { BillingStore } from './billing-store.js';
+import type { SettlementRow } from './settlement-row.js';
 
-/** One request's outcome in money and records, ready to write. */
-export interface Settlement {
-  usage: Prisma.UsageRecordCreateManyInput;
-  organizationId: string;
-  /** Billed cost to debit from credits (0 when the project does not run on credits). */
-  debitPico: bigint;
-  /** The credit lease the request was held from (its billing is consumed from it). */
-  leaseId: string | null;
-  budget: { gatewayKeyId: string; period: string; reservedPico: bigint; spentPico: bigint } | null;
-}
+/** What the writer needs of the billing store. */
+export type SettlementStore = Pick<BillingStore, 'settle'>;
 
 export interface SettlementWriterOptions {
   batchSize?: number;
@@ -25,13 +14,13 @@ export interface SettlementWriterOptions {
 
 /**
  * Writes settlements in batches, off the response path: usage records, ledger debits, credit
- * and budget reservations — all of a batch in one statement (SETTLE_BATCH_SQL), so Σ billed
+ * and budget reservations — all of a batch in one statement of the billing store, so Σ billed
  * usage equals Σ ledger debits at every commit. A failed batch stays queued and is retried; `close()`
  * drains the queue. Usage records are keyed by request id, so a retried batch cannot
  * record a request twice.
  */
 export class SettlementWriter {
-  private queue: Settlement[] = [];
+  private queue: SettlementRow[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private failures = 0;
@@ -40,7 +29,7 @@ export class SettlementWriter {
   private readonly maxPending: number;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly store: SettlementStore,
     private readonly logger: Logger,
     options: SettlementWriterOptions = {},
   ) {
@@ -53,16 +42,15 @@ export class SettlementWriter {
     return this.queue.length;
   }
 
-  enqueue(settlement: Settlement): void {
+  enqueue(settlement: SettlementRow): void {
     if (this.queue.length >= this.maxPending) {
-      this.logger.error({ requestId: settlement.usage.requestId }, 'Settlement queue full; the database has been unreachable too long');
+      this.logger.error({ requestId: settlement.requestId }, 'Settlement queue full; the database has been unreachable too long');
       return;
     }
     this.queue.push(settlement);
-    // A budget hold blocks the key for others until released: write it at once (batches still
-    // form while a write is in flight); usage and lease-backed credit can wait for the interval.
-    const holds = settlement.budget !== null;
-    if (this.queue.length >= this.batchSize || (holds && !this.flushing)) void this.flush();
+    // Credits and budgets are held from this instance's leases, which settle in memory at once:
+    // nothing another request waits for is released by the write, so every row can wait for the interval.
+    if (this.queue.length >= this.batchSize) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
   }
 
@@ -75,7 +63,8 @@ export class SettlementWriter {
     while (this.flushing) await this.flushing;
     if (this.queue.length === 0) return;
     const batch = this.queue.slice(0, this.batchSize);
-    this.flushing = this.write(batch)
+    this.flushing = this.store
+      .settle(batch)
       .then(() => {
         this.queue.splice(0, batch.length);
         this.failures = 0;
@@ -105,45 +94,4 @@ export class SettlementWriter {
     this.timer = null;
     return this.queue.length;
   }
-
-  private async write(batch: Settlement[]): Promise<void> {
-    await this.prisma.$queryRawUnsafe(SETTLE_BATCH_SQL, ...toColumnArrays(batch));
-  }
 }
-
-/** The batch as one array per column, in SETTLE_BATCH_SQL's parameter order. */
-function toColumnArrays(batch: Settlement[]): unknown[][] {
-  const usageColumns = USAGE_COLUMNS.map(([name]) =>
-    batch.map((s) => {
-      const value = (s.usage as Record<string, unknown>)[name];
-      if (name === 'id') return typeof value === 'string' ? value : randomUUID();
-      if (name === 'routing') return value === undefined || value === null ? null : JSON.stringify(value);
-      if (name === 'createdAt') return (value instanceof Date ? value : new Date(String(value ?? Date.now()))).toISOString();
-      if (value === undefined) return COLUMN_DEFAULTS[name] ?? null;
-      return typeof value === 'object' && value !== null ? String(value) : value;
-    }),
-  );
-  const moneyColumns: unknown[][] = [
-    batch.map((s) => picoToDecimal(s.debitPico)),
-    batch.map((s) => s.leaseId),
-    batch.map((s) => s.budget?.gatewayKeyId ?? null),
-    batch.map((s) => s.budget?.period ?? null),
-    batch.map((s) => (s.budget ? picoToDecimal(s.budget.spentPico) : null)),
-    batch.map((s) => (s.budget ? picoToDecimal(s.budget.reservedPico) : null)),
-  ];
-  return [...usageColumns, ...moneyColumns];
-}
-
-/** What the database would fill in for a column a settlement left out. */
-const COLUMN_DEFAULTS: Record<string, unknown> = {
-  inputTokens: 0,
-  cachedInputTokens: 0,
-  outputTokens: 0,
-  tokensEstimated: false,
-  upstreamCostUsd: '0',
-  billedCostUsd: '0',
-  costKnown: true,
-  streamed: false,
-  attempts: 1,
-};
-

@@ -1,16 +1,7 @@
+import type { LimiterSetting } from '../../domain/provider-settings/limiter-setting.js';
+import { keyStatus } from '../../state/key-state-names.js';
 import type { StateStore } from '../../state/state-store.js';
 import type { PlatformKey, PlatformKeys } from './platform-keys.js';
-
-export type LimiterMode = 'NONE' | 'PER_ORGANIZATION' | 'QUEUE';
-
-export interface LimiterSetting {
-  mode: LimiterMode;
-  /** PER_ORGANIZATION: per organization; QUEUE: per hosted key. Null: unlimited. */
-  requestsPerMinute: number | null;
-  queueTimeoutMs: number;
-}
-
-export const DEFAULT_LIMITER: LimiterSetting = { mode: 'NONE', requestsPerMinute: null, queueTimeoutMs: 10_000 };
 
 export type Acquired =
   | { ok: true; key: PlatformKey; waitedMs: number }
@@ -48,15 +39,20 @@ export class HostedKeyPool {
     let soonest: number | null = null;
     for (const key of pool) {
       const state = states.get(key.name);
-      if (!state || state.disabled) continue;
-      if (state.cooldownUntil <= now) return { available: true, retryAfterMs: null };
-      soonest = soonest === null ? state.cooldownUntil - now : Math.min(soonest, state.cooldownUntil - now);
+      const status = keyStatus(state, now);
+      if (status === 'AVAILABLE') return { available: true, retryAfterMs: null };
+      if (status === 'COOLING_DOWN' && state) soonest = earliest(soonest, state.cooldownUntil - now);
     }
     return { available: false, retryAfterMs: soonest };
   }
 
   /** A key for one attempt, honouring the provider's limiter mode. */
-  async acquire(provider: string, organizationId: string, limiter: LimiterSetting, exclude: ReadonlySet<string> = new Set()): Promise<Acquired> {
+  async acquire(
+    provider: string,
+    organizationId: string,
+    limiter: LimiterSetting,
+    exclude: ReadonlySet<string> = new Set(),
+  ): Promise<Acquired> {
     if (!this.hasKeys(provider)) return { ok: false, reason: 'empty', retryAfterMs: null };
     if (limiter.mode === 'PER_ORGANIZATION' && limiter.requestsPerMinute) {
       const verdict = await this.state.takeToken(`org-hosted:${organizationId}:${provider}`, limiter.requestsPerMinute);
@@ -64,7 +60,9 @@ export class HostedKeyPool {
     }
     if (limiter.mode !== 'QUEUE') {
       const picked = await this.pick(provider, exclude, null);
-      return picked.key ? { ok: true, key: picked.key, waitedMs: 0 } : { ok: false, reason: 'unavailable', retryAfterMs: picked.retryAfterMs };
+      return picked.key
+        ? { ok: true, key: picked.key, waitedMs: 0 }
+        : { ok: false, reason: 'unavailable', retryAfterMs: picked.retryAfterMs };
     }
     const started = this.now();
     return new Promise<Acquired>((settle) => {
@@ -106,7 +104,11 @@ export class HostedKeyPool {
     }
   }
 
-  private async pick(provider: string, exclude: ReadonlySet<string>, perKeyRpm: number | null): Promise<{ key: PlatformKey | null; retryAfterMs: number | null }> {
+  private async pick(
+    provider: string,
+    exclude: ReadonlySet<string>,
+    perKeyRpm: number | null,
+  ): Promise<{ key: PlatformKey | null; retryAfterMs: number | null }> {
     const pool = this.keys.pool(provider).filter((key) => !exclude.has(key.name));
     const states = await this.state.keyStates(pool.map((key) => key.name));
     const now = this.now();
@@ -114,19 +116,16 @@ export class HostedKeyPool {
     const ready = pool
       .filter((key) => {
         const state = states.get(key.name);
-        if (!state || state.disabled) return false;
-        if (state.cooldownUntil > now) {
-          soonest = soonest === null ? state.cooldownUntil - now : Math.min(soonest, state.cooldownUntil - now);
-          return false;
-        }
-        return true;
+        const status = keyStatus(state, now);
+        if (status === 'COOLING_DOWN' && state) soonest = earliest(soonest, state.cooldownUntil - now);
+        return status === 'AVAILABLE';
       })
       .sort((a, b) => (states.get(a.name)?.lastUsedAt ?? 0) - (states.get(b.name)?.lastUsedAt ?? 0));
     for (const key of ready) {
       if (perKeyRpm) {
         const verdict = await this.state.consumeWindow(`hosted-key:${key.name}`, perKeyRpm);
         if (!verdict.allowed) {
-          soonest = soonest === null ? verdict.retryAfterMs : Math.min(soonest, verdict.retryAfterMs);
+          soonest = earliest(soonest, verdict.retryAfterMs);
           continue;
         }
       }
@@ -136,5 +135,7 @@ export class HostedKeyPool {
     return { key: null, retryAfterMs: soonest };
   }
 }
+
+const earliest = (soonest: number | null, ms: number) => (soonest === null ? ms : Math.min(soonest, ms));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -40,7 +40,7 @@ export class PlatformKeys {
     return this.legacyKeys.get(provider) ?? null;
   }
 
-  allPoolKeys(): PlatformKey[] {
-    return [...this.pools.values()].flat();
+  allLegacyKeys(): PlatformKey[] {
+    return [...this.legacyKeys.values()];
   }
 }

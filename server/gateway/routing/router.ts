@@ -1,5 +1,7 @@
+import { type KeyStatus, keyStatus } from '../../state/key-state-names.js';
 import type { StateStore } from '../../state/state-store.js';
-import type { TokenPrices } from '../billing/pricing.js';
+import type { BillingQuote } from '../billing/price-lookup.js';
+import { upstreamCostPico } from '../billing/pricing.js';
 import type { Endpoint } from '../endpoints.js';
 import type { HostedKeyPool } from '../keys/hosted-pool.js';
 import { isKeyed, type KeyChoice } from '../keys/key-choice.js';
@@ -9,7 +11,7 @@ import type { ProviderHealth } from './provider-health.js';
 export interface RoutableOffer {
   provider: string;
   providerModel: string;
-  prices: TokenPrices | null;
+  prices: BillingQuote | null;
   maxOutputTokens: number | null;
   endpoint: Endpoint;
 }
@@ -19,6 +21,9 @@ export interface RouteCandidate extends RoutableOffer {
 }
 
 export type CandidateStatus = 'ok' | 'no-key' | 'cooling-down' | 'disabled' | 'unhealthy' | 'pool-unavailable';
+
+/** How a key's state reads in a routing decision. */
+const CANDIDATE_STATUS: Record<KeyStatus, CandidateStatus> = { AVAILABLE: 'ok', COOLING_DOWN: 'cooling-down', DISABLED: 'disabled' };
 
 /** What routing saw and chose; stored on the usage record. */
 export interface RoutingDecision {
@@ -32,6 +37,8 @@ export interface RoutingDecision {
 export interface RouteInput {
   modelId: string;
   offers: readonly RoutableOffer[];
+  /** Keep the offers' order (an alias's targets, tried like fallbacks) instead of cheapest first. */
+  ordered?: boolean;
   hybrid: boolean;
   chooseKey(provider: string): KeyChoice | null;
   /** True when the provider's hosted limiter queues (a cooling pool is then still worth waiting for). */
@@ -66,10 +73,20 @@ export class Router {
       }
       keyed.push({ ...offer, key });
     }
-    if (keyed.length === 0) return { ok: false, reason: 'no-key', retryAfterMs: null, decision: { ...decision, why: 'no key source allowed by the project mode' } };
+    if (keyed.length === 0)
+      return {
+        ok: false,
+        reason: 'no-key',
+        retryAfterMs: null,
+        // HYBRID allows every source, so there the mode is not what refused.
+        decision: {
+          ...decision,
+          why: input.hybrid ? 'no provider serving the model has a key from any source' : 'no key from a source the project mode allows',
+        },
+      };
 
-    const keyRefs = keyed.filter((c) => c.key.source !== 'hosted').map((c) => c.key.keyRef);
-    const states = await this.state.keyStates(keyRefs);
+    const stateKeys = keyed.flatMap((c) => (c.key.stateKey === null ? [] : [c.key.stateKey]));
+    const states = await this.state.keyStates(stateKeys);
     const now = this.now();
     const healthy: RouteCandidate[] = [];
     let retryAfterMs: number | null = null;
@@ -86,18 +103,27 @@ export class Router {
     // Low uptime steers traffic away but never refuses it alone: without a try, a provider
     // that recovered could never show it.
     if (healthy.length === 0 && lowUptime.length > 0) healthy.push(...lowUptime);
-    if (healthy.length === 0) return { ok: false, reason: 'unavailable', retryAfterMs, decision: { ...decision, why: 'every candidate is cooling down, disabled or unhealthy' } };
+    if (healthy.length === 0)
+      return {
+        ok: false,
+        reason: 'unavailable',
+        retryAfterMs,
+        decision: { ...decision, why: 'every candidate is cooling down, disabled or unhealthy' },
+      };
 
-    const byPrice = (a: RouteCandidate, b: RouteCandidate) => unitPrice(a) - unitPrice(b);
+    const byPrice = (a: RouteCandidate, b: RouteCandidate) => (input.ordered ? 0 : unitPrice(a) - unitPrice(b));
     const preferred = input.hybrid ? healthy.filter((c) => isKeyed(c.key.source)) : healthy;
     const rest = input.hybrid ? healthy.filter((c) => !isKeyed(c.key.source)) : [];
     const ordered = [...preferred.sort(byPrice), ...rest.sort(byPrice)];
     decision.order = ordered.map((c) => `${c.provider}:${c.key.source}`);
+    const first = input.ordered ? 'in the alias’s order' : 'cheapest first';
     decision.why = input.hybrid
       ? preferred.length > 0
-        ? 'hybrid: healthy providers with the organization’s or caller’s key first, cheapest first'
-        : 'hybrid: no healthy keyed provider, falling back to platform keys, cheapest first'
-      : 'cheapest healthy provider first';
+        ? `hybrid: healthy providers with the organization’s or caller’s key first, ${first}`
+        : `hybrid: no healthy keyed provider, falling back to platform keys, ${first}`
+      : input.ordered
+        ? 'healthy providers in the alias’s order'
+        : 'cheapest healthy provider first';
     return { ok: true, candidates: ordered, decision };
   }
 
@@ -127,17 +153,15 @@ export class Router {
       noteRetry(availability.retryAfterMs);
       return availability.available ? 'ok' : 'pool-unavailable';
     }
-    const state = states.get(candidate.key.keyRef);
-    if (state?.disabled) return 'disabled';
-    if (state && state.cooldownUntil > now) {
-      noteRetry(state.cooldownUntil - now);
-      return 'cooling-down';
-    }
-    return 'ok';
+    const state = candidate.key.stateKey === null ? undefined : states.get(candidate.key.stateKey);
+    const status = keyStatus(state, now);
+    if (status === 'COOLING_DOWN' && state) noteRetry(state.cooldownUntil - now);
+    return CANDIDATE_STATUS[status];
   }
 }
 
 /** Price of a typical call (1 input : 1 output token); unpriced offers sort last. */
 function unitPrice(candidate: RouteCandidate): number {
-  return candidate.prices ? candidate.prices.input + candidate.prices.output : Number.POSITIVE_INFINITY;
+  const tokens = { inputTokens: 1_000, cachedInputTokens: 0, outputTokens: 1_000 };
+  return candidate.prices ? Number(upstreamCostPico(tokens, candidate.prices)) : Number.POSITIVE_INFINITY;
 }

@@ -1,34 +1,27 @@
 import { LRUCache } from 'lru-cache';
-import type { BudgetPeriod, ProjectMode } from '../../../shared/domain.js';
 import type { GatewayKeyService } from '../../domain/gateway-keys/gateway-key.service.js';
 import { hashSecret } from '../../secrets/tokens.js';
 import { GatewayError } from '../gateway-error.js';
+import { CACHE_TTL_MS, type GatewayIdentity } from '../request-context.js';
 
-/**
- * How stale a cached lookup may be. Revocations, flag flips and mode changes reach every
- * instance within this bound (well inside SPEC's one second) without a pub/sub channel.
- */
-export const CACHE_TTL_MS = 500;
-
-/** A gateway key as the pipeline needs it. */
-export interface GatewayIdentity {
-  gatewayKeyId: string;
-  projectId: string;
-  organizationId: string;
-  rpmLimit: number | null;
-  budgetUsd: string | null;
-  budgetPeriod: BudgetPeriod | null;
-  allowedModels: readonly string[];
-  mode: ProjectMode;
-  preferStoredKeys: boolean;
-  hostedCostMultiplier: string | null;
-  byokFeeRate: string;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
+/** The request headers a gateway key may come in. */
+export interface GatewayKeyHeaders {
+  authorization?: string;
+  'x-api-key'?: string | string[];
 }
 
 /**
- * Bearer kp_… → the key, its project and organization. Lookups are cached for at most
+ * `Authorization: Bearer kp_…` (OpenAI clients, `ANTHROPIC_AUTH_TOKEN`) or `x-api-key: kp_…`
+ * (`ANTHROPIC_API_KEY`): the same key either way. A Bearer header that is present decides.
+ */
+function gatewayKeySecret(headers: GatewayKeyHeaders): string | undefined {
+  if (headers.authorization) return /^Bearer\s+(kp_[A-Za-z0-9]+)\s*$/i.exec(headers.authorization)?.[1];
+  const apiKey = headers['x-api-key'];
+  return typeof apiKey === 'string' ? /^\s*(kp_[A-Za-z0-9]+)\s*$/.exec(apiKey)?.[1] : undefined;
+}
+
+/**
+ * Bearer kp_… or x-api-key kp_… → the key, its project and organization. Lookups are cached for at most
  * `ttlMs` (CACHE_TTL_MS by default), which bounds how long a revocation or mode change takes to apply.
  */
 export class GatewayAuthenticator {
@@ -42,19 +35,22 @@ export class GatewayAuthenticator {
     this.cache = new LRUCache({ max: 50_000, ttl: ttlMs, fetchMethod: (_hash, _stale, { context }) => this.load(context) });
   }
 
-  async authenticate(header: string | undefined, now = new Date()): Promise<GatewayIdentity> {
-    const secret = /^Bearer\s+(kp_[A-Za-z0-9]+)\s*$/i.exec(header ?? '')?.[1];
-    if (!secret) throw new GatewayError(401, 'invalid_api_key', 'Send a gateway key as "Authorization: Bearer kp_…"');
+  async authenticate(headers: GatewayKeyHeaders, now = new Date()): Promise<GatewayIdentity> {
+    const secret = gatewayKeySecret(headers);
+    if (!secret)
+      throw new GatewayError(
+        'UNAUTHENTICATED',
+        'invalid_api_key',
+        'Send a gateway key as "Authorization: Bearer kp_…" or "x-api-key: kp_…"',
+      );
     const identity = await this.cache.fetch(hashSecret(secret), { context: secret });
-    if (identity === undefined || identity === 'unknown') throw new GatewayError(401, 'invalid_api_key', 'The gateway key is not valid');
-    if (identity.revokedAt && identity.revokedAt <= now) throw new GatewayError(401, 'revoked_api_key', 'The gateway key has been revoked');
-    if (identity.expiresAt && identity.expiresAt <= now) throw new GatewayError(401, 'expired_api_key', 'The gateway key has expired');
+    if (identity === undefined || identity === 'unknown')
+      throw new GatewayError('UNAUTHENTICATED', 'invalid_api_key', 'The gateway key is not valid');
+    if (identity.revokedAt && identity.revokedAt <= now)
+      throw new GatewayError('UNAUTHENTICATED', 'revoked_api_key', 'The gateway key has been revoked');
+    if (identity.expiresAt && identity.expiresAt <= now)
+      throw new GatewayError('UNAUTHENTICATED', 'expired_api_key', 'The gateway key has expired');
     return identity;
-  }
-
-  /** Drop cached lookups (revocation, mode or billing changes) so this instance sees them at once. */
-  invalidateAll(): void {
-    this.cache.clear();
   }
 
   private async load(secret: string): Promise<GatewayIdentity | 'unknown'> {
@@ -68,6 +64,14 @@ export class GatewayAuthenticator {
       budgetUsd: row.budgetUsd?.toFixed(12) ?? null,
       budgetPeriod: row.budgetPeriod,
       allowedModels: row.allowedModels,
+      defaultTags: row.defaultTags,
+      attributionBudgets: row.project.attributionBudgets.map((budget) => ({
+        id: budget.id,
+        scope: budget.scope,
+        value: budget.value,
+        budgetUsd: budget.budgetUsd.toFixed(12),
+        budgetPeriod: budget.budgetPeriod,
+      })),
       mode: row.project.mode,
       preferStoredKeys: row.project.preferStoredKeys,
       hostedCostMultiplier: row.project.organization.hostedCostMultiplier?.toFixed(6) ?? null,

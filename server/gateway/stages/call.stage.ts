@@ -1,22 +1,27 @@
-import type { FastifyReply } from 'fastify';
 import { type Dispatcher, request as undiciRequest } from 'undici';
 import type { FailureClass } from '../../../shared/domain.js';
+import { UpstreamAddressRefused } from '../../net/upstream-address.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { type ProviderAdapter, RequestTranslationError } from '../../providers/adapter.js';
-import type { ParsedChatRequest } from '../../providers/chat-request.js';
+import type { StageSpan } from '../../observability/tracing.js';
+import { type ProviderAdapter, RequestTranslationError, type UpstreamRequest } from '../../providers/adapter.js';
+import type { ParsedChatRequest } from '../../providers/canonical-request.js';
 import { type ClassifiedFailure, classifyTransportError } from '../../providers/classify-failure.js';
 import type { ProviderEvent } from '../../providers/events.js';
-import { createStreamShaper, SSE_DONE, sseErrorFrame, toChatCompletion } from '../../providers/openai-shape.js';
 import type { StateStore } from '../../state/state-store.js';
+import { billingRate } from '../billing/billing-rate.js';
+import type { PassThrough } from '../front-doors/front-door.js';
 import { GatewayError, upstreamFailure } from '../gateway-error.js';
 import { keyVerdict } from '../keys/cooldown-policy.js';
 import type { HostedKeyPool } from '../keys/hosted-pool.js';
+import type { PlatformAlerts } from '../keys/platform-alerts.js';
+import type { GatewayIdentity, ProjectScope, ResponseSink } from '../request-context.js';
 import type { RequestRun } from '../request-run.js';
+import { attemptAttributes, tracedStage } from '../request-trace.js';
 import type { ProviderHealth } from '../routing/provider-health.js';
 import type { RouteCandidate } from '../routing/router.js';
-import type { GatewayIdentity } from './authenticate.stage.js';
-import { billingRate } from './reserve.stage.js';
-import type { ProjectScope } from './resolve.stage.js';
+import { type SecretScrubber, secretScrubber } from '../secret-scrubber.js';
+import { type EmbeddingsCallInput, embeddingsOf, relayEmbeddings } from './embeddings-relay.js';
+import { type AttemptResult, passThroughRequest, relayPassThrough } from './pass-through-relay.js';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -32,9 +37,36 @@ export interface CallDependencies {
   platformMultiplier: string;
   /** Upstream must send headers, and then each chunk, within this long. */
   upstreamTimeoutMs: number;
+  /** Write-ahead accounting: resolves once the run's intent is durable (its first upstream call may then be made). */
+  writeAhead: (run: RequestRun) => Promise<void>;
+  /** Operators' alerts when platform keys go out of service. */
+  alerts: Pick<PlatformAlerts, 'keyDisabled' | 'keyCooling'>;
 }
 
-type AttemptResult = { done: true } | { done: false; failure: ClassifiedFailure; retry: boolean };
+/** The key one attempt uses: its secret, its name on usage records, where its state lives. */
+interface AttemptKey {
+  secret: string;
+  keyRef: string;
+  stateKey: string;
+}
+
+/** What the call stage sends: a chat (canonical request, and the client's own body for a pass-through), or embeddings. */
+export type CallInput = ChatCallInput | EmbeddingsCallInput;
+
+export interface ChatCallInput {
+  kind?: 'chat';
+  request: ParsedChatRequest;
+  /** Where the answer goes: the respond stage, in the front door's format. */
+  sink: ResponseSink;
+  /** The client's body as sent. */
+  raw: Record<string, unknown>;
+  /** The client's request headers (a pass-through forwards some of them). */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The front door's pass-through, used when the candidate's adapter speaks its format. */
+  passThrough?: PassThrough;
+  /** Why the request cannot be translated (a 400 for every candidate it does not pass through to). */
+  translationError?: string;
+}
 
 /**
  * Call upstream, trying candidates (and other hosted keys) until one answers, at most
@@ -45,18 +77,20 @@ export async function callUpstream(
   identity: GatewayIdentity,
   scope: ProjectScope,
   candidates: RouteCandidate[],
-  request: ParsedChatRequest,
-  reply: FastifyReply,
+  input: CallInput,
   deps: CallDependencies,
 ): Promise<void> {
   const triedHosted = new Set<string>();
   let lastError: GatewayError | null = null;
+  let upstreamError: GatewayError | null = null;
   let index = 0;
   while (run.attempts < MAX_ATTEMPTS && index < candidates.length) {
     const candidate = candidates[index] as RouteCandidate;
     const key = await keyFor(candidate, identity, scope, triedHosted, deps);
     if ('error' in key) {
-      lastError = key.error;
+      // No free key is not why the request failed when an upstream already answered: the
+      // status names the last real cause (a 500 stays 502, a hang 504), not a 429.
+      lastError = upstreamError ?? key.error;
       index += 1;
       continue;
     }
@@ -66,8 +100,17 @@ export async function callUpstream(
     run.keyRef = key.keyRef;
     run.prices = candidate.prices;
     run.billingRate = billingRate(candidate, identity, deps.platformMultiplier);
+    // Before the provider sees the first call, a record of it must survive this process.
+    if (run.attempts === 1) await deps.writeAhead(run);
 
-    const result = await attempt(run, candidate, key.secret, request, reply, deps);
+    const result = await tracedStage(run, 'upstream', async (span) => {
+      span.set(attemptAttributes(run, candidate, key.keyRef));
+      const outcome = await attempt(run, candidate, key.secret, input, deps, span);
+      // A stream that broke after its first byte is done (nothing can be retried) but failed.
+      const failed = outcome.done ? (run.status === 'SUCCESS' ? null : run.failureClass) : outcome.failure.failureClass;
+      if (failed) span.fail(failed);
+      return outcome;
+    });
     const outcome = result.done ? 'ok' : result.failure.failureClass;
     run.routing?.attempts.push({ provider: candidate.provider, source: candidate.key.source, keyRef: key.keyRef, outcome });
     // Provider health is about the upstream, not one tenant's key: a 429, quota or auth failure
@@ -76,14 +119,15 @@ export async function callUpstream(
     else if (PROVIDER_FAULTS.has(result.failure.failureClass)) deps.health.record(candidate.provider, false);
     if (result.done) return;
 
-    await applyKeyVerdict(candidate, key.keyRef, result.failure, deps);
-    lastError = upstreamFailure(result.failure.failureClass, result.failure.message, result.failure.retryAfterMs);
+    await applyKeyVerdict(candidate, key, result.failure, deps);
+    upstreamError = upstreamFailure(result.failure.failureClass, result.failure.message, result.failure.retryAfterMs);
+    lastError = upstreamError;
     if (!result.retry || run.committed || run.abort.signal.aborted) throw lastError;
     if (candidate.key.source === 'hosted') triedHosted.add(key.keyRef);
     else index += 1;
     await backoff(run.attempts);
   }
-  throw lastError ?? new GatewayError(503, 'no_provider_available', 'No provider could take the request');
+  throw lastError ?? new GatewayError('UNAVAILABLE', 'no_provider_available', 'No provider could take the request');
 }
 
 async function keyFor(
@@ -92,13 +136,15 @@ async function keyFor(
   scope: ProjectScope,
   triedHosted: ReadonlySet<string>,
   deps: CallDependencies,
-): Promise<{ secret: string; keyRef: string } | { error: GatewayError }> {
-  if (candidate.key.source !== 'hosted') return { secret: candidate.key.secret as string, keyRef: candidate.key.keyRef };
+): Promise<AttemptKey | { error: GatewayError }> {
+  if (candidate.key.source !== 'hosted') {
+    return { secret: candidate.key.secret as string, keyRef: candidate.key.keyRef, stateKey: candidate.key.stateKey as string };
+  }
   const limiter = scope.limiter(candidate.provider);
   const acquired = await deps.pool.acquire(candidate.provider, identity.organizationId, limiter, triedHosted);
   if (acquired.ok) {
     if (limiter.mode === 'QUEUE') deps.metrics.hostedKeyQueueWait.observe({ provider: candidate.provider }, acquired.waitedMs / 1000);
-    return { secret: acquired.key.secret, keyRef: acquired.key.name };
+    return { secret: acquired.key.secret, keyRef: acquired.key.name, stateKey: acquired.key.name };
   }
   deps.metrics.hostedKeyThrottled.inc({ provider: candidate.provider, reason: acquired.reason });
   const message =
@@ -107,33 +153,63 @@ async function keyFor(
       : acquired.reason === 'queue_timeout'
         ? `No hosted ${candidate.provider} key came free in time`
         : `Every hosted ${candidate.provider} key is cooling down or disabled`;
-  return { error: new GatewayError(429, 'rate_limited', message, { failureClass: 'RATE_LIMIT', retryAfterMs: acquired.retryAfterMs }) };
+  return {
+    error: new GatewayError('RATE_LIMITED', 'rate_limited', message, { failureClass: 'RATE_LIMIT', retryAfterMs: acquired.retryAfterMs }),
+  };
 }
 
-async function applyKeyVerdict(candidate: RouteCandidate, keyRef: string, failure: ClassifiedFailure, deps: CallDependencies): Promise<void> {
+async function applyKeyVerdict(
+  candidate: RouteCandidate,
+  key: AttemptKey,
+  failure: ClassifiedFailure,
+  deps: CallDependencies,
+): Promise<void> {
   if (candidate.key.source === 'hosted') {
-    deps.metrics.hostedKeyFailed.inc({ provider: candidate.provider, key_name: keyRef, reason: failure.failureClass });
+    deps.metrics.hostedKeyFailed.inc({ provider: candidate.provider, key_name: key.keyRef, reason: failure.failureClass });
   }
   const verdict = keyVerdict(failure.failureClass, failure.retryAfterMs, Date.now());
-  if (verdict.action === 'cooldown') await deps.state.setCooldown(keyRef, verdict.untilMs);
+  const platformKey = candidate.key.source === 'hosted' || candidate.key.source === 'env';
+  if (verdict.action === 'cooldown') {
+    await deps.state.setCooldown(key.stateKey, verdict.untilMs);
+    if (candidate.key.source === 'hosted') deps.alerts.keyCooling(candidate.provider);
+  }
   // The caller's own header key is theirs to fix; only stored and platform keys are disabled.
-  if (verdict.action === 'disable' && candidate.key.source !== 'user') await deps.state.setDisabled(keyRef, true, verdict.reason);
+  if (verdict.action === 'disable' && candidate.key.source !== 'user') {
+    await deps.state.setDisabled(key.stateKey, true, verdict.reason);
+    if (platformKey) deps.alerts.keyDisabled(candidate.provider, key.keyRef, verdict.reason);
+  }
 }
 
 async function attempt(
   run: RequestRun,
   candidate: RouteCandidate,
   apiKey: string,
-  request: ParsedChatRequest,
-  reply: FastifyReply,
+  input: CallInput,
   deps: CallDependencies,
+  span: StageSpan,
 ): Promise<AttemptResult> {
   const { adapter, baseUrl } = candidate.endpoint;
-  let upstream: ReturnType<ProviderAdapter['buildRequest']>;
+  // Same format both sides: the client's body goes upstream as sent, the answer comes back untouched.
+  const chat = input.kind === 'embeddings' ? null : input;
+  const passThrough = chat?.passThrough?.adapterKind === adapter.kind ? chat.passThrough : undefined;
+  // Everything upstream-derived passes here before the client, the usage record or a log sees it.
+  const scrub = secretScrubber(apiKey);
+  run.passedThrough = passThrough !== undefined;
+  span.set({ 'keyplane.pass_through': run.passedThrough });
+  if (!passThrough && chat?.translationError)
+    throw new GatewayError('BAD_USER_INPUT', 'invalid_request', chat.translationError, { failureClass: 'BAD_REQUEST' });
+  let upstream: UpstreamRequest;
   try {
-    upstream = adapter.buildRequest(request, { baseUrl, apiKey, upstreamModel: candidate.providerModel, stream: run.stream });
+    const context = { baseUrl, apiKey, upstreamModel: candidate.providerModel, stream: run.stream };
+    upstream =
+      input.kind === 'embeddings'
+        ? embeddingsOf(adapter).buildRequest(input.request, context)
+        : passThrough
+          ? passThroughRequest(passThrough, input, adapter, context)
+          : adapter.buildRequest(input.request, context);
   } catch (error) {
-    if (error instanceof RequestTranslationError) throw new GatewayError(400, 'invalid_request', error.message, { failureClass: 'BAD_REQUEST' });
+    if (error instanceof RequestTranslationError)
+      throw new GatewayError('BAD_USER_INPUT', 'invalid_request', error.message, { failureClass: 'BAD_REQUEST' });
     throw error;
   }
   let response: Dispatcher.ResponseData;
@@ -142,57 +218,64 @@ async function attempt(
       method: 'POST',
       headers: upstream.headers,
       body: upstream.body,
-      dispatcher: deps.dispatcher,
+      dispatcher: candidate.endpoint.dispatcher ?? deps.dispatcher,
       signal: run.abort.signal,
       headersTimeout: deps.upstreamTimeoutMs,
       bodyTimeout: deps.upstreamTimeoutMs,
     });
   } catch (error) {
-    return { done: false, failure: classifyTransportError(error), retry: true };
+    // The tenant's base URL points inside: its request is at fault, not a key or the provider.
+    if (error instanceof UpstreamAddressRefused) {
+      throw new GatewayError('BAD_USER_INPUT', 'invalid_request', `Custom provider ${candidate.provider} ${error.message}`, {
+        failureClass: 'BAD_REQUEST',
+      });
+    }
+    return { done: false, failure: scrub.failure(classifyTransportError(error)), retry: true };
   }
+  span.set({ 'http.response.status_code': response.statusCode });
   if (response.statusCode >= 300) {
     const text = await response.body.text().catch(() => '');
-    const failure = adapter.classifyError({ status: response.statusCode, body: text, headers: response.headers });
+    const failure = scrub.failure(adapter.classifyError({ status: response.statusCode, body: text, headers: response.headers }));
     return { done: false, failure, retry: failure.failureClass !== 'BAD_REQUEST' };
   }
-  return run.stream ? relayStream(run, adapter, response, request, reply) : relayJson(run, adapter, response, reply);
+  const relayed =
+    input.kind === 'embeddings'
+      ? await relayEmbeddings(run, embeddingsOf(adapter), response, input)
+      : passThrough
+        ? await relayPassThrough(run, passThrough, response, input.sink, scrub)
+        : run.stream
+          ? await relayStream(run, adapter, response, input.sink, scrub)
+          : await relayJson(run, adapter, response, input.sink);
+  return relayed.done ? relayed : { ...relayed, failure: scrub.failure(relayed.failure) };
 }
 
-function responseHeaders(run: RequestRun): Record<string, string> {
-  return {
-    'x-keyplane-request-id': run.requestId,
-    'x-keyplane-provider': run.provider ?? '',
-    'x-keyplane-key-source': run.keySource ?? '',
-    'x-keyplane-route': routeSummary(run),
-  };
-}
-
-/** `openai:byok; attempts=2; failed=groq:byok=RATE_LIMIT; why=…` — the routing decision in one header. */
-export function routeSummary(run: RequestRun): string {
-  const failed = run.routing?.attempts.filter((a) => a.outcome !== 'ok').map((a) => `${a.provider}:${a.source}=${a.outcome}`) ?? [];
-  const parts = [`${run.provider ?? '-'}:${run.keySource ?? '-'}`, `attempts=${run.attempts}`];
-  if (failed.length > 0) parts.push(`failed=${failed.join(',')}`);
-  if (run.routing?.why) parts.push(`why=${run.routing.why}`);
-  // Header values must be latin-1: keep the summary ASCII.
-  return parts.join('; ').replace(/[^\x20-\x7e]/g, "'");
-}
-
-async function relayJson(run: RequestRun, adapter: ProviderAdapter, response: Dispatcher.ResponseData, reply: FastifyReply): Promise<AttemptResult> {
+async function relayJson(
+  run: RequestRun,
+  adapter: ProviderAdapter,
+  response: Dispatcher.ResponseData,
+  sink: ResponseSink,
+): Promise<AttemptResult> {
   let events: ProviderEvent[];
   try {
     events = adapter.parseResponse(await response.body.json());
   } catch (error) {
-    if (run.abort.signal.aborted) return { done: false, failure: { failureClass: 'CANCELLED', message: 'The client went away' }, retry: false };
-    return { done: false, failure: { failureClass: 'UPSTREAM_ERROR', message: `Unreadable response: ${(error as Error).message}` }, retry: true };
+    if (run.abort.signal.aborted)
+      return { done: false, failure: { failureClass: 'CANCELLED', message: 'The client went away' }, retry: false };
+    return {
+      done: false,
+      failure: { failureClass: 'UPSTREAM_ERROR', message: `Unreadable response: ${(error as Error).message}` },
+      retry: true,
+    };
   }
   const error = events.find((event) => event.type === 'error');
-  if (error) return { done: false, failure: { failureClass: error.failureClass, message: error.message }, retry: error.failureClass !== 'BAD_REQUEST' };
+  if (error)
+    return {
+      done: false,
+      failure: { failureClass: error.failureClass, message: error.message },
+      retry: error.failureClass !== 'BAD_REQUEST',
+    };
   for (const event of events) run.observe(event);
-  run.committed = true;
-  await reply
-    .code(200)
-    .headers(responseHeaders(run))
-    .send(toChatCompletion(events, { id: `chatcmpl-${run.requestId}`, created: Math.floor(run.startedAt / 1000), model: run.model }));
+  await sink.complete(events);
   return { done: true };
 }
 
@@ -200,20 +283,10 @@ async function relayStream(
   run: RequestRun,
   adapter: ProviderAdapter,
   response: Dispatcher.ResponseData,
-  request: ParsedChatRequest,
-  reply: FastifyReply,
+  sink: ResponseSink,
+  scrub: SecretScrubber,
 ): Promise<AttemptResult> {
-  const shaper = createStreamShaper({
-    id: `chatcmpl-${run.requestId}`,
-    created: Math.floor(run.startedAt / 1000),
-    model: run.model,
-    includeUsage: request.request.stream_options?.include_usage === true,
-  });
-  const raw = reply.raw;
-  const write = async (text: string) => {
-    if (text && !raw.write(text) && !raw.destroyed) await new Promise((resolve) => raw.once('drain', resolve));
-  };
-  for await (const event of adapter.parseStream(response.body)) {
+  for await (const event of scrub.events(adapter.parseStream(response.body))) {
     if (event.type === 'error') {
       const cancelled = run.abort.signal.aborted;
       const failureClass: FailureClass = cancelled ? 'CANCELLED' : run.committed ? 'STREAM_INTERRUPTED' : event.failureClass;
@@ -222,36 +295,14 @@ async function relayStream(
         return { done: false, failure: { failureClass, message: event.message }, retry: !cancelled && failureClass !== 'BAD_REQUEST' };
       }
       run.fail(cancelled ? 'CANCELLED' : 'FAILED', failureClass, 200, event.message);
-      if (!raw.destroyed) {
-        // No silent truncation: the client learns its answer is incomplete.
-        await write(sseErrorFrame('STREAM_INTERRUPTED', `The provider's stream broke off: ${event.message}`));
-        raw.end();
-      }
+      // No silent truncation: the client learns its answer is incomplete.
+      await sink.interrupt('STREAM_INTERRUPTED', `The provider's stream broke off: ${event.message}`);
       return { done: true };
     }
     run.observe(event);
-    const frame = shaper.push(event);
-    if (!frame) continue;
-    if (!run.committed) {
-      run.committed = true;
-      reply.hijack();
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        ...responseHeaders(run),
-      });
-    }
-    await write(frame);
+    await sink.push(event);
   }
-  if (!run.committed) {
-    run.committed = true;
-    reply.hijack();
-    raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...responseHeaders(run) });
-  }
-  await write(shaper.end() || SSE_DONE);
-  raw.end();
+  await sink.end();
   return { done: true };
 }
 

@@ -1,57 +1,77 @@
-import type { PrismaClient } from '../../db/database.js';
-import type { CreditLeases } from '../billing/credit-leases.js';
-import { budgetPeriodKey, worstCaseCostPico } from '../billing/estimate.js';
-import { applyRate, picoToDecimal } from '../billing/pricing.js';
+import { applyRate } from '../../../shared/money.js';
+import { billingRate } from '../billing/billing-rate.js';
+import { worstCaseCostPico } from '../billing/estimate.js';
+import type { Leases } from '../billing/leases.js';
+import { requestBudgets } from '../billing/request-budgets.js';
 import { GatewayError } from '../gateway-error.js';
 import { isKeyed } from '../keys/key-choice.js';
+import type { GatewayIdentity } from '../request-context.js';
 import type { RequestRun } from '../request-run.js';
 import type { RouteCandidate } from '../routing/router.js';
-import type { GatewayIdentity } from './authenticate.stage.js';
 
-/** The rate that turns upstream cost into billed cost for a candidate's key source. */
-export function billingRate(candidate: Pick<RouteCandidate, 'key'>, identity: GatewayIdentity, platformMultiplier: string): string {
-  return isKeyed(candidate.key.source) ? identity.byokFeeRate : (identity.hostedCostMultiplier ?? platformMultiplier);
+/**
+ * With the refuse-unpriced-credits flag on, a call paid with credits (a platform key) needs a
+ * price: without one it could not be billed. The organization's own keys cost it nothing, so
+ * they still serve unpriced models.
+ */
+function pricedForCredits(candidates: RouteCandidate[], model: string): RouteCandidate[] {
+  const payable = candidates.filter((candidate) => candidate.prices !== null || isKeyed(candidate.key.source));
+  if (payable.length > 0) return payable;
+  throw new GatewayError(
+    'FORBIDDEN',
+    'model_unpriced',
+    `"${model.slice(0, 100)}" has no price, and this organization does not serve unpriced models with credits; ` +
+      'an operator can set one with setModelPrice',
+  );
 }
 
 /**
- * Hold the worst-case billed cost before calling upstream — credits from this instance's
- * lease (no round trip while it lasts), a key's budget with one conditional statement — so
- * parallel requests cannot overdraw by more than what requests in flight already hold.
+ * Hold the worst-case billed cost before calling upstream — from this instance's leases of the
+ * key's, tags' and end user's budgets (all or none) and of the organization's credits, with no
+ * round trip while they last — so parallel requests cannot overdraw by more than leases.ts bounds.
  * Returns the candidates this request can pay for.
  */
 export class Reserver {
   constructor(
-    private readonly prisma: PrismaClient,
-    private readonly leases: CreditLeases,
+    private readonly leases: Leases,
     private readonly platformMultiplier: string,
   ) {}
 
-  async reserve(run: RequestRun, identity: GatewayIdentity, candidates: RouteCandidate[], maxOutputTokens: number | null): Promise<RouteCandidate[]> {
+  async reserve(
+    run: RequestRun,
+    identity: GatewayIdentity,
+    routed: RouteCandidate[],
+    maxOutputTokens: number | null,
+    refuseUnpriced: boolean,
+  ): Promise<RouteCandidate[]> {
+    const candidates = refuseUnpriced ? pricedForCredits(routed, run.model) : routed;
     const cost = (candidate: RouteCandidate) =>
-      applyRate(worstCaseCostPico(run.inputChars, maxOutputTokens, candidate.maxOutputTokens, candidate.prices), billingRate(candidate, identity, this.platformMultiplier));
+      applyRate(
+        worstCaseCostPico(run.inputChars, maxOutputTokens, candidate.maxOutputTokens, candidate.prices),
+        billingRate(candidate, identity, this.platformMultiplier),
+      );
     const worst = candidates.reduce((max, candidate) => (cost(candidate) > max ? cost(candidate) : max), 0n);
     run.reservation = { credits: null, budget: null };
 
-    if (identity.budgetUsd !== null && identity.budgetPeriod !== null) {
-      const period = budgetPeriodKey(identity.budgetPeriod);
-      // The hold and its Reservation row in one statement: a killed process leaves a row the sweeper can release.
-      const held = await this.prisma.$executeRaw`
-        WITH hold AS (
-          INSERT INTO "GatewayKeySpend" ("gatewayKeyId", "period", "spentUsd", "reservedUsd")
-          VALUES (${identity.gatewayKeyId}, ${period}, 0, ${picoToDecimal(worst)}::numeric)
-          ON CONFLICT ("gatewayKeyId", "period") DO UPDATE
-            SET "reservedUsd" = "GatewayKeySpend"."reservedUsd" + EXCLUDED."reservedUsd"
-            WHERE "GatewayKeySpend"."spentUsd" + "GatewayKeySpend"."reservedUsd" < ${identity.budgetUsd}::numeric
-          RETURNING "gatewayKeyId"
-        )
-        INSERT INTO "Reservation" ("requestId", "organizationId", "gatewayKeyId", "budgetPeriod", "budgetUsd")
-        SELECT ${run.requestId}, ${identity.organizationId}, "gatewayKeyId", ${period}, ${picoToDecimal(worst)}::numeric FROM hold`;
-      if (held === 0) throw new GatewayError(402, 'budget_exceeded', `This gateway key has spent its ${identity.budgetPeriod.toLowerCase()} budget of $${Number(identity.budgetUsd)}`);
-      run.reservation.budget = { gatewayKeyId: identity.gatewayKeyId, period, pico: worst };
+    const budgets = requestBudgets(identity, run.tags, run.endUser);
+    if (budgets.length > 0) {
+      const { organizationId } = identity;
+      // A call that bills nothing still needs room: a spent budget refuses every call. The least
+      // hold there is asks exactly that (spend + what is held < the limit).
+      const pico = worst > 0n ? worst : 1n;
+      const held = await this.leases.holdAll(
+        budgets.map(({ budgetId, period, limitUsd }) => ({ kind: 'budget', organizationId, budgetId, period, limitUsd })),
+        pico,
+      );
+      if (typeof held === 'number') throw new GatewayError('PAYMENT_REQUIRED', 'budget_exceeded', budgets[held]?.refusal ?? '');
+      run.reservation.budget = { budgets: budgets.map(({ budgetId, period }) => ({ budgetId, period })), leases: held, pico };
     }
 
-    if (identity.mode === 'API_KEYS') return candidates;
-    const lease = await this.leases.hold(identity.organizationId, worst);
+    // One fee policy in every mode: whatever bills more than nothing (platform keys, or the
+    // organization's own keys with a BYOK fee rate) is held from credits and debited, so an
+    // API_KEYS project with a fee is refused at a zero balance exactly like a HYBRID one.
+    if (worst === 0n) return candidates;
+    const lease = await this.leases.hold({ kind: 'credits', organizationId: identity.organizationId }, worst);
     if (lease) {
       run.reservation.credits = { lease, pico: worst };
       return candidates;
@@ -59,7 +79,13 @@ export class Reserver {
     // Out of credits: only calls that cost nothing (the organization's own keys, no fee) remain.
     const free = candidates.filter((candidate) => cost(candidate) === 0n && isKeyed(candidate.key.source));
     if (free.length === 0) {
-      throw new GatewayError(402, 'insufficient_credits', 'The organization is out of credits; add credits or use your own provider keys');
+      throw new GatewayError(
+        'PAYMENT_REQUIRED',
+        'insufficient_credits',
+        identity.mode === 'API_KEYS'
+          ? "The organization is out of credits, which pay the BYOK fee on its own keys' calls; add credits"
+          : 'The organization is out of credits; add credits or use your own provider keys',
+      );
     }
     return free;
   }

@@ -1,19 +1,15 @@
 import { LRUCache } from 'lru-cache';
-import { HOSTED_KEY_LLM_FLAG } from '../../../shared/domain.js';
+import { HOSTED_KEY_LLM_FLAG, REFUSE_UNPRICED_CREDITS_FLAG } from '../../../shared/domain.js';
+import { DEFAULT_LIMITER, type LimiterSetting } from '../../domain/provider-settings/limiter-setting.js';
 import type { Services } from '../../domain/services.js';
 import type { CustomEndpointConfig } from '../endpoints.js';
-import { DEFAULT_LIMITER, type LimiterSetting } from '../keys/hosted-pool.js';
-import { CACHE_TTL_MS as TTL_MS, type GatewayIdentity } from './authenticate.stage.js';
+import { type GatewayIdentity, type ProjectScope, CACHE_TTL_MS as TTL_MS } from '../request-context.js';
 
-/** What the gateway knows about a project's situation for one request. */
-export interface ProjectScope {
+/** The feature flags the gateway reads for one project. */
+interface ProjectFlags {
   hostedEnabled: boolean;
-  byokKeys: ReadonlyMap<string, { id: string; secret: string }>;
-  /** The organization's own OpenAI-compatible endpoints by slug. */
-  customProviders: ReadonlyMap<string, CustomEndpointConfig>;
-  limiter(provider: string): LimiterSetting;
+  refuseUnpriced: boolean;
 }
-
 
 /**
  * Flags, stored keys and limiter settings, each cached for CACHE_TTL_MS: a toggle or a new key
@@ -21,10 +17,16 @@ export interface ProjectScope {
  */
 export class ScopeResolver {
   // fetch() merges concurrent loads of one key, so an expiry under load costs one query.
-  private readonly flags = new LRUCache<string, boolean, { organizationId: string; projectId: string }>({
+  private readonly flags = new LRUCache<string, ProjectFlags, { organizationId: string; projectId: string }>({
     max: 10_000,
     ttl: TTL_MS,
-    fetchMethod: (_key, _stale, { context }) => this.services.flags.isEnabled(HOSTED_KEY_LLM_FLAG, context.organizationId, context.projectId),
+    fetchMethod: async (_key, _stale, { context: { organizationId, projectId } }) => {
+      const [hostedEnabled, refuseUnpriced] = await Promise.all([
+        this.services.flags.isEnabled(HOSTED_KEY_LLM_FLAG, organizationId, projectId),
+        this.services.flags.isEnabled(REFUSE_UNPRICED_CREDITS_FLAG, organizationId, projectId),
+      ]);
+      return { hostedEnabled, refuseUnpriced };
+    },
   });
   private readonly byok = new LRUCache<string, Map<string, { id: string; secret: string }>>({
     max: 10_000,
@@ -44,24 +46,22 @@ export class ScopeResolver {
   constructor(private readonly services: Services) {}
 
   async resolve(identity: GatewayIdentity): Promise<ProjectScope> {
-    const [hostedEnabled, byokKeys, customProviders, limiters] = await Promise.all([
-      this.hostedFlag(identity.organizationId, identity.projectId),
+    const [{ hostedEnabled, refuseUnpriced }, byokKeys, customProviders, limiters] = await Promise.all([
+      this.projectFlags(identity.organizationId, identity.projectId),
       this.byokKeys(identity.organizationId),
       this.customProviders(identity.organizationId),
       this.limiterSettings(),
     ]);
-    return { hostedEnabled, byokKeys, customProviders, limiter: (provider) => limiters.get(provider) ?? DEFAULT_LIMITER };
+    return { hostedEnabled, refuseUnpriced, byokKeys, customProviders, limiter: (provider) => limiters.get(provider) ?? DEFAULT_LIMITER };
   }
 
-  invalidateAll(): void {
-    this.flags.clear();
-    this.byok.clear();
-    this.custom.clear();
-    this.limiters = null;
-  }
-
-  private async hostedFlag(organizationId: string, projectId: string): Promise<boolean> {
-    return (await this.flags.fetch(`${organizationId}:${projectId}`, { context: { organizationId, projectId } })) ?? false;
+  private async projectFlags(organizationId: string, projectId: string): Promise<ProjectFlags> {
+    return (
+      (await this.flags.fetch(`${organizationId}:${projectId}`, { context: { organizationId, projectId } })) ?? {
+        hostedEnabled: false,
+        refuseUnpriced: false,
+      }
+    );
   }
 
   private async byokKeys(organizationId: string) {
@@ -79,7 +79,11 @@ export class ScopeResolver {
         new Map(
           rows.map((row) => [
             row.provider,
-            { mode: row.limiterMode, requestsPerMinute: row.requestsPerMinute, queueTimeoutMs: row.queueTimeoutMs ?? DEFAULT_LIMITER.queueTimeoutMs },
+            {
+              mode: row.limiterMode,
+              requestsPerMinute: row.requestsPerMinute,
+              queueTimeoutMs: row.queueTimeoutMs ?? DEFAULT_LIMITER.queueTimeoutMs,
+            },
           ]),
         ),
     );

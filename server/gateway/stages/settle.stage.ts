@@ -1,8 +1,9 @@
-import type { Prisma } from '../../db/generated/client.js';
+import { applyRate } from '../../../shared/money.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { estimateTokens } from '../billing/estimate.js';
-import { applyRate, picoToDecimal, upstreamCostPico } from '../billing/pricing.js';
-import type { CreditLeases } from '../billing/credit-leases.js';
+import type { Leases } from '../billing/leases.js';
+import { priceCall } from '../billing/pricing.js';
+import { settlementRow } from '../billing/settlement-row.js';
 import type { SettlementWriter } from '../billing/settlement-writer.js';
 import type { RequestRun } from '../request-run.js';
 
@@ -10,54 +11,68 @@ import type { RequestRun } from '../request-run.js';
  * Settle once, whatever way the request ended: cost, billed cost, credits, budget, the usage
  * record and metrics. Runs after the response, so none of it slows the client.
  */
-export function settle(run: RequestRun, writer: SettlementWriter, leases: CreditLeases, metrics: Metrics): void {
+export function settle(run: RequestRun, writer: SettlementWriter, leases: Leases, metrics: Metrics): void {
   if (!run.organizationId || !run.projectId || !run.gatewayKeyId) return; // never authenticated: nothing to bill
   const reachedUpstream = run.attempts > 0;
   const tokens = reachedUpstream ? countTokens(run) : null;
   const costKnown = run.prices !== null || !tokens;
-  const upstreamPico = tokens && run.prices ? upstreamCostPico(tokens, run.prices) : 0n;
+  // The record keeps the rates it was billed at: a later price change never changes this bill.
+  const priced = tokens && run.prices ? priceCall(tokens, run.prices.rates) : null;
+  const upstreamPico = priced?.costPico ?? 0n;
   // A stream the upstream broke is not billed; a client that cancelled pays for what was generated.
   const billable = run.status === 'SUCCESS' || run.status === 'CANCELLED';
   const billedPico = billable ? applyRate(upstreamPico, run.billingRate) : 0n;
   const reservation = run.reservation;
   const credits = reservation?.credits ?? null;
-  const debitPico = credits ? billedPico : 0n;
+  const debitPico = run.creditDebit(billedPico);
   if (credits) leases.settle(credits.lease, credits.pico, debitPico);
+  const budget = reservation?.budget ?? null;
+  for (const lease of budget?.leases ?? []) leases.settle(lease, budget?.pico ?? 0n, billedPico);
 
-  const usage: Prisma.UsageRecordCreateManyInput = {
-    requestId: run.requestId,
-    organizationId: run.organizationId,
-    projectId: run.projectId,
-    gatewayKeyId: run.gatewayKeyId,
-    provider: run.provider,
-    model: run.model,
-    keySource: run.keySource,
-    keyRef: run.keyRef,
-    inputTokens: tokens?.inputTokens ?? 0,
-    cachedInputTokens: tokens?.cachedInputTokens ?? 0,
-    outputTokens: tokens?.outputTokens ?? 0,
-    tokensEstimated: tokens?.estimated ?? false,
-    upstreamCostUsd: picoToDecimal(upstreamPico),
-    billedCostUsd: picoToDecimal(billedPico),
-    costKnown,
-    status: run.status,
-    failureClass: run.failureClass,
-    httpStatus: run.httpStatus,
-    errorMessage: run.errorMessage,
-    latencyMs: run.latencyMs(),
-    ttftMs: run.firstTokenAt ? run.firstTokenAt - run.startedAt : null,
-    streamed: run.stream,
-    attempts: run.attempts,
-    ...(run.routing ? { routing: run.routing as unknown as Prisma.InputJsonValue } : {}),
-    createdAt: new Date(run.startedAt),
-  };
-  writer.enqueue({
-    usage,
-    organizationId: run.organizationId,
-    debitPico,
-    leaseId: credits?.lease.id ?? null,
-    budget: reservation?.budget ? { ...reservation.budget, reservedPico: reservation.budget.pico, spentPico: billedPico } : null,
-  });
+  writer.enqueue(
+    settlementRow({
+      requestId: run.requestId,
+      organizationId: run.organizationId,
+      projectId: run.projectId,
+      gatewayKeyId: run.gatewayKeyId,
+      provider: run.provider,
+      model: run.model,
+      endpoint: run.frontDoor,
+      tags: run.tags,
+      endUser: run.endUser,
+      keySource: run.keySource,
+      keyRef: run.keyRef,
+      inputTokens: tokens?.inputTokens ?? 0,
+      cachedInputTokens: tokens?.cachedInputTokens ?? 0,
+      cacheWriteTokens: tokens?.cacheWriteTokens ?? 0,
+      cacheWrite1hTokens: tokens?.cacheWrite1hTokens ?? 0,
+      outputTokens: tokens?.outputTokens ?? 0,
+      reasoningTokens: tokens?.reasoningTokens ?? 0,
+      tokensEstimated: tokens?.estimated ?? false,
+      upstreamCostPico: upstreamPico,
+      billedCostPico: billedPico,
+      costKnown,
+      unitPrices: priced?.unitPrices ?? null,
+      priceSource: priced && run.prices ? run.prices.source : null,
+      status: run.status,
+      failureClass: run.failureClass,
+      httpStatus: run.httpStatus,
+      errorMessage: run.errorMessage,
+      latencyMs: run.latencyMs(),
+      ttftMs: run.firstTokenAt ? run.firstTokenAt - run.startedAt : null,
+      streamed: run.stream,
+      attempts: run.attempts,
+      // Tools a translation left out (e.g. Responses' web_search) are part of how the request was served.
+      routing:
+        run.routing && run.droppedTools.length > 0 && !run.passedThrough ? { ...run.routing, droppedTools: run.droppedTools } : run.routing,
+      createdAt: new Date(run.startedAt),
+      debitPico,
+      leaseId: credits?.lease.id ?? null,
+      budget: budget
+        ? { budgets: budget.budgets, leaseIds: budget.leases.map((lease) => lease.id), reservedPico: budget.pico, spentPico: billedPico }
+        : null,
+    }),
+  );
 
   const provider = run.provider ?? 'none';
   // Label by the model routing resolved, never the raw request string: clients can send any
@@ -72,9 +87,23 @@ export function settle(run: RequestRun, writer: SettlementWriter, leases: Credit
   if (run.status === 'SUCCESS' && !costKnown) metrics.unpricedCalls.inc({ provider, model });
 }
 
-/** Provider-reported usage where there is some; otherwise an estimate from the text seen. */
+/** Failures after which the provider had the prompt: it stalled or broke off while answering. */
+const PROMPT_READ: ReadonlySet<string> = new Set(['TIMEOUT', 'STREAM_INTERRUPTED']);
+
+/**
+ * Provider-reported usage where there is some; otherwise an estimate from the text seen. A
+ * stalled or cut stream carries the estimated input even with no output: the provider read the
+ * prompt, and the record must say what the platform paid for.
+ */
 function countTokens(run: RequestRun) {
-  if (run.usage) return { ...run.usage, estimated: false };
-  if (run.outputChars === 0 && run.status === 'FAILED') return null;
-  return { inputTokens: estimateTokens(run.inputChars), cachedInputTokens: 0, outputTokens: estimateTokens(run.outputChars), estimated: true };
+  const promptRead = run.failureClass !== null && PROMPT_READ.has(run.failureClass);
+  if (run.usage && (run.usage.inputTokens > 0 || !promptRead)) return { ...run.usage, estimated: false };
+  if (run.usage) return { ...run.usage, inputTokens: estimateTokens(run.inputChars), estimated: true };
+  if (run.outputChars === 0 && run.status === 'FAILED' && !promptRead) return null;
+  return {
+    inputTokens: estimateTokens(run.inputChars),
+    cachedInputTokens: 0,
+    outputTokens: estimateTokens(run.outputChars),
+    estimated: true,
+  };
 }

@@ -10,6 +10,9 @@ export class AuditEntry {
   @Field(() => ID, { nullable: true })
   organizationId!: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'The user who acted (null for the system); filter with auditLog(actorId:)' })
+  actorUserId!: string | null;
+
   @Field(() => String, { description: 'Who: email, and the token name when a token acted' })
   actorLabel!: string;
 

@@ -11,8 +11,14 @@ export class AuditResolver {
     @Arg('organizationId', () => ID, { nullable: true }) organizationId: string | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('actorId', () => ID, { nullable: true, description: "Only this user's changes (AuditEntry.actorId)" }) actorId: string | null,
+    @Arg('action', () => String, {
+      nullable: true,
+      description: 'Only this action (provider-key.set), or every action of a kind when it ends in a dot (provider-key.)',
+    })
+    action: string | null,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return toConnection(await ctx.services.audit.list(actorOf(ctx), organizationId, first, after));
+    return toConnection(await ctx.services.audit.list(actorOf(ctx), organizationId, first, after, { actorId, action }));
   }
 }

@@ -19,7 +19,10 @@ export class FeatureFlagResolver {
 
   @Authorized(OPERATOR)
   @Mutation(() => FeatureFlag, { description: 'Remove an organization or project override, so it inherits again' })
-  clearFeatureFlagOverride(@Arg('input', () => ClearFeatureFlagOverrideInput) input: ClearFeatureFlagOverrideInput, @Ctx() ctx: GraphQLContext) {
+  clearFeatureFlagOverride(
+    @Arg('input', () => ClearFeatureFlagOverrideInput) input: ClearFeatureFlagOverrideInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
     return ctx.services.flags.clearOverride(actorOf(ctx), input);
   }
 }

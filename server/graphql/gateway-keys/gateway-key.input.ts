@@ -25,6 +25,10 @@ export class CreateGatewayKeyInput {
   @ArrayMaxSize(200)
   allowedModels?: string[] | null;
 
+  @Field(() => [String], { nullable: true, description: 'Tags on every usage record of the key, merged with x-keyplane-tags' })
+  @ArrayMaxSize(10)
+  defaultTags?: string[] | null;
+
   @Field(() => Date, { nullable: true })
   expiresAt?: Date | null;
 }

@@ -28,6 +28,9 @@ export class GatewayKey {
   @Field(() => [String], { description: 'Empty: every model' })
   allowedModels!: string[];
 
+  @Field(() => [String], { description: 'Tags on every usage record of the key' })
+  defaultTags!: string[];
+
   @Field(() => Date, { nullable: true })
   expiresAt!: Date | null;
 

@@ -15,7 +15,10 @@ export class AddMemberInput {
   @Field(() => OrgRole)
   role!: OrgRole;
 
-  @Field(() => String, { nullable: true, description: 'Password for a user this call creates (8+ characters)' })
+  @Field(() => String, {
+    nullable: true,
+    deprecationReason: 'Refused: addMember sends an invitation and the invited person chooses their own password',
+  })
   @MaxLength(200)
   password?: string | null;
 }

@@ -30,3 +30,39 @@ export class Member {
   @Field(() => Date)
   createdAt!: Date;
 }
+
+@ObjectType({ description: 'A pending offer to join an organization; the person joins only by accepting it' })
+export class Invitation {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  organizationId!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => OrgRole)
+  role!: OrgRole;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+}
+
+@ObjectType({ description: 'An invitation with its link, shown once: in the reply that created it' })
+export class IssuedInvitation extends Invitation {
+  @Field(() => String, { description: 'Single-use link to send to the invited person' })
+  url!: string;
+}
+
+@ObjectType()
+export class AddMemberPayload {
+  @Field(() => Member, { nullable: true, description: 'Set when the person was already a member: their new role' })
+  member!: Member | null;
+
+  @Field(() => IssuedInvitation, { nullable: true, description: 'Set when the person is not a member yet' })
+  invitation!: IssuedInvitation | null;
+}

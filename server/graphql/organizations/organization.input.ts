@@ -24,4 +24,10 @@ export class UpdateOrganizationInput {
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Operators only' })
   byokFeeRate?: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'USD: a credits.low webhook event when the balance falls below it (ADMIN+); "" clears it',
+  })
+  creditsLowThresholdUsd?: string | null;
 }

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { OrgRole } from '../common/enums.js';
 import { actorOf, type GraphQLContext } from '../context.js';
-import { Member } from '../members/member.type.js';
+import { Invitation, Member } from '../members/member.type.js';
 import { Project } from '../projects/project.type.js';
 import { ProviderKey } from '../provider-keys/provider-key.type.js';
 import { CreateOrganizationInput, UpdateOrganizationInput } from './organization.input.js';
@@ -54,6 +54,11 @@ export class OrganizationResolver {
   @FieldResolver(() => [Member])
   members(@Root() organization: Organization, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.membersByOrganization.load(organization.id);
+  }
+
+  @FieldResolver(() => [Invitation], { description: 'Invitations not yet accepted, revoked or expired (links are never shown again)' })
+  invitations(@Root() organization: Organization, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.invitationsByOrganization.load(organization.id);
   }
 
   @FieldResolver(() => [ProviderKey], { description: 'Stored provider keys (BYOK), masks only' })

@@ -21,6 +21,9 @@ export class Organization {
   @Field(() => DecimalScalar, { description: 'Credit balance in USD' })
   creditBalance!: unknown;
 
+  @Field(() => DecimalScalar, { nullable: true, description: 'A credits.low webhook event fires when the balance falls below this' })
+  creditsLowThresholdUsd!: unknown;
+
   @Field(() => Date)
   createdAt!: Date;
 }

@@ -18,3 +18,12 @@ export class SetProviderKeyInput {
   @MaxLength(512)
   key!: string;
 }
+
+@InputType()
+export class SetProviderKeyStateInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Boolean, { description: 'true: back in service, cooldown cleared; false: taken out until re-enabled' })
+  enabled!: boolean;
+}

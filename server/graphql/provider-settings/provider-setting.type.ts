@@ -15,11 +15,26 @@ export class ProviderSetting {
   @Field(() => Int, { nullable: true, description: 'PER_ORGANIZATION: per organization; QUEUE: per hosted key' })
   requestsPerMinute!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'QUEUE: how long a request may wait for a key (default 10000)' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'QUEUE: how long a request may wait for a key; null: defaultLimiterSetting.queueTimeoutMs applies',
+  })
   queueTimeoutMs!: number | null;
 
   @Field(() => Date, { nullable: true })
   updatedAt!: Date | null;
+}
+
+@ObjectType({ description: 'The limiter the gateway applies where an operator set nothing, and the default queue timeout' })
+export class LimiterSetting {
+  @Field(() => LimiterMode)
+  mode!: LimiterMode;
+
+  @Field(() => Int, { nullable: true })
+  requestsPerMinute!: number | null;
+
+  @Field(() => Int)
+  queueTimeoutMs!: number;
 }
 
 @InputType()

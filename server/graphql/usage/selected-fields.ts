@@ -7,7 +7,10 @@ import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } 
  */
 export function selectedFields(info: GraphQLResolveInfo, path: readonly string[]): Set<string> {
   let sets: SelectionSetNode[] = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-  for (const name of path) sets = fieldsOf(info, sets).filter((field) => field.name.value === name).flatMap((field) => (field.selectionSet ? [field.selectionSet] : []));
+  for (const name of path)
+    sets = fieldsOf(info, sets)
+      .filter((field) => field.name.value === name)
+      .flatMap((field) => (field.selectionSet ? [field.selectionSet] : []));
   return new Set(fieldsOf(info, sets).map((field) => field.name.value));
 }
 

@@ -1,6 +1,10 @@
 import { MaxLength } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import type { FailureClass as FailureClassValue, KeySource as KeySourceValue, RequestStatus as RequestStatusValue } from '../../../shared/domain.js';
+import type {
+  FailureClass as FailureClassValue,
+  KeySource as KeySourceValue,
+  RequestStatus as RequestStatusValue,
+} from '../../../shared/domain.js';
 import { FailureClass, KeySource, RequestStatus } from './usage-enums.js';
 
 @InputType({ description: 'Which usage records to look at. Without from/to: the last 30 days.' })
@@ -40,4 +44,16 @@ export class UsageFilterInput {
   @Field(() => String, { nullable: true, description: 'Provider key id (byok) or hosted key name' })
   @MaxLength(200)
   keyRef?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Requests carrying this tag' })
+  @MaxLength(64)
+  tag?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The end user the request named' })
+  @MaxLength(128)
+  endUser?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The front door: openai-chat, anthropic-messages, openai-responses, embeddings' })
+  @MaxLength(100)
+  endpoint?: string | null;
 }

@@ -12,7 +12,9 @@ import { UsageReport } from './usage-report.type.js';
 @Resolver()
 export class UsageResolver {
   @Authorized()
-  @Query(() => UsageReport, { description: "Requests, tokens, cost, failures and latency per group; non-operators see their organizations' only" })
+  @Query(() => UsageReport, {
+    description: "Requests, tokens, cost, failures and latency per group; non-operators see their organizations' only",
+  })
   usage(
     @Arg('filter', () => UsageFilterInput, { nullable: true }) filter: UsageFilterInput | null,
     @Arg('groupBy', () => [UsageDimension], { nullable: true, defaultValue: [] }) groupBy: Dimension[] | null,
@@ -22,7 +24,10 @@ export class UsageResolver {
   ) {
     // Latency histograms are the costly part of a report: add up only those a percentile asked for needs.
     const fields = selectedFields(info, ['groups']);
-    const percentiles = { latency: ['latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms'].some((f) => fields.has(f)), ttft: fields.has('ttftP50Ms') };
+    const percentiles = {
+      latency: ['latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms'].some((f) => fields.has(f)),
+      ttft: fields.has('ttftP50Ms'),
+    };
     return ctx.services.usage.report(actorOf(ctx), filter, groupBy, interval, percentiles);
   }
 

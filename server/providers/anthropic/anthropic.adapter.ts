@@ -1,5 +1,5 @@
 import type { BuildContext, ProviderAdapter, UpstreamRequest } from '../adapter.js';
-import type { ParsedChatRequest } from '../chat-request.js';
+import type { ParsedChatRequest } from '../canonical-request.js';
 import { buildMessagesBody } from './convert-request.js';
 import { classifyAnthropicError } from './errors.js';
 import { parseMessage, parseMessageStream } from './parse-response.js';
@@ -9,9 +9,10 @@ export const ANTHROPIC_VERSION = '2023-06-01';
 
 /** Anthropic Messages API (`POST {base}/v1/messages`), a real translation from Chat Completions. */
 export function createAnthropicAdapter(): ProviderAdapter {
+  const authHeaders = (apiKey: string) => ({ 'x-api-key': apiKey, 'anthropic-version': ANTHROPIC_VERSION });
   return {
     kind: 'anthropic',
-    requestsStreamUsage: false,
+    authHeaders,
     buildRequest(parsed: ParsedChatRequest, context: BuildContext): UpstreamRequest {
       return {
         url: `${context.baseUrl.replace(/\/+$/, '')}/v1/messages`,
@@ -19,8 +20,7 @@ export function createAnthropicAdapter(): ProviderAdapter {
         headers: {
           'content-type': 'application/json',
           accept: context.stream ? 'text/event-stream' : 'application/json',
-          'x-api-key': context.apiKey,
-          'anthropic-version': ANTHROPIC_VERSION,
+          ...authHeaders(context.apiKey),
         },
         body: JSON.stringify(buildMessagesBody(parsed, context)),
       };

@@ -1,5 +1,6 @@
-import { RequestTranslationError, type BuildContext } from '../adapter.js';
-import { contentText, type ChatMessage, type ChatRequest, type ParsedChatRequest } from '../chat-request.js';
+import { type BuildContext, RequestTranslationError } from '../adapter.js';
+import { type ChatMessage, type ChatRequest, contentText, type ParsedChatRequest } from '../canonical-request.js';
+import { STRUCTURED_OUTPUT_TOOL, structuredOutputTool } from './structured-output.js';
 
 /** Anthropic requires max_tokens; used when the client sets no limit. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -57,7 +58,7 @@ function toBlocks(message: Exclude<ChatMessage, { role: 'system' | 'developer' }
 }
 
 /** System prompts hoisted out; consecutive same-role turns merged (tool results travel as user turns). */
-export function convertMessages(messages: readonly ChatMessage[]): { system: string; messages: AnthropicMessage[] } {
+function convertMessages(messages: readonly ChatMessage[]): { system: string; messages: AnthropicMessage[] } {
   const system: string[] = [];
   const out: AnthropicMessage[] = [];
   for (const message of messages) {
@@ -111,7 +112,12 @@ export function buildMessagesBody(parsed: ParsedChatRequest, context: BuildConte
   }
   const choice = toolChoice(request);
   if (choice) body.tool_choice = choice;
+  const structured = structuredOutputTool(request);
+  if (structured) {
+    body.tools = [...((body.tools as Block[] | undefined) ?? []), structured.tool];
+    if (structured.forced) body.tool_choice = { type: 'tool', name: STRUCTURED_OUTPUT_TOOL };
+  }
   for (const key of PASSED_EXTRAS) if (extra[key] !== undefined) body[key] = extra[key];
-  // response_format, seed, penalties: the Messages API has no equivalent; they are dropped, not faked.
+  // seed, penalties: the Messages API has no equivalent; they are dropped, not faked.
   return body;
 }

@@ -1,5 +1,5 @@
 import type { UpstreamErrorResponse } from '../adapter.js';
-import { classifyHttpFailure, type ClassifiedFailure } from '../classify-failure.js';
+import { type ClassifiedFailure, classifyHttpFailure } from '../classify-failure.js';
 import { bodyExcerpt, errorBodyValue } from '../sse-stream.js';
 import { anthropicErrorSchema } from './wire-schemas.js';
 

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 
-export const anthropicUsageSchema = z.looseObject({
+const anthropicUsageSchema = z.looseObject({
   input_tokens: z.number().nullish(),
   output_tokens: z.number().nullish(),
   cache_read_input_tokens: z.number().nullish(),
   cache_creation_input_tokens: z.number().nullish(),
+  /** The cache writes split by lifetime (the two add up to cache_creation_input_tokens). */
+  cache_creation: z
+    .looseObject({ ephemeral_5m_input_tokens: z.number().nullish(), ephemeral_1h_input_tokens: z.number().nullish() })
+    .nullish(),
 });
 
 const contentBlockSchema = z.looseObject({
@@ -13,6 +17,11 @@ const contentBlockSchema = z.looseObject({
   id: z.string().optional(),
   name: z.string().optional(),
   input: z.unknown().optional(),
+  /** `thinking` blocks: the reasoning and the signature that lets it be sent back. */
+  thinking: z.string().optional(),
+  signature: z.string().optional(),
+  /** `redacted_thinking` blocks: encrypted reasoning. */
+  data: z.string().optional(),
 });
 
 export const messageSchema = z.looseObject({
@@ -35,7 +44,13 @@ export const streamEventSchema = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('content_block_delta'),
     index: z.number(),
-    delta: z.looseObject({ type: z.string(), text: z.string().optional(), partial_json: z.string().optional() }),
+    delta: z.looseObject({
+      type: z.string(),
+      text: z.string().optional(),
+      partial_json: z.string().optional(),
+      thinking: z.string().optional(),
+      signature: z.string().optional(),
+    }),
   }),
   z.looseObject({ type: z.literal('content_block_stop'), index: z.number() }),
   z.looseObject({

@@ -1,5 +1,5 @@
 import { RequestTranslationError } from '../adapter.js';
-import { contentText, type ChatMessage, type ChatRequest, type ParsedChatRequest } from '../chat-request.js';
+import { type ChatMessage, type ChatRequest, contentText, type ParsedChatRequest } from '../canonical-request.js';
 
 type Part = Record<string, unknown>;
 interface Content {
@@ -42,7 +42,7 @@ function toolResponse(text: string): unknown {
 }
 
 /** Gemini `contents` and `systemInstruction` from Chat Completions messages. */
-export function convertContents(messages: readonly ChatMessage[]): { system: string; contents: Content[] } {
+function convertContents(messages: readonly ChatMessage[]): { system: string; contents: Content[] } {
   const system: string[] = [];
   const contents: Content[] = [];
   // Gemini matches function responses by name, OpenAI by id: remember which id named which function.

@@ -1,5 +1,5 @@
 import type { UpstreamErrorResponse } from '../adapter.js';
-import { classifyHttpFailure, parseDurationMs, type ClassifiedFailure } from '../classify-failure.js';
+import { type ClassifiedFailure, classifyHttpFailure, parseDurationMs } from '../classify-failure.js';
 import { bodyExcerpt, errorBodyValue } from '../sse-stream.js';
 import { googleErrorSchema } from './wire-schemas.js';
 

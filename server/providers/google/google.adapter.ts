@@ -1,14 +1,16 @@
 import type { BuildContext, ProviderAdapter, UpstreamRequest } from '../adapter.js';
-import type { ParsedChatRequest } from '../chat-request.js';
+import type { ParsedChatRequest } from '../canonical-request.js';
 import { buildGenerateBody } from './convert-request.js';
+import { createGoogleEmbeddings } from './embeddings.js';
 import { classifyGoogleError } from './errors.js';
 import { parseGenerateResponse, parseGenerateStream } from './parse-response.js';
 
 /** Gemini API (`{base}/v1beta/models/{model}:generateContent` / `:streamGenerateContent?alt=sse`). */
 export function createGoogleAdapter(): ProviderAdapter {
+  const authHeaders = (apiKey: string) => ({ 'x-goog-api-key': apiKey });
   return {
     kind: 'google',
-    requestsStreamUsage: false,
+    authHeaders,
     buildRequest(parsed: ParsedChatRequest, context: BuildContext): UpstreamRequest {
       const base = context.baseUrl.replace(/\/+$/, '');
       const method = context.stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
@@ -18,7 +20,7 @@ export function createGoogleAdapter(): ProviderAdapter {
         headers: {
           'content-type': 'application/json',
           accept: context.stream ? 'text/event-stream' : 'application/json',
-          'x-goog-api-key': context.apiKey,
+          ...authHeaders(context.apiKey),
         },
         body: JSON.stringify(buildGenerateBody(parsed)),
       };
@@ -26,5 +28,6 @@ export function createGoogleAdapter(): ProviderAdapter {
     parseResponse: parseGenerateResponse,
     parseStream: parseGenerateStream,
     classifyError: classifyGoogleError,
+    embeddings: createGoogleEmbeddings(authHeaders),
   };
 }

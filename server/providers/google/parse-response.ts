@@ -1,27 +1,28 @@
 import type { EventSourceMessage } from 'eventsource-parser';
-import type { FinishReason, ProviderEvent, UsageEvent } from '../events.js';
 import { redactSecrets } from '../classify-failure.js';
-import { errorEvent } from '../events.js';
+import type { FinishReason, ProviderEvent, UsageEvent } from '../events.js';
+import { errorEvent, toUsageEvent } from '../events.js';
 import { parseJson, runSseStream, type SseStreamHandler } from '../sse-stream.js';
-import { generateResponseSchema, type GenerateResponse, type UsageMetadata } from './wire-schemas.js';
+import { type GenerateResponse, generateResponseSchema, type UsageMetadata } from './wire-schemas.js';
 
 const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'LANGUAGE']);
 
 /** Gemini's finishReason in OpenAI's vocabulary (STOP after a function call means tool_calls). */
-export function mapFinishReason(reason: string, sawFunctionCall: boolean): FinishReason {
+function mapFinishReason(reason: string, sawFunctionCall: boolean): FinishReason {
   if (reason === 'MAX_TOKENS') return 'length';
   if (FILTERED.has(reason)) return 'content_filter';
   return sawFunctionCall ? 'tool_calls' : 'stop';
 }
 
-// promptTokenCount includes cached tokens already; thinking tokens are billed as output.
+// promptTokenCount includes cached tokens already; candidatesTokenCount excludes thinking
+// tokens, which are billed as output.
 function usageEvent(u: UsageMetadata): UsageEvent {
-  return {
-    type: 'usage',
+  return toUsageEvent({
     inputTokens: (u.promptTokenCount ?? 0) + (u.toolUsePromptTokenCount ?? 0),
     cachedInputTokens: u.cachedContentTokenCount ?? 0,
     outputTokens: (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0),
-  };
+    reasoningTokens: u.thoughtsTokenCount ?? 0,
+  });
 }
 
 interface ChunkState {
@@ -39,7 +40,8 @@ function chunkEvents(response: GenerateResponse, state: ChunkState): ProviderEve
   }
   const candidate = response.candidates?.[0];
   for (const part of candidate?.content?.parts ?? []) {
-    if (part.text && !part.thought) events.push({ type: 'text-delta', text: part.text });
+    // Thought summaries (`thought: true`, sent when thinkingConfig.includeThoughts) are reasoning, not answer.
+    if (part.text) events.push(part.thought ? { type: 'reasoning-delta', text: part.text } : { type: 'text-delta', text: part.text });
     if (part.functionCall) {
       const index = state.toolCalls++;
       events.push({
@@ -54,7 +56,7 @@ function chunkEvents(response: GenerateResponse, state: ChunkState): ProviderEve
   }
   if (response.usageMetadata) {
     const usage = usageEvent(response.usageMetadata);
-    const key = `${usage.inputTokens}/${usage.cachedInputTokens}/${usage.outputTokens}`;
+    const key = JSON.stringify(usage);
     if (key !== state.lastUsage) {
       state.lastUsage = key;
       events.push(usage);

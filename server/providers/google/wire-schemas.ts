@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const usageMetadataSchema = z.looseObject({
+const usageMetadataSchema = z.looseObject({
   promptTokenCount: z.number().nullish(),
   candidatesTokenCount: z.number().nullish(),
   cachedContentTokenCount: z.number().nullish(),

@@ -28,12 +28,18 @@ function rewriteMessages(messages: unknown): unknown {
 }
 
 /** Mistral's renamed and missing fields (it answers 422 to fields it does not know). */
-export function rewriteMistralBody(body: Record<string, unknown>): Record<string, unknown> {
+function rewriteMistralBody(body: Record<string, unknown>): Record<string, unknown> {
   const { seed, user: _user, tool_choice, messages, ...rest } = body;
   const out: Record<string, unknown> = { ...rest, messages: rewriteMessages(messages) };
   if (seed !== undefined) out.random_seed = seed;
   if (tool_choice !== undefined) out.tool_choice = tool_choice === 'required' ? 'any' : tool_choice;
   return out;
+}
+
+/** Mistral's embeddings take no `user` and call `dimensions` `output_dimension`. */
+function rewriteMistralEmbeddings(body: Record<string, unknown>): Record<string, unknown> {
+  const { user: _user, dimensions, ...rest } = body;
+  return dimensions === undefined ? rest : { ...rest, output_dimension: dimensions };
 }
 
 /** Mistral's chat API is OpenAI-shaped; its differences are configuration. */
@@ -45,5 +51,6 @@ export function createMistralAdapter(): ProviderAdapter {
     streamUsage: 'always',
     developerRole: 'system',
     rewriteBody: rewriteMistralBody,
+    embeddings: { rewriteBody: rewriteMistralEmbeddings },
   });
 }

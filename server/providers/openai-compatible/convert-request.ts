@@ -1,5 +1,5 @@
 import type { BuildContext } from '../adapter.js';
-import type { ParsedChatRequest } from '../chat-request.js';
+import type { ParsedChatRequest } from '../canonical-request.js';
 import type { OpenAiCompatibleOptions } from './options.js';
 
 function withoutNullish(record: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import type { UpstreamErrorResponse } from '../adapter.js';
-import { classifyHttpFailure, type ClassifiedFailure } from '../classify-failure.js';
+import { type ClassifiedFailure, classifyHttpFailure } from '../classify-failure.js';
 import { bodyExcerpt, errorBodyValue } from '../sse-stream.js';
 
 interface ErrorFields {
@@ -18,7 +18,7 @@ function str(value: unknown): string | undefined {
  * (OpenAI, Groq, Together, Fireworks, DeepSeek), `{object:"error",message,type,code}`
  * (Mistral), `{error:"text"}` (Ollama) and `{detail:"text"}` (FastAPI-based servers).
  */
-export function readCompatibleErrorBody(body: unknown): ErrorFields {
+function readCompatibleErrorBody(body: unknown): ErrorFields {
   const value = errorBodyValue(body);
   if (typeof value !== 'object' || value === null) return { message: bodyExcerpt(value) || undefined, codes: [] };
   const top = value as Record<string, unknown>;

@@ -1,12 +1,13 @@
 import type { BuildContext, ProviderAdapter, UpstreamRequest } from '../adapter.js';
-import type { ParsedChatRequest } from '../chat-request.js';
+import type { ParsedChatRequest } from '../canonical-request.js';
 import { buildCompatibleBody } from './convert-request.js';
+import { createCompatibleEmbeddings } from './embeddings.js';
 import { classifyCompatibleError } from './errors.js';
 import type { OpenAiCompatibleOptions } from './options.js';
 import { parseCompletion, parseCompletionStream } from './parse-response.js';
 
 /** `{base}/chat/completions`, tolerating a trailing slash on the base. */
-export function chatCompletionsUrl(baseUrl: string): string {
+function chatCompletionsUrl(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
 }
 
@@ -15,9 +16,14 @@ export function chatCompletionsUrl(baseUrl: string): string {
  * options carry each provider's quirks.
  */
 export function createOpenAiCompatibleAdapter(options: OpenAiCompatibleOptions): ProviderAdapter {
+  const authHeaders = (apiKey: string): Record<string, string> => ({
+    // Self-hosted servers (Ollama, llama.cpp) often run without a key.
+    ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    ...options.headers,
+  });
   return {
     kind: 'openai-compatible',
-    requestsStreamUsage: options.streamUsage === 'stream_options',
+    authHeaders,
     buildRequest(parsed: ParsedChatRequest, context: BuildContext): UpstreamRequest {
       return {
         url: chatCompletionsUrl(context.baseUrl),
@@ -25,9 +31,7 @@ export function createOpenAiCompatibleAdapter(options: OpenAiCompatibleOptions):
         headers: {
           'content-type': 'application/json',
           accept: context.stream ? 'text/event-stream' : 'application/json',
-          // Self-hosted servers (Ollama, llama.cpp) often run without a key.
-          ...(context.apiKey ? { authorization: `Bearer ${context.apiKey}` } : {}),
-          ...options.headers,
+          ...authHeaders(context.apiKey),
         },
         body: JSON.stringify(buildCompatibleBody(parsed, context, options)),
       };
@@ -35,5 +39,6 @@ export function createOpenAiCompatibleAdapter(options: OpenAiCompatibleOptions):
     parseResponse: parseCompletion,
     parseStream: parseCompletionStream,
     classifyError: classifyCompatibleError,
+    ...(options.embeddings ? { embeddings: createCompatibleEmbeddings(authHeaders, options.embeddings) } : {}),
   };
 }

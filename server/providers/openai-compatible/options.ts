@@ -1,3 +1,5 @@
+import type { CompatibleEmbeddingsOptions } from './embeddings.js';
+
 /** The quirks that distinguish one OpenAI-compatible upstream from another. */
 export interface OpenAiCompatibleOptions {
   /** Which unknown request fields reach the upstream: all, none, or an allow-list. */
@@ -12,6 +14,8 @@ export interface OpenAiCompatibleOptions {
   rewriteBody?: (body: Record<string, unknown>) => Record<string, unknown>;
   /** Fixed extra headers. */
   headers?: Readonly<Record<string, string>>;
+  /** Set when the upstream serves `/embeddings`; without it the provider offers no embeddings. */
+  embeddings?: CompatibleEmbeddingsOptions;
 }
 
 /** Defaults for an organization's custom server (Ollama, vLLM, llama.cpp): lenient about extras. */

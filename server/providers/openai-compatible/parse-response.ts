@@ -1,6 +1,6 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { classifyHttpFailure } from '../classify-failure.js';
-import { errorEvent, type FinishReason, type ProviderEvent, type UsageEvent } from '../events.js';
+import { errorEvent, type FinishReason, type ProviderEvent, toUsageEvent, type UsageEvent } from '../events.js';
 import { parseJson, runSseStream, type SseStreamHandler } from '../sse-stream.js';
 import { chunkSchema, completionSchema, type WireContent, type WireUsage } from './wire-schemas.js';
 
@@ -22,14 +22,20 @@ function finishEvent(reason: string): ProviderEvent {
   return { type: 'finish', reason: FINISH[reason] ?? 'stop' };
 }
 
-/** OpenAI-shaped usage → a usage event (prompt_tokens includes cached tokens). */
+/** OpenAI-shaped usage → a usage event (prompt_tokens includes cached tokens, completion_tokens reasoning). */
 export function usageEvent(usage: WireUsage): UsageEvent {
-  return {
-    type: 'usage',
+  return toUsageEvent({
     inputTokens: usage.prompt_tokens ?? 0,
     cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? 0,
-  };
+    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+  });
+}
+
+/** The reasoning a message or delta carries, under either of its names. */
+function reasoning(fields: { reasoning_content?: string | null; reasoning?: string | null } | null | undefined): ProviderEvent[] {
+  const text = fields?.reasoning_content || fields?.reasoning;
+  return text ? [{ type: 'reasoning-delta', text }] : [];
 }
 
 function text(content: WireContent | null | undefined): string {
@@ -46,6 +52,7 @@ export function parseCompletion(json: unknown): ProviderEvent[] {
   const events: ProviderEvent[] = [{ type: 'start', id, model }];
   const choice = choices[0];
   if (choice) {
+    events.push(...reasoning(choice.message));
     const content = text(choice.message.content);
     if (content) events.push({ type: 'text-delta', text: content });
     choice.message.tool_calls?.forEach((call, position) => {
@@ -95,6 +102,7 @@ function streamHandler(): SseStreamHandler {
         events.push({ type: 'start', id: chunk.id, model: chunk.model });
       }
       for (const choice of chunk.choices ?? []) {
+        events.push(...reasoning(choice.delta));
         const content = text(choice.delta?.content);
         if (content) events.push({ type: 'text-delta', text: content });
         choice.delta?.tool_calls?.forEach((call, position) => {

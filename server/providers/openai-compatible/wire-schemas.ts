@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
-/** `usage` of OpenAI-shaped providers, including DeepSeek's cache-hit fields. */
-export const usageSchema = z.looseObject({
+/** `usage` of OpenAI-shaped providers, including DeepSeek's cache-hit fields and reasoning tokens. */
+const usageSchema = z.looseObject({
   prompt_tokens: z.number().nullish(),
   completion_tokens: z.number().nullish(),
   prompt_tokens_details: z.looseObject({ cached_tokens: z.number().nullish() }).nullish(),
+  completion_tokens_details: z.looseObject({ reasoning_tokens: z.number().nullish() }).nullish(),
   prompt_cache_hit_tokens: z.number().nullish(),
 });
 
@@ -17,11 +18,14 @@ const toolCallSchema = z.looseObject({
   function: z.looseObject({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
 });
 
-export const errorObjectSchema = z.looseObject({
+const errorObjectSchema = z.looseObject({
   message: z.string().nullish(),
   type: z.string().nullish(),
   code: z.union([z.string(), z.number()]).nullish(),
 });
+
+/** Reasoning text: DeepSeek (and vLLM, Together) call it `reasoning_content`, Groq and OpenRouter `reasoning`. */
+const reasoningFields = { reasoning_content: z.string().nullish(), reasoning: z.string().nullish() };
 
 export const completionSchema = z.looseObject({
   id: z.string().optional(),
@@ -30,6 +34,7 @@ export const completionSchema = z.looseObject({
     z.looseObject({
       message: z.looseObject({
         content: contentSchema.nullish(),
+        ...reasoningFields,
         tool_calls: z.array(toolCallSchema).nullish(),
         refusal: z.string().nullish(),
       }),
@@ -46,7 +51,7 @@ export const chunkSchema = z.looseObject({
     .array(
       z.looseObject({
         delta: z
-          .looseObject({ content: contentSchema.nullish(), tool_calls: z.array(toolCallSchema).nullish() })
+          .looseObject({ content: contentSchema.nullish(), ...reasoningFields, tool_calls: z.array(toolCallSchema).nullish() })
           .nullish(),
         finish_reason: z.string().nullish(),
       }),

@@ -5,10 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { decimalToPico } from '../../../server/gateway/billing/pricing.js';
+import { generateKey, getProvider } from '../../../server/providers/registry.js';
+import type { ProviderId } from '../../../shared/catalog.js';
+import { toPico } from '../../../shared/money.js';
+import { startUpstreamSimulator, type UpstreamSimulator } from '../../../tools/simulator/upstream-simulator.js';
 import type { Backend } from '../../support/test-database.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
-import { startUpstreamSimulator, type UpstreamSimulator } from '../../support/upstream-simulator.js';
 
 export type Mode = 'API_KEYS' | 'CREDITS' | 'HYBRID';
 
@@ -34,24 +36,11 @@ export async function startGatewayEnv(backend: Backend, env: Record<string, stri
 
 const unique = () => randomBytes(4).toString('hex');
 
-/** A provider key of the right shape, unique per call (so the simulator can tell callers apart). */
-export function fakeKey(provider: 'openai' | 'anthropic' | 'google' | 'groq' | 'fireworks' | 'together' | 'deepseek', tag = unique()): string {
-  const body = `${tag}${randomBytes(12).toString('hex')}`.replace(/[^A-Za-z0-9]/g, '');
-  switch (provider) {
-    case 'openai':
-    case 'deepseek':
-      return `sk-${body}`;
-    case 'anthropic':
-      return `sk-ant-${body}`;
-    case 'google':
-      return `AIza${body}${body}`.slice(0, 39);
-    case 'groq':
-      return `gsk_${body}`;
-    case 'fireworks':
-      return `fw_${body}`;
-    default:
-      return `tg-${body}`;
-  }
+/** A provider key in the registry's format for it, unique per call (so the simulator can tell callers apart). */
+export function fakeKey(provider: ProviderId, tag = unique()): string {
+  const body = (length: number) =>
+    `${tag}${randomBytes(length).toString('hex')}`.replace(/[^A-Za-z0-9]/g, '').slice(0, Math.max(length, tag.length + 16));
+  return generateKey(getProvider(provider)!.keyFormat, body);
 }
 
 export interface GatewayKeyOptions {
@@ -59,6 +48,7 @@ export interface GatewayKeyOptions {
   budgetUsd?: string;
   budgetPeriod?: 'MONTHLY' | 'TOTAL';
   allowedModels?: string[];
+  defaultTags?: string[];
   expiresAt?: string;
 }
 
@@ -102,10 +92,19 @@ export async function createTenant(t: TestServer, options: TenantOptions = {}): 
   }
   const { createProject: project } = await t.gqlOk<{ createProject: { id: string } }>(
     'mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }',
-    { input: { organizationId: org.id, name: `Project ${unique()}`, mode: options.mode ?? 'API_KEYS', preferStoredKeys: options.preferStoredKeys ?? false } },
+    {
+      input: {
+        organizationId: org.id,
+        name: `Project ${unique()}`,
+        mode: options.mode ?? 'API_KEYS',
+        preferStoredKeys: options.preferStoredKeys ?? false,
+      },
+    },
   );
   for (const [provider, key] of Object.entries(options.byok ?? {})) {
-    await t.gqlOk('mutation($input: SetProviderKeyInput!) { setProviderKey(input: $input) { id } }', { input: { organizationId: org.id, provider, key } });
+    await t.gqlOk('mutation($input: SetProviderKeyInput!) { setProviderKey(input: $input) { id } }', {
+      input: { organizationId: org.id, provider, key },
+    });
   }
   if (options.credits) await addCredits(t, org.id, options.credits);
   if (options.orgFlag !== undefined) await setHostedFlag(t, options.orgFlag, { organizationId: org.id });
@@ -115,7 +114,11 @@ export async function createTenant(t: TestServer, options: TenantOptions = {}): 
   return { organizationId: org.id, projectId: project.id, gatewayKeyId: key.id, secret: key.secret, addKey };
 }
 
-export async function createGatewayKey(t: TestServer, projectId: string, options: GatewayKeyOptions = {}): Promise<{ id: string; secret: string }> {
+export async function createGatewayKey(
+  t: TestServer,
+  projectId: string,
+  options: GatewayKeyOptions = {},
+): Promise<{ id: string; secret: string }> {
   const data = await t.gqlOk<{ createGatewayKey: { secret: string; key: { id: string } } }>(
     'mutation($input: CreateGatewayKeyInput!) { createGatewayKey(input: $input) { secret key { id } } }',
     { input: { projectId, name: `key ${unique()}`, ...options } },
@@ -124,10 +127,16 @@ export async function createGatewayKey(t: TestServer, projectId: string, options
 }
 
 export async function addCredits(t: TestServer, organizationId: string, amountUsd: string): Promise<void> {
-  await t.gqlOk('mutation($input: AddCreditsInput!) { addCredits(input: $input) { entry { id } } }', { input: { organizationId, amountUsd } });
+  await t.gqlOk('mutation($input: AddCreditsInput!) { addCredits(input: $input) { entry { id } } }', {
+    input: { organizationId, amountUsd },
+  });
 }
 
-export async function setHostedFlag(t: TestServer, enabled: boolean, scope: { organizationId?: string; projectId?: string } = {}): Promise<void> {
+export async function setHostedFlag(
+  t: TestServer,
+  enabled: boolean,
+  scope: { organizationId?: string; projectId?: string } = {},
+): Promise<void> {
   await t.gqlOk('mutation($input: SetFeatureFlagInput!) { setFeatureFlag(input: $input) { key } }', {
     input: { key: 'hosted-key-llm', enabled, ...scope },
   });
@@ -146,7 +155,12 @@ export interface ChatResult {
 }
 
 /** POST /v1/chat/completions through the test server's fetch (the body lands in `t.responses`). */
-export async function chat(t: TestServer, secret: string | null, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<ChatResult> {
+export async function chat(
+  t: TestServer,
+  secret: string | null,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<ChatResult> {
   const response = await t.fetch('/v1/chat/completions', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}), ...headers },
@@ -181,7 +195,13 @@ export function expectOpenAiError(result: ChatResult, status: number, code?: str
 export function sseData(text: string): string[] {
   return text
     .split(/\r?\n\r?\n/)
-    .map((block) => block.split(/\r?\n/).filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n'))
+    .map((block) =>
+      block
+        .split(/\r?\n/)
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trim())
+        .join('\n'),
+    )
     .filter((data) => data !== '');
 }
 
@@ -214,7 +234,7 @@ export async function usageOfProject(t: TestServer, projectId: string, count?: n
   }
 }
 
-export const pico = (value: Parameters<typeof decimalToPico>[0]) => decimalToPico(value);
+export const pico = (value: Parameters<typeof toPico>[0]) => toPico(value);
 
 /** USD per 1M tokens → pico-USD per token, exactly as a price list reads. */
 const perToken = (usdPerMillion: number) => BigInt(Math.round(usdPerMillion * 1_000_000));
@@ -225,21 +245,28 @@ export function expectedCostPico(
   tokens: { input: number; cached: number; output: number },
 ): bigint {
   const cachedPrice = price.cachedInput ?? price.input;
-  return BigInt(tokens.input - tokens.cached) * perToken(price.input) + BigInt(tokens.cached) * perToken(cachedPrice) + BigInt(tokens.output) * perToken(price.output);
+  return (
+    BigInt(tokens.input - tokens.cached) * perToken(price.input) +
+    BigInt(tokens.cached) * perToken(cachedPrice) +
+    BigInt(tokens.output) * perToken(price.output)
+  );
 }
 
 /**
  * The credit invariants for one organization, after every settlement is written:
- * Σ billed cost of its CREDITS/HYBRID usage = −Σ ledger USAGE entries; balance = Σ ledger;
- * nothing left reserved.
+ * Σ billed cost of its usage (every mode: BYOK fees are debited in API_KEYS too) = −Σ ledger
+ * USAGE entries; balance = Σ ledger; nothing left reserved.
  */
 export async function expectLedgerConsistent(t: TestServer, organizationId: string): Promise<void> {
   const prisma = t.server.db.prisma;
   await t.server.gateway.writer.flush();
-  // Settled and idle: this instance's credit leases go back.
+  // Settled and idle: this instance's credit and budget leases go back.
   await t.server.gateway.leases.releaseIdle(0);
-  const projects = await prisma.project.findMany({ where: { organizationId, mode: { in: ['CREDITS', 'HYBRID'] } }, select: { id: true } });
-  const usage = await prisma.usageRecord.findMany({ where: { projectId: { in: projects.map((p) => p.id) } }, select: { billedCostUsd: true } });
+  const projects = await prisma.project.findMany({ where: { organizationId }, select: { id: true } });
+  const usage = await prisma.usageRecord.findMany({
+    where: { projectId: { in: projects.map((p) => p.id) } },
+    select: { billedCostUsd: true },
+  });
   const ledger = await prisma.creditLedgerEntry.findMany({ where: { organizationId }, select: { kind: true, amountUsd: true } });
   const organization = await prisma.organization.findUniqueOrThrow({ where: { id: organizationId } });
   const billed = usage.reduce((sum, row) => sum + pico(row.billedCostUsd), 0n);

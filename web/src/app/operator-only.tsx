@@ -4,5 +4,5 @@ import { useViewerContext } from './session.js';
 
 export function OperatorOnly({ children }: { children: ReactNode }) {
   const viewer = useViewerContext();
-  return viewer.isOperator ? <>{children}</> : <Forbidden />;
+  return viewer.isOperator ? children : <Forbidden />;
 }

@@ -8,7 +8,8 @@ export function useAnalyticsScope() {
   const choice = rangeFromParams(params);
   const key = choice.preset === 'custom' ? `${choice.from}_${choice.to}` : choice.preset;
   // Resolve once per choice so "now" does not change on every render (that would refetch forever).
-  const range = useMemo(() => resolveRange(choice, new Date()), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the choice's identity on purpose (see above)
+  const range = useMemo(() => resolveRange(choice, new Date()), [key]);
   const organizationId = params.get('org') || null;
   return {
     params,

@@ -3,15 +3,37 @@ import { ResponsiveContainer } from 'recharts';
 import { QueryState } from './states.js';
 
 /** A titled card holding one chart, with loading, error and empty states and a fixed height. */
-export function ChartFrame(props: { title: string; subtitle?: string; loading: boolean; error: unknown; empty: boolean; height?: number; testId?: string; children: ReactNode }) {
+export function ChartFrame(props: {
+  title: string;
+  subtitle?: string;
+  loading: boolean;
+  error: unknown;
+  empty: boolean;
+  height?: number;
+  testId?: string;
+  /** Why there is nothing to draw (default: no requests in this range) */
+  emptyText?: ReactNode;
+  children: ReactNode;
+}) {
+  const height = props.height ?? 260;
   return (
     <section className="card chart-card" data-testid={props.testId} aria-label={props.title}>
       <header className="card-header">
         <h3>{props.title}</h3>
         {props.subtitle ? <span className="muted">{props.subtitle}</span> : null}
       </header>
-      <QueryState loading={props.loading} error={props.error} empty={props.empty} emptyText="No requests in this range.">
-        <div style={{ width: '100%', height: props.height ?? 260 }}>
+      <QueryState
+        loading={props.loading}
+        error={props.error}
+        empty={props.empty}
+        emptyText={
+          // As tall as the chart would be, so a card beside it keeps its shape.
+          <div className="chart-empty" style={{ minHeight: height }}>
+            {props.emptyText ?? 'No requests in this range.'}
+          </div>
+        }
+      >
+        <div style={{ width: '100%', height }}>
           <ResponsiveContainer width="100%" height="100%">
             {props.children as never}
           </ResponsiveContainer>
@@ -28,7 +50,13 @@ export function seriesColor(index: number): string {
   return SERIES_COLORS[index % SERIES_COLORS.length]!;
 }
 
-export const KEY_SOURCE_COLORS: Record<string, string> = { byok: '#2563eb', user: '#7c3aed', hosted: '#16a34a', env: '#f59e0b', unknown: '#94a3b8' };
+export const KEY_SOURCE_COLORS: Record<string, string> = {
+  byok: '#2563eb',
+  user: '#7c3aed',
+  hosted: '#16a34a',
+  env: '#f59e0b',
+  unknown: '#94a3b8',
+};
 
 export const FAILURE_COLORS: Record<string, string> = {
   AUTH: '#dc2626',

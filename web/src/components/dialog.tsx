@@ -19,7 +19,14 @@ export function Dialog(props: { open: boolean; title: string; onClose(): void; c
 }
 
 /** "Are you sure?" for a destructive action: Cancel, or the danger button that does it. */
-export function ConfirmDialog(props: { open: boolean; title: string; confirmLabel: string; onCancel(): void; onConfirm(): void | Promise<void>; children: ReactNode }) {
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  confirmLabel: string;
+  onCancel(): void;
+  onConfirm(): void | Promise<void>;
+  children: ReactNode;
+}) {
   return (
     <Dialog
       open={props.open}

@@ -1,35 +1,69 @@
 /** Display formatting shared by every page: money, counts, ratios, durations, dates (UTC). */
-import { picoToNumber, toPico } from './decimal.js';
+import { picoToDecimal, picoToNumber, toPico } from '../../../shared/money.js';
 
-const usd2 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const grouped = (digits: { min: number; max: number }) =>
+  new Intl.NumberFormat('en-US', { minimumFractionDigits: digits.min, maximumFractionDigits: digits.max, useGrouping: true });
+const cents = grouped({ min: 2, max: 2 });
+
+/** Axis ticks never need more decimals than this (a micro-dollar). */
+const MAX_TICK_DECIMALS = 6;
 
 /**
- * "$1,234.57"; amounts under a cent keep four significant digits ("$0.004213") so a
- * cheap request never shows as $0.00. Accepts decimal strings, numbers or pico-USD.
+ * The dashboard's one money rule. Shown: $1 and more with cents ("$1,234.57"); under $1, up to
+ * four significant digits, at least cents ("$0.50", "$0.1235", "$0.005588") so a cheap request
+ * never reads $0.00. `exact` (tooltips, the credit ledger, where neighbouring figures differ by
+ * less than a cent): every stored decimal, at least cents ("$499.441234"). Accepts decimal
+ * strings, numbers or pico-USD.
  */
-export function formatUsd(value: string | number | bigint | null | undefined): string {
+export function formatUsd(value: string | number | bigint | null | undefined, precision: 'shown' | 'exact' = 'shown'): string {
   if (value === null || value === undefined || value === '') return '—';
-  const usd = typeof value === 'bigint' ? picoToNumber(value) : typeof value === 'number' ? value : picoToNumber(toPico(value));
-  if (!Number.isFinite(usd)) return '—';
+  if (typeof value === 'number' && !Number.isFinite(value)) return '—';
+  const pico = typeof value === 'bigint' ? value : toPico(value);
+  if (precision === 'exact') return exactUsd(pico);
+  const usd = picoToNumber(pico);
   const abs = Math.abs(usd);
-  if (abs > 0 && abs < 0.01) {
-    // Four significant digits, no exponent, no trailing zeros: 0.0000084 → "$0.0000084".
-    const digits = Math.min(12, 3 - Math.floor(Math.log10(abs)));
-    return `${usd < 0 ? '-' : ''}$${abs.toFixed(digits).replace(/0+$/, '')}`;
-  }
-  return usd2.format(usd);
+  const sign = usd < 0 && abs > 0 ? '-' : '';
+  if (abs >= 1 || abs === 0) return `${sign}$${cents.format(abs)}`;
+  // Four significant digits, no exponent, no trailing zeros beyond the cents: 0.0000084 → "$0.0000084".
+  const digits = Math.max(2, Math.min(12, 3 - Math.floor(Math.log10(abs))));
+  const text = abs.toFixed(digits).replace(/0+$/, '');
+  const [whole, fraction = ''] = text.split('.');
+  return `${sign}$${whole}.${fraction.padEnd(2, '0')}`;
 }
 
-/** Axis ticks: "$1.2k", "$35", "$0.42". */
-export function formatUsdShort(usd: number): string {
+/** Every decimal the ledger keeps (pico-USD), without floats: "$1,499.441234". */
+function exactUsd(pico: bigint): string {
+  const [whole = '0', fraction = ''] = picoToDecimal(pico < 0n ? -pico : pico).split('.');
+  const decimals = fraction.replace(/0+$/, '').padEnd(2, '0');
+  return `${pico < 0n ? '-' : ''}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${decimals}`;
+}
+
+/**
+ * An axis tick: as many decimals as the tick step needs and no more, so ticks read as round
+ * numbers ("$0.01", "$0.02" — not "$0.0085"); "$1.5K" from a thousand up. `step` comes from niceTicks.
+ */
+export function formatUsdTick(usd: number, step: number): string {
   const abs = Math.abs(usd);
-  if (abs >= 1000) return `$${compact.format(usd)}`;
-  if (abs >= 10 || abs === 0) return `$${usd.toFixed(0)}`;
-  if (abs >= 0.1) return `$${usd.toFixed(2)}`;
-  // Two significant digits without exponent or trailing zeros: 0.000045 → "$0.000045".
-  return `$${Number(usd.toPrecision(2)).toFixed(Math.min(12, 1 - Math.floor(Math.log10(abs)))).replace(/0+$/, '')}`;
+  const sign = usd < 0 ? '-' : '';
+  if (abs >= 1000 && step >= 100) return `${sign}$${compact.format(abs)}`;
+  // Under a dollar, at least cents ("$0.10", not "$0.1"), as money reads everywhere else.
+  const decimals = step < 1 ? Math.max(2, decimalsFor(step)) : decimalsFor(step);
+  return `${sign}$${abs.toFixed(Math.min(MAX_TICK_DECIMALS, decimals))}`;
+}
+
+/** A ratio axis tick ("5%", "2.5%"), with the decimals the step needs. */
+export function formatPercentTick(ratio: number, step: number): string {
+  return `${(ratio * 100).toFixed(decimalsFor(step * 100))}%`;
+}
+
+/** Decimals that show every multiple of `step` exactly: 0.05 → 2, 2.5 → 1, 10 → 0. */
+export function decimalsFor(step: number): number {
+  if (!(step > 0) || step >= 1) return Number.isInteger(step) || !(step > 0) ? 0 : 1;
+  let decimals = 0;
+  while (decimals < 12 && Math.abs(Math.round(step * 10 ** decimals) - step * 10 ** decimals) > 1e-9 * 10 ** decimals) decimals += 1;
+  return decimals;
 }
 
 export function formatCount(value: number | null | undefined): string {

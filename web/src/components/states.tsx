@@ -27,7 +27,21 @@ export function EmptyState({ children }: { children: ReactNode }) {
 }
 
 /** Loading → error → empty → content, in one place. */
-export function QueryState({ loading, error, empty, emptyText, retry, children }: { loading: boolean; error: unknown; empty: boolean; emptyText: ReactNode; retry?: () => void; children: ReactNode }) {
+export function QueryState({
+  loading,
+  error,
+  empty,
+  emptyText,
+  retry,
+  children,
+}: {
+  loading: boolean;
+  error: unknown;
+  empty: boolean;
+  emptyText: ReactNode;
+  retry?: () => void;
+  children: ReactNode;
+}) {
   if (error) return <ErrorState error={error} {...(retry ? { retry } : {})} />;
   if (loading && empty) return <Loading />;
   if (empty) return <EmptyState>{emptyText}</EmptyState>;

@@ -3,8 +3,17 @@ import { attempt } from '../../apollo/errors.js';
 import { ConfirmDialog } from '../../components/dialog.js';
 import { QueryState } from '../../components/states.js';
 import { useAccessTokens, useCreateAccessToken, useRevokeAccessToken } from '../../features/access-tokens/api/access-tokens.js';
-import { AccessTokenSecretDialog, AccessTokensTable, CreateAccessTokenForm } from '../../features/access-tokens/components/access-tokens-section.js';
-import { type AccessToken, type AccessTokenErrors, parseAccessTokenForm, sortAccessTokens } from '../../features/access-tokens/model/access-token-form.js';
+import {
+  AccessTokenSecretDialog,
+  AccessTokensTable,
+  CreateAccessTokenForm,
+} from '../../features/access-tokens/components/access-tokens-section.js';
+import {
+  type AccessToken,
+  type AccessTokenErrors,
+  parseAccessTokenForm,
+  sortAccessTokens,
+} from '../../features/access-tokens/model/access-token-form.js';
 
 export function AccessTokensPage() {
   const { data, loading, error, refetch } = useAccessTokens();
@@ -19,13 +28,22 @@ export function AccessTokensPage() {
   return (
     <div className="page">
       <h1>Your access tokens</h1>
-      <p className="muted">Bearer tokens for scripts and tools calling the GraphQL API. A token acts as you, with your roles; only its prefix is stored in readable form.</p>
+      <p className="muted">
+        Bearer tokens for scripts and tools calling the GraphQL API. A token acts as you, with your roles; only its prefix is stored in
+        readable form.
+      </p>
       <section className="card">
         <header className="card-header">
           <h3>Tokens</h3>
         </header>
         {revokeError ? <p className="field-error">{revokeError}</p> : null}
-        <QueryState loading={loading} error={error} empty={tokens.length === 0} emptyText="You have no access tokens yet." retry={() => void refetch()}>
+        <QueryState
+          loading={loading}
+          error={error}
+          empty={tokens.length === 0}
+          emptyText="You have no access tokens yet."
+          retry={() => void refetch()}
+        >
           <AccessTokensTable tokens={tokens} now={now} onRevoke={(t) => setRevoking(t)} />
         </QueryState>
       </section>

@@ -7,7 +7,10 @@ import { useOrganizations } from '../../features/organizations/api/organizations
 export function AuditPage() {
   const audit = useAuditLog(null);
   const organizations = useOrganizations();
-  const names = useMemo(() => Object.fromEntries((organizations.data?.organizations ?? []).map((o) => [o.id, o.name])), [organizations.data]);
+  const names = useMemo(
+    () => Object.fromEntries((organizations.data?.organizations ?? []).map((o) => [o.id, o.name])),
+    [organizations.data],
+  );
   return (
     <div className="page">
       <h1>Audit log</h1>
@@ -22,6 +25,8 @@ export function AuditPage() {
         hasOlder={audit.hasOlder}
         onOlder={audit.older}
         onNewer={audit.newer}
+        filter={audit.filter}
+        onFilter={audit.setFilter}
       />
     </div>
   );

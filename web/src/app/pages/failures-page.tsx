@@ -15,16 +15,17 @@ export function FailuresPage() {
   const allByKey = useUsage(base, ['PROVIDER_KEY', 'PROVIDER']);
   const series = useMemo(() => failureClassSeries(overTime.data?.usage.groups ?? [], range), [overTime.data, range]);
   const providers = useMemo(() => failuresByProvider(byProvider.data?.usage.groups ?? []), [byProvider.data]);
-  const keys = useMemo(() => topFailingKeys(byKey.data?.usage.groups ?? [], allByKey.data?.usage.groups ?? []), [byKey.data, allByKey.data]);
+  const keys = useMemo(
+    () => topFailingKeys(byKey.data?.usage.groups ?? [], allByKey.data?.usage.groups ?? []),
+    [byKey.data, allByKey.data],
+  );
   return (
     <div className="page">
       <h1>Failures</h1>
       <AnalyticsFilters />
       <FailureClassChart series={series} interval={range.interval} loading={overTime.loading} error={overTime.error} />
-      <div className="grid-2">
-        <FailuresByProviderChart rows={providers.rows} classes={providers.classes} loading={byProvider.loading} error={byProvider.error} />
-        <TopFailingKeys rows={keys} loading={byKey.loading || allByKey.loading} error={byKey.error ?? allByKey.error} />
-      </div>
+      <FailuresByProviderChart rows={providers.rows} classes={providers.classes} loading={byProvider.loading} error={byProvider.error} />
+      <TopFailingKeys rows={keys} loading={byKey.loading || allByKey.loading} error={byKey.error ?? allByKey.error} />
     </div>
   );
 }

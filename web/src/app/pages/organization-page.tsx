@@ -1,30 +1,48 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { attempt, attemptForm } from '../../apollo/errors.js';
+import { attempt, attemptForm, errorMessage } from '../../apollo/errors.js';
 import { ConfirmDialog } from '../../components/dialog.js';
 import { formatPercent } from '../../components/format.js';
 import { QueryState } from '../../components/states.js';
+import { useAuditLog } from '../../features/audit/api/audit.js';
+import { AuditLogSection } from '../../features/audit/components/audit-log-section.js';
 import { useAddCredits, useCreditLedger } from '../../features/credits/api/credits.js';
 import { CreditsSection } from '../../features/credits/components/credits-section.js';
+import { useDeleteCustomProvider, useSetCustomProvider } from '../../features/custom-providers/api/custom-providers.js';
+import { CustomProvidersSection } from '../../features/custom-providers/components/custom-providers-section.js';
+import {
+  type CustomProvider,
+  type CustomProviderErrors,
+  customProviderErrors,
+  parseCustomProviderForm,
+} from '../../features/custom-providers/model/custom-provider-form.js';
 import {
   useAddMember,
   useCreateProject,
   useDeleteProviderKey,
   useOrganization,
   useRemoveMember,
+  useResendInvitation,
+  useRevokeInvitation,
   useSetProviderKey,
+  useSetProviderKeyState,
   useUpdateProject,
 } from '../../features/organizations/api/organizations.js';
-import { useAuditLog } from '../../features/audit/api/audit.js';
-import { AuditLogSection } from '../../features/audit/components/audit-log-section.js';
-import { useDeleteCustomProvider, useSetCustomProvider } from '../../features/custom-providers/api/custom-providers.js';
-import { CustomProvidersSection } from '../../features/custom-providers/components/custom-providers-section.js';
-import { type CustomProvider, type CustomProviderErrors, customProviderErrors, parseCustomProviderForm } from '../../features/custom-providers/model/custom-provider-form.js';
-import { MembersSection } from '../../features/organizations/components/members-section.js';
+import { type InviteOutcome, MembersSection } from '../../features/organizations/components/members-section.js';
 import { ProjectsSection } from '../../features/organizations/components/projects-section.js';
 import { ProviderKeysSection } from '../../features/organizations/components/provider-keys-section.js';
 import { canAddCredits, canManage, canReadAudit, roleLabel } from '../../features/organizations/model/permissions.js';
 import { useViewerContext } from '../session.js';
+import { OrganizationWebhooks } from './organization-webhooks.js';
+
+/** Run an invite or resend; the link it returns is shown once. */
+async function withLink(run: () => Promise<string | null | undefined>): Promise<InviteOutcome> {
+  try {
+    return { error: null, link: (await run()) ?? null };
+  } catch (error) {
+    return { error: errorMessage(error), link: null };
+  }
+}
 
 export function OrganizationPage() {
   const { id = '' } = useParams();
@@ -32,10 +50,13 @@ export function OrganizationPage() {
   const { data, loading, error, refetch } = useOrganization(id);
   const [addMember] = useAddMember(id);
   const [removeMember] = useRemoveMember(id);
+  const [revokeInvitation] = useRevokeInvitation(id);
+  const [resendInvitation] = useResendInvitation(id);
   const [createProject] = useCreateProject(id);
   const [updateProject] = useUpdateProject();
   const [setProviderKey] = useSetProviderKey(id);
   const [deleteProviderKey] = useDeleteProviderKey(id);
+  const [setProviderKeyState] = useSetProviderKeyState(id);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const ledger = useCreditLedger(id, cursors.at(-1) ?? null);
   const [addCredits] = useAddCredits(id);
@@ -72,7 +93,14 @@ export function OrganizationPage() {
             {showAudit ? (
               <div className="tabs" role="tablist" aria-label="Organization sections">
                 {(['settings', 'audit'] as const).map((t) => (
-                  <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => selectTab(t)}>
+                  <button
+                    key={t}
+                    type="button"
+                    role="tab"
+                    aria-selected={tab === t}
+                    className={tab === t ? 'tab active' : 'tab'}
+                    onClick={() => selectTab(t)}
+                  >
                     {t === 'settings' ? 'Settings' : 'Audit log'}
                   </button>
                 ))}
@@ -90,15 +118,30 @@ export function OrganizationPage() {
                   />
                   <MembersSection
                     members={org.members}
+                    invitations={org.invitations}
                     canManage={manage}
-                    onAdd={(email, role, password) => attempt(() => addMember({ variables: { input: { organizationId: id, email, role, ...(password ? { password } : {}) } } }))}
+                    onAdd={(email, role) =>
+                      withLink(
+                        async () =>
+                          (await addMember({ variables: { input: { organizationId: id, email, role } } })).data?.addMember.invitation?.url,
+                      )
+                    }
                     onRemove={(userId) => attempt(() => removeMember({ variables: { organizationId: id, userId } }))}
+                    onRevoke={(invitationId) => attempt(() => revokeInvitation({ variables: { id: invitationId } }))}
+                    onResend={(invitationId) =>
+                      withLink(async () => (await resendInvitation({ variables: { id: invitationId } })).data?.resendInvitation.url)
+                    }
                   />
                 </div>
                 <ProviderKeysSection
                   keys={org.providerKeys}
                   canManage={manage}
-                  onSet={(provider, key, region) => attempt(() => setProviderKey({ variables: { input: { organizationId: id, provider, key, ...(region ? { region } : {}) } } }))}
+                  onSet={(provider, key, region) =>
+                    attempt(() =>
+                      setProviderKey({ variables: { input: { organizationId: id, provider, key, ...(region ? { region } : {}) } } }),
+                    )
+                  }
+                  onEnable={(keyId) => attempt(() => setProviderKeyState({ variables: { input: { id: keyId, enabled: true } } }))}
                   onDelete={(keyId) => attempt(() => deleteProviderKey({ variables: { id: keyId } }))}
                 />
                 <CustomProvidersSection
@@ -117,6 +160,7 @@ export function OrganizationPage() {
                   }}
                   onDelete={(provider) => setDeletingCustom(provider)}
                 />
+                {manage ? <OrganizationWebhooks organizationId={id} /> : null}
                 <CreditsSection
                   balance={ledger.data?.organization.creditBalance ?? org.creditBalance}
                   entries={ledger.data?.organization.creditLedger.nodes ?? []}
@@ -128,7 +172,9 @@ export function OrganizationPage() {
                   }}
                   onPrevious={() => setCursors(cursors.slice(0, -1))}
                   canAdd={canAddCredits(viewer)}
-                  onAdd={(amountUsd, note) => attempt(() => addCredits({ variables: { input: { organizationId: id, amountUsd, ...(note ? { note } : {}) } } }))}
+                  onAdd={(amountUsd, note) =>
+                    attempt(() => addCredits({ variables: { input: { organizationId: id, amountUsd, ...(note ? { note } : {}) } } }))
+                  }
                 />
                 <ConfirmDialog
                   open={deletingCustom !== null}
@@ -166,6 +212,8 @@ function OrganizationAudit({ organizationId }: { organizationId: string }) {
       hasOlder={audit.hasOlder}
       onOlder={audit.older}
       onNewer={audit.newer}
+      filter={audit.filter}
+      onFilter={audit.setFilter}
     />
   );
 }

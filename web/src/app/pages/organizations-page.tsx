@@ -27,7 +27,13 @@ export function OrganizationsPage() {
         />
       ) : null}
       <section className="card">
-        <QueryState loading={loading} error={error} empty={organizations.length === 0} emptyText="No organizations yet." retry={() => void refetch()}>
+        <QueryState
+          loading={loading}
+          error={error}
+          empty={organizations.length === 0}
+          emptyText="No organizations yet."
+          retry={() => void refetch()}
+        >
           <OrganizationList organizations={organizations} roleOf={(o) => roleLabel(o.viewerRole, viewer)} />
         </QueryState>
       </section>

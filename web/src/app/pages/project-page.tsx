@@ -9,6 +9,7 @@ import { type GatewayKeyFormValues, parseGatewayKeyForm } from '../../features/g
 import { MODE_LABELS } from '../../features/organizations/model/mode-change.js';
 import { canManage } from '../../features/organizations/model/permissions.js';
 import { useViewerContext } from '../session.js';
+import { ProjectAttributionBudgets } from './project-attribution-budgets.js';
 
 export function ProjectPage() {
   const { id = '' } = useParams();
@@ -37,7 +38,11 @@ export function ProjectPage() {
               <header className="card-header">
                 <h3>Gateway keys</h3>
               </header>
-              {project.gatewayKeys.length === 0 ? <p className="state state-empty">No gateway keys yet.</p> : <GatewayKeysTable keys={project.gatewayKeys} canManage={manage} onRevoke={(k) => setRevoking(k)} />}
+              {project.gatewayKeys.length === 0 ? (
+                <p className="state state-empty">No gateway keys yet.</p>
+              ) : (
+                <GatewayKeysTable keys={project.gatewayKeys} canManage={manage} onRevoke={(k) => setRevoking(k)} />
+              )}
             </section>
             {manage ? (
               <CreateGatewayKeyForm
@@ -59,6 +64,7 @@ export function ProjectPage() {
                 }}
               />
             ) : null}
+            <ProjectAttributionBudgets projectId={project.id} canManage={manage} />
             <SecretDialog secret={secret} onClose={() => setSecret(null)} />
             <ConfirmDialog
               open={revoking !== null}

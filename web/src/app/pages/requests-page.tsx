@@ -1,11 +1,11 @@
 import { useState } from 'react';
+import { DateRangePicker } from '../../components/date-range-picker.js';
 import { QueryState } from '../../components/states.js';
 import { useOrganizations } from '../../features/organizations/api/organizations.js';
 import { useRequestLogs } from '../../features/request-logs/api/request-logs.js';
 import { RequestFilters } from '../../features/request-logs/components/request-filters.js';
 import { Pager, RequestTable } from '../../features/request-logs/components/request-table.js';
 import { filterFromParams, filterToParams, toUsageFilter } from '../../features/request-logs/model/request-filter.js';
-import { DateRangePicker } from '../../components/date-range-picker.js';
 import { useAnalyticsScope } from '../use-analytics-scope.js';
 
 export function RequestsPage() {
@@ -34,7 +34,13 @@ export function RequestsPage() {
         onChange={(next) => scope.setParams(filterToParams(next, scope.params))}
       />
       <section className="card">
-        <QueryState loading={logs.loading} error={logs.error} empty={nodes.length === 0} emptyText="No requests match these filters." retry={() => void logs.refetch()}>
+        <QueryState
+          loading={logs.loading}
+          error={logs.error}
+          empty={nodes.length === 0}
+          emptyText="No requests match these filters."
+          retry={() => void logs.refetch()}
+        >
           <RequestTable rows={nodes} />
         </QueryState>
         <Pager

@@ -4,13 +4,19 @@ import { KeyUsageView } from '../../features/usage/components/key-usage-view.js'
 import { type KeyKind, keyUsageRows } from '../../features/usage/model/key-usage.js';
 import { timeSeries } from '../../features/usage/model/usage-series.js';
 import { AnalyticsFilters } from '../analytics-filters.js';
+import { useViewerContext } from '../session.js';
 import { useAnalyticsScope } from '../use-analytics-scope.js';
 
 export function UsagePage() {
   const { range, organizationId, params, setParams } = useAnalyticsScope();
+  const viewer = useViewerContext();
   const kind: KeyKind = params.get('keys') === 'provider' ? 'provider' : 'gateway';
   const filter = { from: range.from, to: range.to, ...(organizationId ? { organizationId } : {}) };
-  const table = useUsage(filter, kind === 'gateway' ? ['GATEWAY_KEY', 'PROJECT', 'ORGANIZATION'] : ['PROVIDER_KEY', 'KEY_SOURCE'], range.interval);
+  const table = useUsage(
+    filter,
+    kind === 'gateway' ? ['GATEWAY_KEY', 'PROJECT', 'ORGANIZATION'] : ['PROVIDER_KEY', 'KEY_SOURCE'],
+    range.interval,
+  );
   const chart = useUsage(filter, ['TIME', kind === 'gateway' ? 'GATEWAY_KEY' : 'PROVIDER_KEY'], range.interval);
   const rows = useMemo(() => keyUsageRows(table.data?.usage.groups ?? [], kind), [table.data, kind]);
   const series = useMemo(
@@ -24,7 +30,10 @@ export function UsagePage() {
       }),
     [chart.data, kind, range],
   );
-  const labels = useMemo(() => Object.fromEntries(rows.map((r) => [r.id, r.context && kind === 'gateway' ? `${r.label} (${r.context})` : r.label])), [rows, kind]);
+  const labels = useMemo(
+    () => Object.fromEntries(rows.map((r) => [r.id, r.context && kind === 'gateway' ? `${r.label} (${r.context})` : r.label])),
+    [rows, kind],
+  );
   return (
     <div className="page">
       <h1>Usage by key</h1>
@@ -48,7 +57,16 @@ export function UsagePage() {
           </button>
         ))}
       </div>
-      <KeyUsageView kind={kind} rows={rows} labels={labels} series={series} interval={range.interval} loading={table.loading || chart.loading} error={table.error ?? chart.error} />
+      <KeyUsageView
+        kind={kind}
+        rows={rows}
+        labels={labels}
+        series={series}
+        interval={range.interval}
+        loading={table.loading || chart.loading}
+        error={table.error ?? chart.error}
+        platformVisible={viewer.isOperator}
+      />
     </div>
   );
 }

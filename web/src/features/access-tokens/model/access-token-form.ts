@@ -14,7 +14,10 @@ export const EMPTY_ACCESS_TOKEN_FORM: AccessTokenFormValues = { name: '', expire
 export type AccessTokenErrors = Partial<Record<keyof AccessTokenFormValues | 'form', string>>;
 
 /** Expiry is the end of the chosen UTC day: a token "expiring on the 1st" works all of the 1st. */
-export function parseAccessTokenForm(values: AccessTokenFormValues, now: Date = new Date()): { ok: true; input: CreateAccessTokenInput } | { ok: false; errors: AccessTokenErrors } {
+export function parseAccessTokenForm(
+  values: AccessTokenFormValues,
+  now: Date = new Date(),
+): { ok: true; input: CreateAccessTokenInput } | { ok: false; errors: AccessTokenErrors } {
   const errors: AccessTokenErrors = {};
   const name = values.name.trim();
   if (!name) errors.name = 'Give the token a name, e.g. the tool that uses it';

@@ -21,3 +21,22 @@ export async function signOut(): Promise<void> {
 export function useViewer() {
   return useQuery(ViewerDocument, { fetchPolicy: 'network-only' });
 }
+
+/**
+ * POST /auth/accept-invitation. With a password: a new account (signed in by the reply's
+ * cookie). Without: accepted as the signed-in account.
+ */
+export async function acceptInvitation(
+  token: string,
+  password: string | null,
+): Promise<{ error: string | null; organizationId: string | null }> {
+  const response = await fetch('/auth/accept-invitation', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(password === null ? { token } : { token, password }),
+  });
+  const body = (await response.json().catch(() => null)) as { organizationId?: string; error?: { message?: string } } | null;
+  if (response.ok) return { error: null, organizationId: body?.organizationId ?? null };
+  return { error: body?.error?.message ?? `Accepting failed (${response.status})`, organizationId: null };
+}

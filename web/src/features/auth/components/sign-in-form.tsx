@@ -23,7 +23,14 @@ export function SignInForm({ onSubmit }: { onSubmit(email: string, password: str
       </label>
       <label className="field">
         <span>Password</span>
-        <input type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        <input
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
       </label>
       {error ? (
         <p className="field-error" role="alert">

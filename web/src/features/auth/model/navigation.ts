@@ -9,10 +9,12 @@ const ALL: (NavItem & { operatorOnly?: boolean })[] = [
   { path: '/', label: 'Overview', section: 'Analytics' },
   { path: '/usage', label: 'Usage by key', section: 'Analytics' },
   { path: '/cost', label: 'Cost & margin', section: 'Analytics' },
+  { path: '/statements', label: 'Statements', section: 'Analytics' },
   { path: '/failures', label: 'Failures', section: 'Analytics' },
   { path: '/requests', label: 'Request log', section: 'Analytics' },
   { path: '/organizations', label: 'Organizations', section: 'Manage' },
   { path: '/access-tokens', label: 'Access tokens', section: 'Manage' },
+  { path: '/models', label: 'Models', section: 'Manage' },
   { path: '/flags', label: 'Feature flags', section: 'Platform', operatorOnly: true },
   { path: '/hosted-pool', label: 'Hosted key pool', section: 'Platform', operatorOnly: true },
   { path: '/audit', label: 'Audit log', section: 'Platform', operatorOnly: true },
@@ -30,6 +32,6 @@ export function canOpen(path: string, viewer: { isOperator: boolean }): boolean 
 
 /** Only same-site paths may be returned to after sign-in. */
 export function safeReturnPath(value: string | null): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/sign-in')) return '/';
+  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/sign-in')) return '/';
   return value;
 }

@@ -6,5 +6,8 @@ export function useCreditLedger(organizationId: string, after: string | null) {
 }
 
 export function useAddCredits(organizationId: string) {
-  return useMutation(AddCreditsDocument, { refetchQueries: [{ query: CreditLedgerDocument, variables: { organizationId, first: 25 } }], awaitRefetchQueries: true });
+  return useMutation(AddCreditsDocument, {
+    refetchQueries: [{ query: CreditLedgerDocument, variables: { organizationId, first: 25 } }],
+    awaitRefetchQueries: true,
+  });
 }

@@ -8,8 +8,9 @@ type Entry = CreditLedgerQuery['organization']['creditLedger']['nodes'][number];
 const columns: Column<Entry>[] = [
   { key: 'time', header: 'Time (UTC)', cell: (e) => formatDateTime(e.createdAt).replace(' UTC', '') },
   { key: 'kind', header: 'Kind', cell: (e) => e.kind },
-  { key: 'amount', header: 'Amount', align: 'right', cell: (e) => formatUsd(e.amountUsd) },
-  { key: 'balance', header: 'Balance after', align: 'right', cell: (e) => formatUsd(e.balanceAfter) },
+  // A ledger moves by fractions of a cent: exact figures, so consecutive balances never read the same.
+  { key: 'amount', header: 'Amount', align: 'right', cell: (e) => formatUsd(e.amountUsd, 'exact') },
+  { key: 'balance', header: 'Balance after', align: 'right', cell: (e) => formatUsd(e.balanceAfter, 'exact') },
   { key: 'note', header: 'Note', cell: (e) => e.note || (e.requestId ? `request ${e.requestId}` : '') },
 ];
 
@@ -39,7 +40,8 @@ export function CreditsSection(props: {
           className="inline-form"
           onSubmit={async (e) => {
             e.preventDefault();
-            if (!/^\d+(\.\d{1,6})?$/.test(amount.trim()) || Number(amount) <= 0) return setError('A positive amount in USD, like 100 or 12.50');
+            if (!/^\d+(\.\d{1,6})?$/.test(amount.trim()) || Number(amount) <= 0)
+              return setError('A positive amount in USD, like 100 or 12.50');
             const message = await props.onAdd(amount.trim(), note.trim());
             setError(message);
             if (!message) {
@@ -48,7 +50,14 @@ export function CreditsSection(props: {
             }
           }}
         >
-          <input aria-label="Credit amount (USD)" placeholder="Amount (USD)" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} required />
+          <input
+            aria-label="Credit amount (USD)"
+            placeholder="Amount (USD)"
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            required
+          />
           <input aria-label="Credit note" placeholder="Note (e.g. invoice 1042)" value={note} onChange={(e) => setNote(e.target.value)} />
           <button type="submit" className="button">
             Add credits
@@ -56,7 +65,11 @@ export function CreditsSection(props: {
           {error ? <span className="field-error">{error}</span> : null}
         </form>
       ) : null}
-      {props.entries.length === 0 ? <p className="state state-empty">No ledger entries yet.</p> : <DataTable label="Credit ledger" columns={columns} rows={props.entries} rowKey={(e) => e.id} />}
+      {props.entries.length === 0 ? (
+        <p className="state state-empty">No ledger entries yet.</p>
+      ) : (
+        <DataTable label="Credit ledger" columns={columns} rows={props.entries} rowKey={(e) => e.id} />
+      )}
       <div className="pager">
         <button type="button" className="button" disabled={props.page === 0} onClick={props.onPrevious}>
           ← Newer

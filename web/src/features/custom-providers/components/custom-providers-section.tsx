@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import { DeleteButton } from '../../../components/delete-button.js';
 import { formatDateTime } from '../../../components/format.js';
+import { InlineForm } from '../../../components/inline-form.js';
 import {
   type CustomProvider,
   type CustomProviderErrors,
@@ -26,6 +28,7 @@ export function CustomProvidersSection(props: {
     'aria-invalid': Boolean(props.errors[name]),
   });
   const field = (name: keyof CustomProviderFormValues, label: string, input: React.ReactNode) => (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the `input` passed in
     <label className="field">
       <span>{label}</span>
       {input}
@@ -62,35 +65,37 @@ export function CustomProvidersSection(props: {
                 <button type="button" className="link-button" onClick={() => setValues(formFromProvider(p))}>
                   Edit
                 </button>
-                <button type="button" className="link-button danger" aria-label={`Delete custom provider ${p.slug}`} onClick={() => props.onDelete(p)}>
-                  Delete
-                </button>
+                <DeleteButton label={`Delete custom provider ${p.slug}`} onDelete={() => props.onDelete(p)} />
               </span>
             ) : null}
           </li>
         ))}
       </ul>
       {props.canManage ? (
-        <form
-          className="form-grid inline-form"
-          aria-label="Add or replace a custom provider"
-          noValidate
-          onSubmit={async (e) => {
-            e.preventDefault();
-            if (await props.onSave(values)) setValues(EMPTY_CUSTOM_PROVIDER_FORM);
-          }}
+        <InlineForm
+          label="Add or replace a custom provider"
+          onSave={() => props.onSave(values)}
+          onSaved={() => setValues(EMPTY_CUSTOM_PROVIDER_FORM)}
         >
           {field('slug', 'Slug', <input aria-label="Custom provider slug" placeholder="ollama" {...bind('slug')} />)}
           {field('name', 'Name', <input aria-label="Custom provider name" placeholder="Office GPU box" {...bind('name')} />)}
-          {field('baseUrl', 'Base URL', <input aria-label="Custom provider base URL" placeholder="http://10.0.0.5:11434/v1" {...bind('baseUrl')} />)}
-          {field('models', 'Models (comma-separated)', <input aria-label="Custom provider models" placeholder="llama3.1:8b, qwen2.5:7b" {...bind('models')} />)}
+          {field(
+            'baseUrl',
+            'Base URL',
+            <input aria-label="Custom provider base URL" placeholder="http://10.0.0.5:11434/v1" {...bind('baseUrl')} />,
+          )}
+          {field(
+            'models',
+            'Models (comma-separated)',
+            <input aria-label="Custom provider models" placeholder="llama3.1:8b, qwen2.5:7b" {...bind('models')} />,
+          )}
           <div className="field">
             <button type="submit" className="button">
               {replacing ? 'Replace provider' : 'Add provider'}
             </button>
           </div>
           {props.errors.form ? <p className="field-error">{props.errors.form}</p> : null}
-        </form>
+        </InlineForm>
       ) : null}
     </section>
   );

@@ -18,11 +18,21 @@ export type CustomProviderErrors = Partial<Record<keyof CustomProviderFormValues
 
 /** "llama3.1:8b, qwen2.5\nmistral" → unique, trimmed names in order. */
 export function parseModelList(text: string): string[] {
-  return [...new Set(text.split(/[,\n]/).map((m) => m.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[,\n]/)
+        .map((m) => m.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** Quick checks before the API's own (slug shape, built-in ids, URL rules stay the server's). */
-export function parseCustomProviderForm(organizationId: string, values: CustomProviderFormValues): { ok: true; input: SetCustomProviderInput } | { ok: false; errors: CustomProviderErrors } {
+export function parseCustomProviderForm(
+  organizationId: string,
+  values: CustomProviderFormValues,
+): { ok: true; input: SetCustomProviderInput } | { ok: false; errors: CustomProviderErrors } {
   const errors: CustomProviderErrors = {};
   const slug = values.slug.trim().toLowerCase();
   const name = values.name.trim();

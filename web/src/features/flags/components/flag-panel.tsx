@@ -1,5 +1,4 @@
-import type { Flag } from '../model/flag-state.js';
-import { describeReset, describeSource, flagStateFor, inheritedState } from '../model/flag-state.js';
+import { describeReset, describeSource, type Flag, type FlagScopeValue, scopeValue } from '../model/flag-display.js';
 
 interface OrgRow {
   id: string;
@@ -10,7 +9,14 @@ interface OrgRow {
 function Toggle(props: { label: string; enabled: boolean; onChange(enabled: boolean): void; testId?: string }) {
   return (
     <label className="toggle" data-testid={props.testId}>
-      <input type="checkbox" role="switch" aria-label={props.label} checked={props.enabled} onChange={(e) => props.onChange(e.target.checked)} />
+      <input
+        type="checkbox"
+        role="switch"
+        aria-checked={props.enabled}
+        aria-label={props.label}
+        checked={props.enabled}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
       <span>{props.enabled ? 'On' : 'Off'}</span>
     </label>
   );
@@ -19,31 +25,67 @@ function Toggle(props: { label: string; enabled: boolean; onChange(enabled: bool
 type Scope = { organizationId?: string; projectId?: string };
 
 /** Shown only where this scope has its own override: removes it so the scope inherits again. */
-function ResetButton(props: { flag: Flag; scope: Scope; label: string; onReset(scope: Scope): void }) {
-  const inherited = inheritedState(props.flag, props.scope);
-  if (!inherited) return null;
-  const hint = describeReset(inherited);
+function ResetButton(props: { value: FlagScopeValue; scope: Scope; label: string; onReset(scope: Scope): void }) {
+  const hint = describeReset(props.value);
+  if (!hint) return null;
   return (
-    <button type="button" className="link-button" aria-label={`Reset ${props.label} to inherited`} title={hint} onClick={() => props.onReset(props.scope)}>
+    <button
+      type="button"
+      className="link-button"
+      aria-label={`Reset ${props.label} to inherited`}
+      title={hint}
+      onClick={() => props.onReset(props.scope)}
+    >
       Reset to inherited <span className="muted">({hint})</span>
     </button>
   );
 }
 
-/** One flag: global value, env override notice, and per-organization / per-project values. */
-export function FlagPanel({
-  flag,
-  organizations,
-  onSet,
-  onReset,
-  error,
-}: {
+/** The server's value in force for one row, why, and its own toggle and reset. */
+function ScopeCells(props: {
+  value: FlagScopeValue | null;
+  scope: Scope;
+  label: string;
+  onSet: FlagPanelProps['onSet'];
+  onReset: FlagPanelProps['onReset'];
+}) {
+  const { value } = props;
+  if (!value)
+    return (
+      <td colSpan={3} className="muted">
+        Loading…
+      </td>
+    );
+  return (
+    <>
+      <td>
+        <span className={`badge ${value.enabled ? 'on' : 'off'}`}>{value.enabled ? 'on' : 'off'}</span>
+      </td>
+      <td className="muted">{describeSource(value)}</td>
+      <td>
+        <div className="row-actions">
+          <Toggle
+            label={props.label}
+            enabled={value.ownOverride ?? value.enabled}
+            onChange={(enabled) => props.onSet(enabled, props.scope)}
+          />
+          <ResetButton value={value} scope={props.scope} label={props.label} onReset={props.onReset} />
+        </div>
+      </td>
+    </>
+  );
+}
+
+interface FlagPanelProps {
   flag: Flag;
   organizations: OrgRow[];
   onSet(enabled: boolean, scope: Scope): void;
   onReset(scope: Scope): void;
   error: string | null;
-}) {
+}
+
+/** One flag: global value, env override notice, and per-organization / per-project values. */
+export function FlagPanel({ flag, organizations, onSet, onReset, error }: FlagPanelProps) {
   return (
     <section className="card" aria-label={flag.key}>
       <header className="card-header">
@@ -54,7 +96,8 @@ export function FlagPanel({
       </header>
       {flag.envOverride !== null ? (
         <p className="state state-warning" role="note" data-testid="env-override">
-          The environment forces this flag <strong>{flag.envOverride ? 'on' : 'off'}</strong> everywhere (HOSTED_KEY_LLM={String(flag.envOverride)}). Values below are stored but have no effect until it is unset.
+          The environment forces this flag <strong>{flag.envOverride ? 'on' : 'off'}</strong> everywhere (HOSTED_KEY_LLM=
+          {String(flag.envOverride)}). Values below are stored but have no effect until it is unset.
         </p>
       ) : null}
       <div className="row">
@@ -72,44 +115,32 @@ export function FlagPanel({
           </tr>
         </thead>
         <tbody>
-          {organizations.flatMap((org) => {
-            const orgState = flagStateFor(flag, { organizationId: org.id });
-            return [
-              <tr key={org.id} data-testid={`flag-org-${org.name}`}>
-                <td>
-                  <strong>{org.name}</strong>
-                </td>
-                <td>
-                  <span className={`badge ${orgState.enabled ? 'on' : 'off'}`}>{orgState.enabled ? 'on' : 'off'}</span>
-                </td>
-                <td className="muted">{describeSource(orgState)}</td>
-                <td>
-                  <div className="row-actions">
-                    <Toggle label={`${flag.key} for ${org.name}`} enabled={orgState.ownOverride ?? orgState.enabled} onChange={(enabled) => onSet(enabled, { organizationId: org.id })} />
-                    <ResetButton flag={flag} scope={{ organizationId: org.id }} label={`${flag.key} for ${org.name}`} onReset={onReset} />
-                  </div>
-                </td>
-              </tr>,
-              ...org.projects.map((project) => {
-                const state = flagStateFor(flag, { organizationId: org.id, projectId: project.id });
-                return (
-                  <tr key={project.id} className="sub-row" data-testid={`flag-project-${org.name}/${project.name}`}>
-                    <td>↳ {project.name}</td>
-                    <td>
-                      <span className={`badge ${state.enabled ? 'on' : 'off'}`}>{state.enabled ? 'on' : 'off'}</span>
-                    </td>
-                    <td className="muted">{state.source === 'organization' ? 'inherits the organization' : describeSource(state)}</td>
-                    <td>
-                      <div className="row-actions">
-                        <Toggle label={`${flag.key} for ${org.name} / ${project.name}`} enabled={state.ownOverride ?? state.enabled} onChange={(enabled) => onSet(enabled, { projectId: project.id })} />
-                        <ResetButton flag={flag} scope={{ organizationId: org.id, projectId: project.id }} label={`${flag.key} for ${org.name} / ${project.name}`} onReset={onReset} />
-                      </div>
-                    </td>
-                  </tr>
-                );
-              }),
-            ];
-          })}
+          {organizations.flatMap((org) => [
+            <tr key={org.id} data-testid={`flag-org-${org.name}`}>
+              <td>
+                <strong>{org.name}</strong>
+              </td>
+              <ScopeCells
+                value={scopeValue(flag, { organizationId: org.id })}
+                scope={{ organizationId: org.id }}
+                label={`${flag.key} for ${org.name}`}
+                onSet={onSet}
+                onReset={onReset}
+              />
+            </tr>,
+            ...org.projects.map((project) => (
+              <tr key={project.id} className="sub-row" data-testid={`flag-project-${org.name}/${project.name}`}>
+                <td>↳ {project.name}</td>
+                <ScopeCells
+                  value={scopeValue(flag, { organizationId: org.id, projectId: project.id })}
+                  scope={{ projectId: project.id }}
+                  label={`${flag.key} for ${org.name} / ${project.name}`}
+                  onSet={onSet}
+                  onReset={onReset}
+                />
+              </tr>
+            )),
+          ])}
         </tbody>
       </table>
     </section>

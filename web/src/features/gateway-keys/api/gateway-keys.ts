@@ -6,7 +6,10 @@ export function useProjectGatewayKeys(projectId: string) {
 }
 
 export function useCreateGatewayKey(projectId: string) {
-  return useMutation(CreateGatewayKeyDocument, { refetchQueries: [{ query: ProjectGatewayKeysDocument, variables: { id: projectId } }], awaitRefetchQueries: true });
+  return useMutation(CreateGatewayKeyDocument, {
+    refetchQueries: [{ query: ProjectGatewayKeysDocument, variables: { id: projectId } }],
+    awaitRefetchQueries: true,
+  });
 }
 
 export function useRevokeGatewayKey() {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { SecretOnceDialog } from '../../../components/secret-once-dialog.js';
 import { type Column, DataTable } from '../../../components/data-table.js';
 import { formatDateTime, formatUsd } from '../../../components/format.js';
+import { SecretOnceDialog } from '../../../components/secret-once-dialog.js';
 import type { ProjectGatewayKeysQuery } from '../../../graphql/generated.js';
 import { describeLimits, EMPTY_GATEWAY_KEY_FORM, type GatewayKeyFormValues, gatewayKeyStatus } from '../model/gateway-key-form.js';
 
@@ -28,16 +28,26 @@ export function GatewayKeysTable({ keys, canManage, onRevoke }: { keys: Key[]; c
   return <DataTable label="Gateway keys" columns={columns} rows={keys} rowKey={(k) => k.id} testId="table-gateway-keys" />;
 }
 
-export function CreateGatewayKeyForm({ errors, onSubmit }: { errors: Partial<Record<keyof GatewayKeyFormValues, string>> & { form?: string }; onSubmit(values: GatewayKeyFormValues): Promise<boolean> }) {
+export function CreateGatewayKeyForm({
+  errors,
+  onSubmit,
+}: {
+  errors: Partial<Record<keyof GatewayKeyFormValues, string>> & { form?: string };
+  onSubmit(values: GatewayKeyFormValues): Promise<boolean>;
+}) {
   const [values, setValues] = useState<GatewayKeyFormValues>(EMPTY_GATEWAY_KEY_FORM);
   const field = (name: keyof GatewayKeyFormValues, label: string, input: React.ReactNode) => (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the `input` passed in
     <label className="field">
       <span>{label}</span>
       {input}
       {errors[name] ? <span className="field-error">{errors[name]}</span> : null}
     </label>
   );
-  const bind = (name: keyof GatewayKeyFormValues) => ({ value: values[name], onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: e.target.value })) });
+  const bind = (name: keyof GatewayKeyFormValues) => ({
+    value: values[name],
+    onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: e.target.value })),
+  });
   return (
     <form
       className="card form-grid"
@@ -60,7 +70,11 @@ export function CreateGatewayKeyForm({ errors, onSubmit }: { errors: Partial<Rec
           <option value="TOTAL">Total</option>
         </select>,
       )}
-      {field('allowedModels', 'Allowed models (comma-separated; empty = all)', <input aria-label="Allowed models" {...bind('allowedModels')} />)}
+      {field(
+        'allowedModels',
+        'Allowed models (comma-separated; empty = all)',
+        <input aria-label="Allowed models" {...bind('allowedModels')} />,
+      )}
       {field('expiresAt', 'Expires on (optional)', <input type="date" aria-label="Expires on" {...bind('expiresAt')} />)}
       {errors.form ? <p className="field-error">{errors.form}</p> : null}
       <button type="submit" className="button primary">

@@ -10,9 +10,18 @@ export interface GatewayKeyFormValues {
   expiresAt: string;
 }
 
-export const EMPTY_GATEWAY_KEY_FORM: GatewayKeyFormValues = { name: '', rpmLimit: '', budgetUsd: '', budgetPeriod: '', allowedModels: '', expiresAt: '' };
+export const EMPTY_GATEWAY_KEY_FORM: GatewayKeyFormValues = {
+  name: '',
+  rpmLimit: '',
+  budgetUsd: '',
+  budgetPeriod: '',
+  allowedModels: '',
+  expiresAt: '',
+};
 
-export type GatewayKeyFormResult = { ok: true; input: CreateGatewayKeyInput } | { ok: false; errors: Partial<Record<keyof GatewayKeyFormValues, string>> };
+export type GatewayKeyFormResult =
+  | { ok: true; input: CreateGatewayKeyInput }
+  | { ok: false; errors: Partial<Record<keyof GatewayKeyFormValues, string>> };
 
 export function parseGatewayKeyForm(projectId: string, values: GatewayKeyFormValues, now: Date = new Date()): GatewayKeyFormResult {
   const errors: Partial<Record<keyof GatewayKeyFormValues, string>> = {};
@@ -63,7 +72,10 @@ export function gatewayKeyStatus(key: { revokedAt: string | null; expiresAt: str
 }
 
 /** "100 rpm · $25.00 monthly · 2 models" */
-export function describeLimits(key: { rpmLimit: number | null; budgetUsd: string | null; budgetPeriod: BudgetPeriod | null; allowedModels: readonly string[] }, formatUsd: (v: string) => string): string {
+export function describeLimits(
+  key: { rpmLimit: number | null; budgetUsd: string | null; budgetPeriod: BudgetPeriod | null; allowedModels: readonly string[] },
+  formatUsd: (v: string) => string,
+): string {
   const parts: string[] = [];
   if (key.rpmLimit) parts.push(`${key.rpmLimit} rpm`);
   if (key.budgetUsd) parts.push(`${formatUsd(key.budgetUsd)} ${key.budgetPeriod === 'TOTAL' ? 'total' : 'monthly'}`);

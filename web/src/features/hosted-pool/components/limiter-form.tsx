@@ -1,15 +1,32 @@
 import { useEffect, useState } from 'react';
 import type { HostedKeyPoolQuery } from '../../../graphql/generated.js';
-import { describeLimiter, LIMITER_MODES, limiterFieldsFor, type LimiterErrors, type LimiterFormValues, limiterFormValues, rateLabel } from '../model/limiter-form.js';
+import {
+  describeLimiter,
+  LIMITER_MODES,
+  type LimiterDefaults,
+  type LimiterErrors,
+  type LimiterFormValues,
+  limiterFieldsFor,
+  limiterFormValues,
+  rateLabel,
+} from '../model/limiter-form.js';
 
 type Setting = HostedKeyPoolQuery['providerSettings'][number];
 
 /** One provider's hosted-key limiter: mode, rate, queue timeout; errors shown beside their field. */
-export function LimiterForm(props: { provider: string; setting: Setting | undefined; errors: LimiterErrors; saved: boolean; onSubmit(values: LimiterFormValues): void }) {
-  const [values, setValues] = useState<LimiterFormValues>(() => limiterFormValues(props.setting));
+export function LimiterForm(props: {
+  provider: string;
+  setting: Setting | undefined;
+  defaults: LimiterDefaults;
+  errors: LimiterErrors;
+  saved: boolean;
+  onSubmit(values: LimiterFormValues): void;
+}) {
+  const [values, setValues] = useState<LimiterFormValues>(() => limiterFormValues(props.setting, props.defaults));
   // A saved change (or another operator's, seen on the next poll) resets the form to the stored values.
   const stored = `${props.setting?.mode}|${props.setting?.requestsPerMinute}|${props.setting?.queueTimeoutMs}`;
-  useEffect(() => setValues(limiterFormValues(props.setting)), [stored]); // eslint-disable-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the stored values on purpose; each poll brings new objects
+  useEffect(() => setValues(limiterFormValues(props.setting, props.defaults)), [stored]);
   const uses = limiterFieldsFor(values.mode);
   const id = (field: string) => `limiter-${props.provider}-${field}`;
   const error = (field: keyof LimiterErrors) =>
@@ -29,11 +46,15 @@ export function LimiterForm(props: { provider: string; setting: Setting | undefi
       }}
     >
       <h3>
-        Rate limiter <span className="muted">· now: {describeLimiter(props.setting)}</span>
+        Rate limiter <span className="muted">· now: {describeLimiter(props.setting, props.defaults)}</span>
       </h3>
       <label className="field">
         <span>Mode</span>
-        <select aria-label={`Limiter mode for ${props.provider}`} value={values.mode} onChange={(e) => setValues((v) => ({ ...v, mode: e.target.value as LimiterFormValues['mode'] }))}>
+        <select
+          aria-label={`Limiter mode for ${props.provider}`}
+          value={values.mode}
+          onChange={(e) => setValues((v) => ({ ...v, mode: e.target.value as LimiterFormValues['mode'] }))}
+        >
           {LIMITER_MODES.map((m) => (
             <option key={m.id} value={m.id}>
               {m.label}
@@ -63,7 +84,7 @@ export function LimiterForm(props: { provider: string; setting: Setting | undefi
           aria-label={`Queue timeout for ${props.provider}`}
           inputMode="numeric"
           disabled={!uses.queueTimeoutMs}
-          placeholder={uses.queueTimeoutMs ? 'default 10000' : 'queue mode only'}
+          placeholder={uses.queueTimeoutMs ? `default ${props.defaults.queueTimeoutMs}` : 'queue mode only'}
           value={uses.queueTimeoutMs ? values.queueTimeoutMs : ''}
           aria-invalid={Boolean(props.errors.queueTimeoutMs)}
           aria-describedby={props.errors.queueTimeoutMs ? id('queueTimeoutMs-error') : undefined}
@@ -75,7 +96,11 @@ export function LimiterForm(props: { provider: string; setting: Setting | undefi
         <button type="submit" className="button primary">
           Save limiter
         </button>
-        {props.saved ? <span className="muted" role="status">Saved.</span> : null}
+        {props.saved ? (
+          <span className="muted" role="status">
+            Saved.
+          </span>
+        ) : null}
       </div>
       {props.errors.form ? <p className="field-error">{props.errors.form}</p> : null}
     </form>

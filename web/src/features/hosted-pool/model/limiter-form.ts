@@ -1,19 +1,19 @@
 /**
- * The per-provider limiter form (SPEC §4 rate-limiter modes): values ⇄ setProviderLimiter input,
+ * The per-provider limiter form (the rate-limiter modes of docs/graphql.md): values ⇄ setProviderLimiter input,
  * and the API's BAD_USER_INPUT replies placed beside the field they are about.
  */
 import type { InputError } from '../../../apollo/errors.js';
 import type { HostedKeyPoolQuery, LimiterMode, SetProviderLimiterInput } from '../../../graphql/generated.js';
 
 type Setting = HostedKeyPoolQuery['providerSettings'][number];
+/** The server's limiter defaults (GraphQL `defaultLimiterSetting`): the gateway's own, never a copy here. */
+export type LimiterDefaults = HostedKeyPoolQuery['defaultLimiterSetting'];
 
 export const LIMITER_MODES: readonly { id: LimiterMode; label: string; help: string }[] = [
   { id: 'NONE', label: 'None', help: 'No queue and no per-organization limit (the default for LLMs).' },
   { id: 'PER_ORGANIZATION', label: 'Per organization', help: 'Token bucket: requests per minute per organization on hosted keys.' },
   { id: 'QUEUE', label: 'Queue', help: 'Requests wait in FIFO order, up to the timeout, for a hosted key to come free.' },
 ];
-
-export const DEFAULT_QUEUE_TIMEOUT_MS = 10_000;
 
 export interface LimiterFormValues {
   mode: LimiterMode;
@@ -25,10 +25,14 @@ export interface LimiterFormValues {
 export type LimiterField = keyof LimiterFormValues;
 export type LimiterErrors = Partial<Record<LimiterField | 'form', string>>;
 
-export function limiterFormValues(setting: Pick<Setting, 'mode' | 'requestsPerMinute' | 'queueTimeoutMs'> | undefined): LimiterFormValues {
+export function limiterFormValues(
+  setting: Pick<Setting, 'mode' | 'requestsPerMinute' | 'queueTimeoutMs'> | undefined,
+  defaults: Pick<LimiterDefaults, 'mode'>,
+): LimiterFormValues {
   return {
-    mode: setting?.mode ?? 'NONE',
-    requestsPerMinute: setting?.requestsPerMinute === null || setting?.requestsPerMinute === undefined ? '' : String(setting.requestsPerMinute),
+    mode: setting?.mode ?? defaults.mode,
+    requestsPerMinute:
+      setting?.requestsPerMinute === null || setting?.requestsPerMinute === undefined ? '' : String(setting.requestsPerMinute),
     queueTimeoutMs: setting?.queueTimeoutMs === null || setting?.queueTimeoutMs === undefined ? '' : String(setting.queueTimeoutMs),
   };
 }
@@ -47,7 +51,10 @@ export function rateLabel(mode: LimiterMode): string {
  * The mutation input. Only the form's own checks (a whole number where one is typed); ranges
  * and what each mode needs are the API's rules, and its answer is shown by `limiterErrors`.
  */
-export function limiterInput(provider: string, values: LimiterFormValues): { ok: true; input: SetProviderLimiterInput } | { ok: false; errors: LimiterErrors } {
+export function limiterInput(
+  provider: string,
+  values: LimiterFormValues,
+): { ok: true; input: SetProviderLimiterInput } | { ok: false; errors: LimiterErrors } {
   const uses = limiterFieldsFor(values.mode);
   const errors: LimiterErrors = {};
   const whole = (field: 'requestsPerMinute' | 'queueTimeoutMs'): number | null => {
@@ -89,11 +96,15 @@ export function limiterErrors(error: InputError): LimiterErrors {
 }
 
 /** "per organization · 60 rpm", "queue · timeout 10000 ms", "none" */
-export function describeLimiter(setting: Pick<Setting, 'mode' | 'requestsPerMinute' | 'queueTimeoutMs'> | undefined): string {
-  if (!setting || setting.mode === 'NONE') return 'none';
+export function describeLimiter(
+  setting: Pick<Setting, 'mode' | 'requestsPerMinute' | 'queueTimeoutMs'> | undefined,
+  defaults: LimiterDefaults,
+): string {
+  if (!setting) return describeLimiter(defaults, defaults);
+  if (setting.mode === 'NONE') return 'none';
   const label = LIMITER_MODES.find((m) => m.id === setting.mode)?.label.toLowerCase() ?? setting.mode;
   const parts = [label];
   if (setting.requestsPerMinute) parts.push(`${setting.requestsPerMinute} rpm`);
-  if (setting.mode === 'QUEUE') parts.push(`timeout ${setting.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS} ms`);
+  if (setting.mode === 'QUEUE') parts.push(`timeout ${setting.queueTimeoutMs ?? defaults.queueTimeoutMs} ms`);
   return parts.join(' · ');
 }

@@ -3,6 +3,7 @@ import type { HostedKeyPoolQuery } from '../../../graphql/generated.js';
 
 export type PoolProvider = HostedKeyPoolQuery['hostedKeyPool'][number];
 export type PoolKey = PoolProvider['keys'][number];
+export type UnconfiguredKey = PoolProvider['unconfiguredKeys'][number];
 
 export interface PoolSummary {
   provider: string;
@@ -10,18 +11,41 @@ export interface PoolSummary {
   available: number;
   coolingDown: number;
   disabled: number;
+  /** Key names with recent traffic that this process is not configured with */
+  unconfigured: number;
+  /** "2 of 3 available", or "not configured here" when the process has none */
+  headline: string;
+  detail: string;
 }
 
 export function poolSummary(pool: readonly PoolProvider[]): PoolSummary[] {
   return pool
-    .map((p) => ({
-      provider: p.provider,
-      total: p.keys.length,
-      available: p.keys.filter((k) => k.state === 'AVAILABLE').length,
-      coolingDown: p.keys.filter((k) => k.state === 'COOLING_DOWN').length,
-      disabled: p.keys.filter((k) => k.state === 'DISABLED').length,
-    }))
+    .map((p) => {
+      const total = p.keys.length;
+      const available = p.keys.filter((k) => k.state === 'AVAILABLE').length;
+      const coolingDown = p.keys.filter((k) => k.state === 'COOLING_DOWN').length;
+      const disabled = p.keys.filter((k) => k.state === 'DISABLED').length;
+      const unconfigured = p.unconfiguredKeys.length;
+      const seen = unconfigured ? `${unconfigured} more in usage, not configured here` : '';
+      return {
+        provider: p.provider,
+        total,
+        available,
+        coolingDown,
+        disabled,
+        unconfigured,
+        headline: total ? `${available} of ${total} available` : 'none configured',
+        detail: total
+          ? [`${coolingDown} cooling down · ${disabled} disabled`, seen].filter(Boolean).join(' · ')
+          : seen || 'no keys in usage either',
+      };
+    })
     .sort((a, b) => a.provider.localeCompare(b.provider));
+}
+
+/** Providers that only usage knows of keys for: the page says so instead of "0/0 available". */
+export function unconfiguredTotal(pool: readonly PoolProvider[]): number {
+  return pool.reduce((sum, p) => sum + p.unconfiguredKeys.length, 0);
 }
 
 /** "2m 05s left" for a cooldown; null when over or absent. */

@@ -7,7 +7,10 @@ import {
   OrganizationDetailDocument,
   OrganizationsDocument,
   RemoveMemberDocument,
+  ResendInvitationDocument,
+  RevokeInvitationDocument,
   SetProviderKeyDocument,
+  SetProviderKeyStateDocument,
   UpdateProjectDocument,
 } from '../../../graphql/generated.js';
 
@@ -33,6 +36,14 @@ export function useRemoveMember(organizationId: string) {
   return useMutation(RemoveMemberDocument, { refetchQueries: refetchOrganization(organizationId), awaitRefetchQueries: true });
 }
 
+export function useRevokeInvitation(organizationId: string) {
+  return useMutation(RevokeInvitationDocument, { refetchQueries: refetchOrganization(organizationId), awaitRefetchQueries: true });
+}
+
+export function useResendInvitation(organizationId: string) {
+  return useMutation(ResendInvitationDocument, { refetchQueries: refetchOrganization(organizationId), awaitRefetchQueries: true });
+}
+
 export function useCreateProject(organizationId: string) {
   return useMutation(CreateProjectDocument, { refetchQueries: refetchOrganization(organizationId), awaitRefetchQueries: true });
 }
@@ -43,6 +54,11 @@ export function useUpdateProject() {
 
 export function useSetProviderKey(organizationId: string) {
   return useMutation(SetProviderKeyDocument, { refetchQueries: refetchOrganization(organizationId), awaitRefetchQueries: true });
+}
+
+/** Put a stored key back in service (or take it out); the server owns the state. */
+export function useSetProviderKeyState(organizationId: string) {
+  return useMutation(SetProviderKeyStateDocument, { refetchQueries: refetchOrganization(organizationId), awaitRefetchQueries: true });
 }
 
 export function useDeleteProviderKey(organizationId: string) {

@@ -30,7 +30,13 @@ export function CreateOrganizationForm({ onCreate }: { onCreate(name: string): P
         if (!message) setName('');
       }}
     >
-      <input aria-label="New organization name" placeholder="New organization name" value={name} onChange={(e) => setName(e.target.value)} required />
+      <input
+        aria-label="New organization name"
+        placeholder="New organization name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        required
+      />
       <button type="submit" className="button primary">
         Create organization
       </button>

@@ -32,7 +32,11 @@ export function ProjectsSection(props: {
           <li key={p.id} className="row" data-testid={`project-${p.name}`}>
             <Link to={`/projects/${p.id}`}>{p.name}</Link>
             {props.canManage ? (
-              <select aria-label={`Mode of ${p.name}`} value={p.mode} onChange={(e) => setPending({ project: p, mode: e.target.value as ProjectMode })}>
+              <select
+                aria-label={`Mode of ${p.name}`}
+                value={p.mode}
+                onChange={(e) => setPending({ project: p, mode: e.target.value as ProjectMode })}
+              >
                 {PROJECT_MODES.map((m) => (
                   <option key={m} value={m}>
                     {MODE_LABELS[m]}
@@ -58,7 +62,13 @@ export function ProjectsSection(props: {
             if (!message) setName('');
           }}
         >
-          <input aria-label="New project name" placeholder="New project name" value={name} onChange={(e) => setName(e.target.value)} required />
+          <input
+            aria-label="New project name"
+            placeholder="New project name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+          />
           <select aria-label="New project mode" value={mode} onChange={(e) => setMode(e.target.value as ProjectMode)}>
             {PROJECT_MODES.map((m) => (
               <option key={m} value={m}>

@@ -1,5 +1,5 @@
 /** What switching a project's mode changes, in words, for the confirmation dialog. */
-import { MODE_KEY_SOURCES, type KeySource, type ProjectMode } from '../../../../../shared/domain.js';
+import { type KeySource, MODE_KEY_SOURCES, type ProjectMode } from '../../../../../shared/domain.js';
 
 export const MODE_LABELS: Record<ProjectMode, string> = {
   API_KEYS: 'API keys (BYOK)',

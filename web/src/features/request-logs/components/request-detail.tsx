@@ -1,25 +1,49 @@
+import { failureClassLabel } from '../../../components/failure-class.js';
 import { formatCount, formatDateTime, formatMs, formatUsd } from '../../../components/format.js';
 import type { RequestLogDetailQuery } from '../../../graphql/generated.js';
 import type { RoutingView } from '../model/routing.js';
 
 export type RequestDetailData = RequestLogDetailQuery['requestLog'];
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const statusLabel = (status: string) => status.charAt(0) + status.slice(1).toLowerCase();
+
 export function RequestDetail({ log, routing }: { log: RequestDetailData; routing: RoutingView | null }) {
   const facts: [string, string][] = [
     ['Request id', log.requestId],
     ['Time', formatDateTime(log.createdAt)],
-    ['Status', `${log.status}${log.failureClass ? ` · ${log.failureClass}` : ''} · HTTP ${log.httpStatus}`],
+    ['Status', `${statusLabel(log.status)}${log.failureClass ? ` · ${failureClassLabel(log.failureClass)}` : ''} · HTTP ${log.httpStatus}`],
     ['Model', log.model],
+    ['Front door', log.endpoint],
     ['Provider', log.provider ?? '—'],
     ['Key source', log.keySource ?? '—'],
-    ['Key', log.keyRef ?? '—'],
-    ['Tokens', `${formatCount(log.inputTokens)} in (${formatCount(log.cachedInputTokens)} cached) · ${formatCount(log.outputTokens)} out${log.tokensEstimated ? ' · estimated' : ''}`],
-    ['Upstream cost', log.costKnown ? formatUsd(log.upstreamCostUsd) : 'unknown (model has no price)'],
-    ['Billed cost', log.costKnown ? formatUsd(log.billedCostUsd) : 'not billed'],
-    ['Latency', `${formatMs(log.latencyMs)}${log.ttftMs !== null ? ` · first token ${formatMs(log.ttftMs)}` : ''}${log.streamed ? ' · streamed' : ''}`],
+    ['Key', log.keyLabel ?? log.keyRef ?? '—'],
+    [
+      'Tokens',
+      `${formatCount(log.inputTokens)} in (${formatCount(log.cachedInputTokens)} cached) · ${formatCount(log.outputTokens)} out${log.tokensEstimated ? ' · estimated' : ''}`,
+    ],
+    // Null to non-operators when a platform key served the call: that cost is the platform's.
+    ...(log.upstreamCostUsd === null
+      ? []
+      : ([['Upstream cost', log.costKnown ? formatUsd(log.upstreamCostUsd, 'exact') : 'unknown (model has no price)']] as [
+          string,
+          string,
+        ][])),
+    ['Billed cost', log.costKnown ? formatUsd(log.billedCostUsd, 'exact') : 'not billed'],
+    [
+      'Latency',
+      `${formatMs(log.latencyMs)}${log.ttftMs !== null ? ` · first token ${formatMs(log.ttftMs)}` : ''}${log.streamed ? ' · streamed' : ''}`,
+    ],
     ['Attempts', String(log.attempts)],
-    ['Organization / project / gateway key', `${log.organizationId} / ${log.projectId} / ${log.gatewayKeyId}`],
+    ['Organization', log.organizationName ?? log.organizationId],
+    ['Project', log.projectName ?? log.projectId],
+    ['Gateway key', log.gatewayKeyName ?? log.gatewayKeyId],
+    ['Tags', log.tags.length > 0 ? log.tags.join(', ') : 'none'],
+    ['End user', log.endUser ?? 'none named'],
   ];
+  // The routing decision names keys by reference; the one that served the call has a readable label.
+  const keyName = (keyRef: string) => (keyRef === log.keyRef && log.keyLabel ? log.keyLabel : UUID.test(keyRef) ? 'stored key' : keyRef);
   return (
     <>
       <section className="card">
@@ -60,13 +84,14 @@ export function RequestDetail({ log, routing }: { log: RequestDetailData; routin
                 </thead>
                 <tbody>
                   {routing.candidates.map((c, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: a fixed, never-reordered list; one provider may appear twice
                     <tr key={`${c.provider}-${i}`} className={c.chosen ? 'chosen' : undefined}>
                       <td>
                         {c.provider}
                         {c.chosen ? ' ✓ chosen' : ''}
                       </td>
                       <td>{c.source}</td>
-                      <td>{c.keyRef}</td>
+                      <td>{keyName(c.keyRef)}</td>
                       <td>
                         {c.status}
                         {c.retryAfterMs ? ` (retry in ${formatMs(c.retryAfterMs)})` : ''}
@@ -81,8 +106,9 @@ export function RequestDetail({ log, routing }: { log: RequestDetailData; routin
                 <h4>Attempts</h4>
                 <ol className="attempts">
                   {routing.attempts.map((a, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: attempts are an append-only list in order
                     <li key={i}>
-                      {a.provider} via {a.source} key {a.keyRef}: <strong>{a.outcome}</strong>
+                      {a.provider} via {a.source} key {keyName(a.keyRef)}: <strong>{a.outcome}</strong>
                     </li>
                   ))}
                 </ol>

@@ -1,17 +1,37 @@
 import { Link } from 'react-router';
 import { type Column, DataTable } from '../../../components/data-table.js';
+import { failureClassLabel } from '../../../components/failure-class.js';
 import { formatCount, formatDateTime, formatMs, formatUsd } from '../../../components/format.js';
 import type { RequestLogsQuery } from '../../../graphql/generated.js';
 
 export type RequestRow = RequestLogsQuery['requestLogs']['nodes'][number];
 
 const columns: Column<RequestRow>[] = [
-  { key: 'time', header: 'Time (UTC)', cell: (r) => <Link to={`/requests/${encodeURIComponent(r.requestId)}`}>{formatDateTime(r.createdAt).replace(' UTC', '')}</Link> },
-  { key: 'status', header: 'Status', cell: (r) => <span className={`badge status-${r.status.toLowerCase()}`}>{r.status === 'FAILED' ? (r.failureClass ?? 'FAILED') : r.status}</span> },
-  { key: 'model', header: 'Model', cell: (r) => r.model },
+  {
+    key: 'time',
+    header: 'Time (UTC)',
+    cell: (r) => <Link to={`/requests/${encodeURIComponent(r.requestId)}`}>{formatDateTime(r.createdAt).replace(' UTC', '')}</Link>,
+  },
+  {
+    key: 'status',
+    header: 'Status',
+    cell: (r) => (
+      <span className={`badge status-${r.status.toLowerCase()}`}>
+        {r.status === 'FAILED' ? failureClassLabel(r.failureClass ?? 'FAILED') : r.status.toLowerCase()}
+      </span>
+    ),
+  },
+  // Model names run long (meta-llama/llama-4-maverick-17b-128e-instruct): wrap them, the table must fit its card.
+  { key: 'model', header: 'Model', cell: (r) => <span className="wrap-long">{r.model}</span> },
+  { key: 'endpoint', header: 'Front door', cell: (r) => r.endpoint },
   { key: 'provider', header: 'Provider', cell: (r) => r.provider ?? '—' },
   { key: 'source', header: 'Key source', cell: (r) => r.keySource ?? '—' },
-  { key: 'tokens', header: 'Tokens in / out', align: 'right', cell: (r) => `${formatCount(r.inputTokens)} / ${formatCount(r.outputTokens)}` },
+  {
+    key: 'tokens',
+    header: 'Tokens in / out',
+    align: 'right',
+    cell: (r) => `${formatCount(r.inputTokens)} / ${formatCount(r.outputTokens)}`,
+  },
   { key: 'cost', header: 'Billed', align: 'right', cell: (r) => formatUsd(r.billedCostUsd) },
   { key: 'latency', header: 'Latency', align: 'right', cell: (r) => formatMs(r.latencyMs) },
   { key: 'http', header: 'HTTP', align: 'right', cell: (r) => r.httpStatus },

@@ -2,7 +2,20 @@
 import { FAILURE_CLASSES, KEY_SOURCES, REQUEST_STATUSES } from '../../../../../shared/domain.js';
 import type { UsageFilterInput } from '../../../graphql/generated.js';
 
-export const FILTER_FIELDS = ['organizationId', 'projectId', 'gatewayKeyId', 'keyRef', 'provider', 'model', 'keySource', 'status', 'failureClass'] as const;
+export const FILTER_FIELDS = [
+  'organizationId',
+  'projectId',
+  'gatewayKeyId',
+  'keyRef',
+  'provider',
+  'model',
+  'keySource',
+  'status',
+  'failureClass',
+  'tag',
+  'endUser',
+  'endpoint',
+] as const;
 export type FilterField = (typeof FILTER_FIELDS)[number];
 export type RequestFilterValues = Partial<Record<FilterField, string>>;
 

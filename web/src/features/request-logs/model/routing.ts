@@ -9,7 +9,8 @@ export interface RoutingView {
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value));
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 /** Null when the request has no routing decision (refused before routing). */
 export function routingView(routing: unknown): RoutingView | null {
@@ -20,7 +21,10 @@ export function routingView(routing: unknown): RoutingView | null {
     return { provider: text(x.provider), source: text(x.source), keyRef: text(x.keyRef), outcome: text(x.outcome) };
   });
   const finalAttempt = attempts.at(-1);
-  const chosenProvider = finalAttempt?.outcome === 'success' || finalAttempt?.outcome === 'ok' ? finalAttempt.provider : (list(r.order)[0] as string | undefined);
+  const chosenProvider =
+    finalAttempt?.outcome === 'success' || finalAttempt?.outcome === 'ok'
+      ? finalAttempt.provider
+      : (list(r.order)[0] as string | undefined);
   return {
     model: typeof r.model === 'string' ? r.model : null,
     why: typeof r.why === 'string' && r.why ? r.why : null,

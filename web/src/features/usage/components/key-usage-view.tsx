@@ -6,22 +6,47 @@ import { type KeyKind, type KeyUsageRow, requestsLinkFor } from '../model/key-us
 import type { TimeSeries } from '../model/usage-series.js';
 import { TimeChart } from './time-charts.js';
 
-function columnsFor(kind: KeyKind): Column<KeyUsageRow>[] {
+function columnsFor(kind: KeyKind, platformVisible: boolean): Column<KeyUsageRow>[] {
   return [
-    { key: 'label', header: kind === 'gateway' ? 'Gateway key' : 'Provider key', cell: (r) => <Link to={requestsLinkFor(kind, r.id)}>{r.label}</Link> },
-    { key: 'context', header: kind === 'gateway' ? 'Organization / project' : 'Key source', cell: (r) => r.context || '—' },
+    {
+      key: 'label',
+      header: kind === 'gateway' ? 'Gateway key' : 'Provider key',
+      cell: (r) => <Link to={requestsLinkFor(kind, r.id)}>{r.label}</Link>,
+    },
+    {
+      key: 'context',
+      header: kind === 'gateway' ? 'Organization / project' : 'Key source',
+      cell: (r) => <span className="wrap">{r.context || '—'}</span>,
+    },
     { key: 'requests', header: 'Requests', align: 'right', cell: (r) => formatCount(r.requests) },
-    { key: 'in', header: 'Input tokens', align: 'right', cell: (r) => formatCount(r.inputTokens) },
-    { key: 'out', header: 'Output tokens', align: 'right', cell: (r) => formatCount(r.outputTokens) },
-    { key: 'upstream', header: 'Upstream cost', align: 'right', cell: (r) => formatUsd(r.upstreamUsd) },
+    {
+      key: 'tokens',
+      header: 'Tokens in / out',
+      align: 'right',
+      cell: (r) => `${formatCompact(r.inputTokens)} / ${formatCompact(r.outputTokens)}`,
+    },
+    ...(platformVisible
+      ? ([
+          { key: 'upstream', header: 'Upstream cost', align: 'right', cell: (r) => formatUsd(r.upstreamUsd) },
+        ] satisfies Column<KeyUsageRow>[])
+      : []),
     { key: 'billed', header: 'Billed cost', align: 'right', cell: (r) => formatUsd(r.billedUsd) },
     { key: 'failures', header: 'Failures', align: 'right', cell: (r) => formatCount(r.failures) },
     { key: 'rate', header: 'Failure rate', align: 'right', cell: (r) => formatPercent(r.failureRate) },
-    { key: 'drill', header: '', cell: (r) => <Link to={requestsLinkFor(kind, r.id)}>Requests →</Link> },
   ];
 }
 
-export function KeyUsageView(props: { kind: KeyKind; rows: KeyUsageRow[]; labels: Record<string, string>; series: TimeSeries; interval: BucketInterval; loading: boolean; error: unknown }) {
+export function KeyUsageView(props: {
+  kind: KeyKind;
+  rows: KeyUsageRow[];
+  labels: Record<string, string>;
+  series: TimeSeries;
+  interval: BucketInterval;
+  loading: boolean;
+  error: unknown;
+  /** operators: upstream cost (for others the API counts only their own keys' calls) */
+  platformVisible: boolean;
+}) {
   return (
     <>
       <TimeChart
@@ -33,7 +58,7 @@ export function KeyUsageView(props: { kind: KeyKind; rows: KeyUsageRow[]; labels
         loading={props.loading}
         error={props.error}
         format={formatCount}
-        axisFormat={formatCompact}
+        axis="count"
         labels={props.labels}
         testId="chart-key-requests"
       />
@@ -43,7 +68,13 @@ export function KeyUsageView(props: { kind: KeyKind; rows: KeyUsageRow[]; labels
           <span className="muted">click a key to see its requests</span>
         </header>
         <QueryState loading={props.loading} error={props.error} empty={props.rows.length === 0} emptyText="No requests in this range.">
-          <DataTable label="Usage per key" columns={columnsFor(props.kind)} rows={props.rows} rowKey={(r) => r.id} testId="table-key-usage" />
+          <DataTable
+            label="Usage per key"
+            columns={columnsFor(props.kind, props.platformVisible)}
+            rows={props.rows}
+            rowKey={(r) => r.id}
+            testId="table-key-usage"
+          />
         </QueryState>
       </section>
     </>

@@ -1,4 +1,5 @@
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { type AxisKind, axisScale } from '../../../components/chart-axis.js';
 import { ChartFrame, seriesColor } from '../../../components/chart-frame.js';
 import { type BucketInterval, formatBucket } from '../../../components/format.js';
 import type { SeriesRow } from '../model/usage-series.js';
@@ -11,30 +12,56 @@ export interface TimeChartProps {
   interval: BucketInterval;
   loading: boolean;
   error: unknown;
+  /** Tooltip values (exact) */
   format(value: number): string;
-  axisFormat?(value: number): string;
+  /** What the y axis measures: its round ticks and their labels follow from it */
+  axis: AxisKind;
   colors?: Record<string, string>;
   labels?: Record<string, string>;
+  /** bar: stacked parts of a whole; line: series compared side by side (never stacked); area: stacked */
   kind?: 'bar' | 'area' | 'line';
   testId?: string;
   height?: number;
   /** Override the all-zero check (an error-rate line at 0% is still data) */
   empty?: boolean;
+  emptyText?: string;
 }
 
-/** Stacked bars / areas or lines over time buckets, with axes, legend and a formatted tooltip. */
+/** Stacked bars / areas or lines over time buckets, with a round-ticked axis, legend and a formatted tooltip. */
 export function TimeChart(props: TimeChartProps) {
   const color = (name: string, index: number) => props.colors?.[name] ?? seriesColor(index);
   const label = (name: string) => props.labels?.[name] ?? name;
-  const empty = props.empty ?? (props.rows.length === 0 || props.series.length === 0 || props.rows.every((r) => props.series.every((s) => !Number(r[s] ?? 0))));
-  const common = {
-    data: props.rows as Record<string, unknown>[],
-    margin: { top: 8, right: 12, bottom: 0, left: 4 },
-  };
+  const kind = props.kind ?? 'bar';
+  const rows = props.rows as Record<string, unknown>[];
+  const empty =
+    props.empty ?? (rows.length === 0 || props.series.length === 0 || rows.every((r) => props.series.every((s) => !Number(r[s] ?? 0))));
+  // Stacked kinds reach the sum of a bucket's series; lines only their largest value.
+  const peaks = rows.map((r) =>
+    kind === 'line'
+      ? Math.max(0, ...props.series.map((s) => Number(r[s] ?? 0)))
+      : props.series.reduce((sum, s) => sum + Math.max(0, Number(r[s] ?? 0)), 0),
+  );
+  const scale = axisScale(props.axis, peaks);
+  const common = { data: rows, margin: { top: 8, right: 12, bottom: 0, left: 4 } };
   const axes = [
     <CartesianGrid key="grid" strokeDasharray="3 3" vertical={false} />,
-    <XAxis key="x" dataKey="bucket" tickFormatter={(v: string) => formatBucket(v, props.interval)} minTickGap={24} tick={{ fontSize: 12 }} />,
-    <YAxis key="y" tickFormatter={(v: number) => (props.axisFormat ?? props.format)(v)} width={76} tick={{ fontSize: 12 }} />,
+    <XAxis
+      key="x"
+      dataKey="bucket"
+      tickFormatter={(v: string) => formatBucket(v, props.interval)}
+      minTickGap={24}
+      tick={{ fontSize: 12 }}
+    />,
+    <YAxis
+      key="y"
+      domain={scale.domain}
+      ticks={scale.ticks}
+      interval={0}
+      allowDataOverflow={props.axis === 'percent'}
+      tickFormatter={scale.format}
+      width={64}
+      tick={{ fontSize: 12 }}
+    />,
     <Tooltip
       key="tip"
       labelFormatter={(v) => formatBucket(String(v), props.interval)}
@@ -42,9 +69,17 @@ export function TimeChart(props: TimeChartProps) {
     />,
     <Legend key="legend" formatter={(name) => label(String(name))} />,
   ];
-  const kind = props.kind ?? 'bar';
   return (
-    <ChartFrame title={props.title} {...(props.subtitle ? { subtitle: props.subtitle } : {})} loading={props.loading} error={props.error} empty={empty} {...(props.testId ? { testId: props.testId } : {})} {...(props.height ? { height: props.height } : {})}>
+    <ChartFrame
+      title={props.title}
+      {...(props.subtitle ? { subtitle: props.subtitle } : {})}
+      loading={props.loading}
+      error={props.error}
+      empty={empty}
+      {...(props.emptyText ? { emptyText: props.emptyText } : {})}
+      {...(props.testId ? { testId: props.testId } : {})}
+      {...(props.height ? { height: props.height } : {})}
+    >
       {kind === 'bar' ? (
         <BarChart {...common}>
           {axes}
@@ -56,14 +91,34 @@ export function TimeChart(props: TimeChartProps) {
         <AreaChart {...common}>
           {axes}
           {props.series.map((name, i) => (
-            <Area key={name} type="monotone" dataKey={name} name={name} stackId="a" stroke={color(name, i)} fill={color(name, i)} fillOpacity={0.35} isAnimationActive={false} />
+            <Area
+              key={name}
+              type="monotone"
+              dataKey={name}
+              name={name}
+              stackId="a"
+              stroke={color(name, i)}
+              fill={color(name, i)}
+              fillOpacity={0.35}
+              isAnimationActive={false}
+            />
           ))}
         </AreaChart>
       ) : (
         <LineChart {...common}>
           {axes}
           {props.series.map((name, i) => (
-            <Line key={name} type="monotone" dataKey={name} name={name} stroke={color(name, i)} strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
+            <Line
+              key={name}
+              type="linear"
+              dataKey={name}
+              name={name}
+              stroke={color(name, i)}
+              strokeWidth={2}
+              dot={{ r: 2 }}
+              connectNulls
+              isAnimationActive={false}
+            />
           ))}
         </LineChart>
       )}

@@ -5,7 +5,10 @@ import { type TimeSeries, timeSeries } from './usage-series.js';
 import type { UsageGroup } from './usage-totals.js';
 
 /** `groups` grouped by TIME and FAILURE_CLASS; only classes that occurred are drawn, in the spec's order. */
-export function failureClassSeries(groups: readonly UsageGroup[], range: { from: string; to: string; interval: BucketInterval }): TimeSeries {
+export function failureClassSeries(
+  groups: readonly UsageGroup[],
+  range: { from: string; to: string; interval: BucketInterval },
+): TimeSeries {
   const seen = new Set(groups.filter((g) => g.failureClass && g.requests > 0).map((g) => g.failureClass));
   const order = FAILURE_CLASSES.filter((c) => seen.has(c));
   return timeSeries(groups, { ...range, seriesOf: (g) => g.failureClass ?? null, valueOf: (g) => g.requests, order });
@@ -32,7 +35,15 @@ export function topFailingKeys(failed: readonly UsageGroup[], all: readonly Usag
   for (const group of failed) {
     if (!group.keyRef || !group.failureClass || group.failureClass === 'CANCELLED') continue;
     const id = `${group.provider ?? ''}|${group.keyRef}`;
-    const row = rows.get(id) ?? { id: group.keyRef, label: group.keyLabel ?? group.keyRef, provider: group.provider ?? '', failures: 0, requests: 0, failureRate: null, classes: [] };
+    const row = rows.get(id) ?? {
+      id: group.keyRef,
+      label: group.keyLabel ?? group.keyRef,
+      provider: group.provider ?? '',
+      failures: 0,
+      requests: 0,
+      failureRate: null,
+      classes: [],
+    };
     row.failures += group.requests;
     const existing = row.classes.find((c) => c.failureClass === group.failureClass);
     if (existing) existing.count += group.requests;

@@ -1,5 +1,5 @@
 /** Usage per gateway key or per provider key (stored BYOK key, hosted/env key name, caller header). */
-import { picoToDecimal, picoToNumber, sumPico } from '../../../components/decimal.js';
+import { picoToDecimal, picoToNumber, sumPico } from '../../../../../shared/money.js';
 import type { UsageGroup } from './usage-totals.js';
 
 export type KeyKind = 'gateway' | 'provider';

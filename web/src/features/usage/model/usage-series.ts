@@ -37,7 +37,9 @@ export function timeSeries(groups: readonly UsageGroup[], options: SeriesOptions
     if (name === null) continue;
     totals.set(name, (totals.get(name) ?? 0) + options.valueOf(group));
   }
-  let series = options.order ? [...options.order] : [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
+  let series = options.order
+    ? [...options.order]
+    : [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
   let folded = new Set<string>();
   if (options.limit !== undefined && series.length > options.limit) {
     folded = new Set(series.slice(options.limit));

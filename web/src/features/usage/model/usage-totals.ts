@@ -1,4 +1,4 @@
-import { picoToNumber, sumPico, toPico } from '../../../components/decimal.js';
+import { picoToNumber, sumPico, toPico } from '../../../../../shared/money.js';
 import type { UsageGroupFieldsFragment as UsageGroup } from '../../../graphql/generated.js';
 
 export type { UsageGroup };

@@ -1,0 +1,134 @@
+/**
+ * Where keyplane's tail comes from: one keyplane (PGlite or PostgreSQL) under a fixed-rate load
+ * against a CREDITS key, with an event-loop delay histogram and GC pauses (bench/loop-probe.mjs),
+ * a CPU profile over the measured window, and RSS after load.
+ *
+ * With --production, the key and server are set up like the production profile (Redis, rpm
+ * limit, key and tag budgets, x-keyplane-tags, METRICS_TOKEN).
+ *
+ *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--rate 1000] [--seconds 5] [--no-build]
+ *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile]
+ */
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { busyStretches } from './busy-stretches.js';
+import { fixedRate } from './load.js';
+import { createScratchDatabase } from './postgres.js';
+import { cleanupAll, installSignalHandlers, ROOT, sleep, tempDir } from './processes.js';
+import { benchRedis } from './production.js';
+import { formatProfile, summarizeProfile } from './profile-summary.js';
+import {
+  buildKeyplane,
+  keyplaneEnv,
+  PRODUCTION_TAGS,
+  setupProductionKey,
+  setupTenants,
+  smokeTest,
+  startBareProxy,
+  startKeyplane,
+  startSimulator,
+} from './servers.js';
+
+/** CPU time a process has used in user and kernel mode, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): { user: number; system: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+
+/** CPU per request between two readings: total, and the kernel's share (syscalls: sockets). */
+function perRequest(before: { user: number; system: number }, after: { user: number; system: number }, requests: number): string {
+  const user = (after.user - before.user) / requests;
+  const system = (after.system - before.system) / requests;
+  return `${(user + system).toFixed(3)} ms (${((100 * system) / (user + system)).toFixed(0)} % in the kernel)`;
+}
+
+const argv = process.argv.slice(2);
+const option = (name: string) => {
+  const index = argv.indexOf(`--${name}`);
+  return index >= 0 ? argv[index + 1] : undefined;
+};
+const rate = Number(option('rate') ?? 1000);
+const seconds = Number(option('seconds') ?? 5);
+const nodeArgs = argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
+const extraEnv = Object.fromEntries(argv.flatMap((a, i) => (a === '--env' ? [argv[i + 1]!.split('=') as [string, string]] : [])));
+
+async function main(): Promise<void> {
+  installSignalHandlers();
+  if (!argv.includes('--no-build')) await buildKeyplane();
+  const simulator = await startSimulator();
+  let databaseUrl: string | undefined;
+  if (argv.includes('--postgres')) {
+    const scratch = await createScratchDatabase();
+    if ('unavailable' in scratch) throw new Error(scratch.unavailable);
+    databaseUrl = scratch.url;
+  }
+  const production = argv.includes('--production');
+  const redis = production ? await benchRedis() : null;
+  const serverEnv = redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix('tail'), METRICS_TOKEN: 'bench-metrics' } : undefined;
+  const env = keyplaneEnv('kp-tail', simulator.openaiBase, databaseUrl, serverEnv);
+  let { child, url } = await startKeyplane(env, { extraEnv });
+  const tenants = await setupTenants(url, env.adminToken);
+  const gatewayKey = production ? await setupProductionKey(url, env.adminToken, tenants) : tenants.creditsKey;
+  await child.stop();
+  const profileDir = tempDir('tail-prof');
+  const probeOut = join(profileDir, 'loop.json');
+  ({ child, url } = await startKeyplane(env, {
+    cpuProfDir: profileDir,
+    nodeArgs: ['--import', join(ROOT, 'bench', 'loop-probe.mjs'), ...nodeArgs],
+    extraEnv: { ...extraEnv, LOOP_PROBE_OUT: probeOut },
+  }));
+  await smokeTest(url, gatewayKey);
+  const headers: Record<string, string> = { authorization: `Bearer ${gatewayKey}` };
+  if (production) headers['x-keyplane-tags'] = PRODUCTION_TAGS;
+  const target = { origin: url, path: '/v1/chat/completions', headers };
+  const direct = { origin: simulator.url, path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
+  await fixedRate(target, { rate, durationMs: 2_000, warmupMs: 0, stream: false });
+  const base = await fixedRate(direct, { rate, durationMs: seconds * 1000, warmupMs: 500, stream: false });
+  // The platform's floor: CPU a bare proxy spends per request at the same rate.
+  const bare = await startBareProxy(simulator.openaiBase);
+  const bareTarget = { origin: bare.url, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
+  await fixedRate(bareTarget, { rate, durationMs: 1_000, warmupMs: 0, stream: false });
+  const bareCpu = cpuMs(bare.child.proc.pid!);
+  const bareLoad = await fixedRate(bareTarget, { rate, durationMs: seconds * 1000, warmupMs: 0, stream: false });
+  const bareCpuPerRequest = perRequest(bareCpu, cpuMs(bare.child.proc.pid!), bareLoad.sent);
+  await bare.child.stop();
+  child.proc.kill('SIGUSR2');
+  await sleep(50);
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  const started = nowUs();
+  const cpuBefore = cpuMs(child.proc.pid!);
+  const load = await fixedRate(target, { rate, durationMs: seconds * 1000, warmupMs: 0, stream: false });
+  const cpuPerRequest = perRequest(cpuBefore, cpuMs(child.proc.pid!), load.sent);
+  const window: [number, number] = [started, nowUs()];
+  await sleep(1_000);
+  const memory = child.memory();
+  await child.stop();
+  const loop = JSON.parse(readFileSync(probeOut, 'utf8'));
+  const profile = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  const f = (n: number) => n.toFixed(2);
+  console.log(
+    `keyplane ${databaseUrl ? 'PostgreSQL' : 'PGlite'}${production ? ' (production profile)' : ''}, ${rate} req/s × ${seconds} s, node ${nodeArgs.join(' ') || '(defaults)'} env ${JSON.stringify(extraEnv)}`,
+  );
+  console.log(`direct      p50 ${f(base.total.p50)}  p99 ${f(base.total.p99)}  max ${f(base.total.max)} ms`);
+  console.log(`keyplane    p50 ${f(load.total.p50)}  p99 ${f(load.total.p99)}  max ${f(load.total.max)} ms  ok ${load.ok}/${load.sent}`);
+  console.log(`added       p50 ${f(load.total.p50 - base.total.p50)}  p99 ${f(load.total.p99 - base.total.p99)} ms`);
+  console.log(`CPU per request: keyplane ${cpuPerRequest}, bare proxy ${bareCpuPerRequest} (same rate)`);
+  console.log(`event loop delay p50 ${f(loop.loopDelayMs.p50)}  p99 ${f(loop.loopDelayMs.p99)}  max ${f(loop.loopDelayMs.max)} ms`);
+  console.log(
+    `GC ${loop.gc.count} pauses (${loop.gc.major} mark-sweep), total ${f(loop.gc.totalMs)} ms, p99 ${f(loop.gc.p99Ms)}, max ${f(loop.gc.maxMs)} ms`,
+  );
+  console.log(
+    `RSS after load ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB; at exit, MB: ${JSON.stringify(loop.memoryMb)}`,
+  );
+  const keep = option('keep-profile');
+  if (profile && keep) copyFileSync(join(profileDir, profile), keep);
+  if (profile) console.log(`longest busy stretches:\n${busyStretches(join(profileDir, profile), window)}`);
+  if (profile) console.log(formatProfile(summarizeProfile(join(profileDir, profile), { top: 25, windowsUs: [window] })));
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanupAll());

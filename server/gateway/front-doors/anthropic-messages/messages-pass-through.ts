@@ -1,0 +1,60 @@
+/**
+ * Messages → Anthropic: the client's body goes upstream as sent (thinking blocks, signatures,
+ * cache_control and betas intact), only `model` replaced, and usage is read from the answer.
+ */
+
+import { parseMessage } from '../../../providers/anthropic/parse-response.js';
+import type { UsageEvent } from '../../../providers/events.js';
+import { parseJson } from '../../../providers/sse-stream.js';
+import type { PassThrough } from '../front-door.js';
+
+type Usage = Record<string, unknown>;
+
+function record(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/** Canonical usage for one Anthropic usage object, by the adapter's own rules (cache tokens counted into input). */
+function usageEvent(usage: Usage): UsageEvent | null {
+  return parseMessage({ content: [], usage }).find((event): event is UsageEvent => event.type === 'usage') ?? null;
+}
+
+/** The usage object a stream event carries: `message_start.message.usage` or `message_delta.usage`. */
+function streamUsage(data: string): Usage | null {
+  const json = parseJson(data);
+  const event = json.ok ? record(json.value) : null;
+  if (event?.type === 'message_start') return record(record(event.message)?.usage);
+  if (event?.type === 'message_delta') return record(event.usage);
+  return null;
+}
+
+// Later events repeat or extend earlier counts (message_delta's are cumulative); absent or null ones keep the earlier value.
+function mergeUsage(into: Usage, next: Usage): Usage {
+  const merged = { ...into };
+  for (const [key, value] of Object.entries(next)) if (value != null) merged[key] = value;
+  return merged;
+}
+
+export const messagesPassThrough: PassThrough = {
+  adapterKind: 'anthropic',
+  path: '/v1/messages',
+  forwardHeaders: ['anthropic-version', 'anthropic-beta'],
+  prepareBody: (body, upstreamModel) => ({ ...body, model: upstreamModel }),
+  usageFromJson(json) {
+    const usage = record(record(json)?.usage);
+    return usage ? usageEvent(usage) : null;
+  },
+  usageFromStreamEvent(_event, data) {
+    const usage = streamUsage(data);
+    return usage ? usageEvent(usage) : null;
+  },
+  createStreamUsageReader() {
+    let totals: Usage = {};
+    return (_event, data) => {
+      const usage = streamUsage(data);
+      if (!usage) return null;
+      totals = mergeUsage(totals, usage);
+      return usageEvent(totals);
+    };
+  },
+};

@@ -1,0 +1,111 @@
+import { createParser } from 'eventsource-parser';
+import type { Dispatcher } from 'undici';
+import type { BuildContext, ProviderAdapter, UpstreamRequest } from '../../providers/adapter.js';
+import type { ClassifiedFailure } from '../../providers/classify-failure.js';
+import type { UsageEvent } from '../../providers/events.js';
+import type { PassThrough } from '../front-doors/front-door.js';
+import type { ResponseSink } from '../request-context.js';
+import type { RequestRun } from '../request-run.js';
+import type { SecretScrubber } from '../secret-scrubber.js';
+
+/** One attempt's outcome: answered, or failed (retryable only while nothing reached the client). */
+export type AttemptResult = { done: true } | { done: false; failure: ClassifiedFailure; retry: boolean };
+
+/**
+ * The client's own body to the upstream that speaks its format: only the model (and what the
+ * front door's `prepareBody` changes) differs. Client headers named by the front door are
+ * forwarded; credentials never are — the client's `x-api-key` is its gateway key.
+ */
+export function passThroughRequest(
+  passThrough: PassThrough,
+  input: { raw: Record<string, unknown>; headers: Readonly<Record<string, string | string[] | undefined>> },
+  adapter: ProviderAdapter,
+  context: BuildContext,
+): UpstreamRequest {
+  const auth = adapter.authHeaders(context.apiKey);
+  const credentials = new Set(['authorization', 'x-api-key', 'x-goog-api-key', ...Object.keys(auth)]);
+  const forwarded: Record<string, string> = {};
+  for (const name of passThrough.forwardHeaders) {
+    const value = input.headers[name];
+    if (credentials.has(name) || value === undefined) continue;
+    forwarded[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return {
+    url: `${context.baseUrl.replace(/\/+$/, '')}${passThrough.path}`,
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: context.stream ? 'text/event-stream' : 'application/json',
+      ...auth,
+      ...forwarded,
+    },
+    body: JSON.stringify(passThrough.prepareBody(input.raw, context.upstreamModel)),
+  };
+}
+
+/** Relays a 2xx upstream answer to the client as it came, reading only usage from it. */
+export async function relayPassThrough(
+  run: RequestRun,
+  passThrough: PassThrough,
+  response: Dispatcher.ResponseData,
+  sink: ResponseSink,
+  scrub: SecretScrubber,
+): Promise<AttemptResult> {
+  const observe = (usage: UsageEvent | null) => {
+    if (usage) run.observe(usage);
+  };
+  if (!run.stream) {
+    let text: string;
+    let json: unknown;
+    try {
+      text = await response.body.text();
+      json = JSON.parse(text);
+    } catch (error) {
+      if (run.abort.signal.aborted)
+        return { done: false, failure: { failureClass: 'CANCELLED', message: 'The client went away' }, retry: false };
+      return {
+        done: false,
+        failure: { failureClass: 'UPSTREAM_ERROR', message: `Unreadable response: ${(error as Error).message}` },
+        retry: true,
+      };
+    }
+    run.firstTokenAt ??= Date.now();
+    observe(passThrough.usageFromJson(json));
+    // A successful answer goes out as it came, like a translated one: pattern redaction would corrupt
+    // ids, base64 and thinking signatures (Anthropic refuses a turn whose signature changed).
+    await sink.passJson(text);
+    return { done: true };
+  }
+  let upstreamError: string | null = null;
+  const readUsage = passThrough.createStreamUsageReader?.() ?? passThrough.usageFromStreamEvent;
+  const parser = createParser({
+    onEvent: (message) => {
+      // The upstream's own error event reaches the client as it is; the run records the failure.
+      if (message.event === 'error') upstreamError = message.data.slice(0, 300);
+      observe(readUsage(message.event, message.data));
+    },
+  });
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of response.body) {
+      const text = decoder.decode(chunk as Uint8Array, { stream: true });
+      if (!text) continue;
+      parser.feed(text);
+      run.firstTokenAt ??= Date.now();
+      await sink.passChunk(text);
+    }
+    const rest = decoder.decode();
+    if (rest) await sink.passChunk(rest);
+  } catch (error) {
+    const cancelled = run.abort.signal.aborted;
+    const message = `Upstream stream broke: ${(error as Error).message}`;
+    if (!run.committed)
+      return { done: false, failure: { failureClass: cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', message }, retry: !cancelled };
+    run.fail(cancelled ? 'CANCELLED' : 'FAILED', cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', 200, scrub.text(message));
+    await sink.interrupt('STREAM_INTERRUPTED', `The provider's stream broke off: ${scrub.text(message)}`);
+    return { done: true };
+  }
+  if (upstreamError !== null) run.fail('FAILED', 'STREAM_INTERRUPTED', 200, scrub.text(upstreamError));
+  sink.passEnd();
+  return { done: true };
+}

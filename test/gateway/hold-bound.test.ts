@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inputTokensCeiling } from '../../server/gateway/billing/estimate.js';
+import {
+  chat,
+  createTenant,
+  expectLedgerConsistent,
+  fakeKey,
+  type GatewayEnv,
+  HELLO,
+  pico,
+  startGatewayEnv,
+  usageOfProject,
+} from './support/tenant.js';
+
+/** The simulator's text answer counts 25 input tokens for any prompt (tools/simulator/fixtures/README.md). */
+const SIMULATED_INPUT = 25;
+
+describe('holds cover what can be billed', () => {
+  it('the input ceiling covers what the provider counts for the shortest prompt', () => {
+    expect(inputTokensCeiling(JSON.stringify(HELLO).length)).toBeGreaterThanOrEqual(SIMULATED_INPUT);
+  });
+
+  describe('a $0.00002 key budget', () => {
+    let g: GatewayEnv;
+    beforeAll(async () => {
+      g = await startGatewayEnv('pglite', { OPENAI_API_KEY: fakeKey('openai'), HOSTED_COST_MULTIPLIER: '1.5' });
+    });
+    afterAll(() => g?.close());
+
+    it('ends at most one request’s bill over the budget, in sequence and in parallel bursts', async () => {
+      const budget = pico('0.00002');
+      const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '1', key: { budgetUsd: '0.00002', budgetPeriod: 'TOTAL' } });
+      // A small output cap makes the hold small enough for bursts to race for the budget.
+      const body = { model: 'gpt-4o-mini', max_tokens: 16 };
+      let refused = 0;
+      for (let round = 0; round < 4 && refused < 8; round += 1) {
+        const results = await Promise.all(Array.from({ length: 4 }, () => chat(g.t, tenant.secret, body)));
+        for (const result of results) expect([200, 402], result.text).toContain(result.status);
+        refused += results.filter((result) => result.status === 402).length;
+      }
+      expect(refused).toBeGreaterThan(0);
+      const records = await usageOfProject(g.t, tenant.projectId);
+      const bills = records.map((record) => pico(record.billedCostUsd));
+      const largest = bills.reduce((max, bill) => (bill > max ? bill : max), 0n);
+      // Settled and idle: the budget leases' unused headroom goes back (it is held while leased).
+      await g.t.server.gateway.leases.releaseIdle(0);
+      const spend = await g.t.server.db.prisma.budgetSpend.findUniqueOrThrow({
+        where: { budgetId_period: { budgetId: tenant.gatewayKeyId, period: 'total' } },
+      });
+      // Admission checks spend + holds < budget, and each hold covers its bill: only the last
+      // admitted request can cross the line, by at most its own bill.
+      expect(pico(spend.spentUsd)).toBe(bills.reduce((sum, bill) => sum + bill, 0n));
+      expect(pico(spend.spentUsd)).toBeLessThanOrEqual(budget + largest);
+      expect(pico(spend.reservedUsd)).toBe(0n);
+      for (const record of records) expect(record.inputTokens).toBeLessThanOrEqual(inputTokensCeiling(JSON.stringify(HELLO).length));
+      await expectLedgerConsistent(g.t, tenant.organizationId);
+    });
+  });
+});
