@@ -54,8 +54,9 @@ export class BillingStore {
   async extendLease(lease: LeaseRef, amountPico: bigint, chunkPico: bigint, sparePico = 0n): Promise<bigint> {
     const account = leaseAccount(lease.source);
     for (let attempt = 0; ; attempt += 1) {
-      // Lease statements and settlement batches lock an account row and lease rows in different
-      // orders, so PostgreSQL now and then aborts one for a deadlock: run it again.
+      // Every billing statement locks account rows before lease rows (settlement-sql.ts), but a
+      // lease row another statement is inserting, or the sweeper's deletes, can still make
+      // PostgreSQL abort one for a deadlock: run it again.
       const { found, granted } = await retryConflicts(() => this.tryExtendLease(lease, account, amountPico, chunkPico, sparePico));
       const create = account.create;
       if (found || !create || attempt > 0) return granted;
@@ -122,7 +123,11 @@ export class BillingStore {
     const unspent = picoToDecimal(unspentPico > 0n ? unspentPico : 0n);
     await retryConflicts(
       () => this.prisma.$executeRaw`
-      WITH old AS (SELECT ${account.leaseAmount} AS held FROM "Reservation" WHERE "requestId" = ${lease.id} FOR UPDATE),
+      WITH account AS (SELECT 1 FROM ${account.table} WHERE ${account.match} FOR UPDATE),
+      old AS (
+        SELECT ${account.leaseAmount} AS held FROM "Reservation"
+        WHERE "requestId" = ${lease.id} AND (SELECT count(*) FROM account) >= 0 FOR UPDATE
+      ),
       gone AS (
         DELETE FROM "Reservation" WHERE "requestId" = ${lease.id} AND (SELECT held FROM old) <= ${unspent}::numeric
         RETURNING ${account.leaseAmount} AS back
@@ -143,11 +148,14 @@ export class BillingStore {
     const amount = picoToDecimal(amountPico);
     await retryConflicts(
       () => this.prisma.$executeRaw`
-      WITH shrunk AS (
+      WITH account AS (SELECT 1 FROM ${account.table} WHERE ${account.match} FOR UPDATE),
+      shrunk AS (
         UPDATE "Reservation" SET ${account.leaseAmount} = ${account.leaseAmount} - ${amount}::numeric
-        WHERE "requestId" = ${lease.id} RETURNING 1
+        WHERE "requestId" = ${lease.id} AND (SELECT count(*) FROM account) >= 0 RETURNING 1
       ),
-      answered AS (DELETE FROM "Reservation" WHERE ${wantsOf(lease.source, account)} RETURNING 1)
+      answered AS (
+        DELETE FROM "Reservation" WHERE ${wantsOf(lease.source, account)} AND (SELECT count(*) FROM account) >= 0 RETURNING 1
+      )
       UPDATE ${account.table} SET ${account.reserved} = ${account.reserved} - ${amount}::numeric
       WHERE ${account.match} AND EXISTS (SELECT 1 FROM shrunk)`,
     );
@@ -163,8 +171,9 @@ export class BillingStore {
     const wantIds = leaseIds.map((id) => `want:${id}`);
     const rows = await retryConflicts(
       () => this.prisma.$queryRaw<{ id: string; wanted: boolean }[]>`
-      WITH renewed AS (
-        UPDATE "Reservation" SET "createdAt" = now() WHERE "requestId" = ANY(${leaseIds})
+      WITH locked AS (SELECT "requestId" FROM "Reservation" WHERE "requestId" = ANY(${leaseIds}) ORDER BY "requestId" FOR UPDATE),
+      renewed AS (
+        UPDATE "Reservation" SET "createdAt" = now() WHERE "requestId" IN (SELECT "requestId" FROM locked)
         RETURNING "requestId", "organizationId", "budgetIds", "budgetPeriods"
       )
       SELECT r."requestId" AS id, EXISTS (

@@ -93,8 +93,32 @@ inserted AS (
   ON CONFLICT ("requestId") DO NOTHING
   RETURNING "requestId"
 ),
+locked AS (
+  -- Every billing statement takes its row locks in one order — account rows (organizations, then
+  -- budget spend) before lease rows, each in key order — so none waits on another in a cycle.
+  -- A lease extension locks its account and then its lease row; this statement would otherwise
+  -- update lease rows first, and PostgreSQL broke the cycle only after deadlock_timeout (1 s).
+  SELECT (SELECT count(*) FROM (
+      SELECT 1 FROM "Organization" o WHERE o."id" IN (SELECT "organizationId" FROM input WHERE debit <> 0)
+      ORDER BY o."id" FOR UPDATE
+    ) accounts)
+    + (SELECT count(*) FROM (
+      SELECT 1 FROM "BudgetSpend" k
+      WHERE (k."budgetId", k."period") IN (
+        SELECT u."budgetId", u."period" FROM input i
+        CROSS JOIN LATERAL unnest(i."budgetIds"::text[], i."budgetPeriods"::text[]) AS u("budgetId", "period")
+      )
+      ORDER BY k."budgetId", k."period" FOR UPDATE
+    ) budgets)
+    + (SELECT count(*) FROM (
+      SELECT 1 FROM "Reservation" r
+      WHERE r."requestId" IN (SELECT "leaseId" FROM input UNION SELECT unnest("budgetLeaseIds"::text[]) FROM input)
+      ORDER BY r."requestId" FOR UPDATE
+    ) leases) AS n
+),
 fresh AS (
-  SELECT i.* FROM input i JOIN inserted USING ("requestId")
+  -- Nothing below touches a row before the locks above are held (a one-time condition runs first).
+  SELECT i.* FROM input i JOIN inserted USING ("requestId") WHERE (SELECT n FROM locked) >= 0
 ),
 released AS (
   DELETE FROM "Reservation" r USING fresh f WHERE r."requestId" = f."requestId" RETURNING r."requestId"
