@@ -83,7 +83,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
     });
     if (embedded) secureDataDir(config.dataDir);
     const tracing = await startTracing(config.tracing, logger);
-    const gateway = createGateway(config, db, services, platform, logger, keyRing, tracing);
+    const gateway = createGateway(config, db, services, platform, logger, keyRing, tracing, {
+      intentDir: embedded ? join(config.dataDir, 'intents') : null,
+    });
     const app = await buildApp({
       db,
       services,

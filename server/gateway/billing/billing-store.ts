@@ -9,7 +9,14 @@ import type { Lease } from './leases.js';
 import type { SettlementRow } from './settlement-row.js';
 import { SETTLE_BATCH, settlementBatchJson } from './settlement-sql.js';
 import type { UsageIntent } from './usage-intent.js';
-import { HEARTBEAT_SQL, INSERT_INTENTS, intentParameters, RECOVER_INTENTS_SQL, RETIRE_INSTANCE_SQL } from './usage-intent-sql.js';
+import {
+  DROP_SETTLED_INTENTS_SQL,
+  HEARTBEAT_SQL,
+  INSERT_INTENTS,
+  intentParameters,
+  RECOVER_INTENTS_SQL,
+  RETIRE_INSTANCE_SQL,
+} from './usage-intent-sql.js';
 
 export interface CreditGrant {
   organizationId: string;
@@ -266,6 +273,18 @@ export class BillingStore {
   /** A cleanly stopped instance: anything it left is recovered by the next pass, without waiting for its heartbeat to age. */
   async retireInstance(instanceId: string): Promise<void> {
     await this.prisma.$executeRawUnsafe(RETIRE_INSTANCE_SQL, instanceId);
+  }
+
+  /**
+   * Take a journal file's intents (`rowsJson`: the rows INSERT_INTENTS reads) on record under
+   * `instanceId`, a name no live instance has: those whose request has a usage record go, and
+   * the instance is retired, so the next recovery pass records the rest. Returns how many are left.
+   */
+  async adoptIntents(instanceId: string, rowsJson: string): Promise<number> {
+    await this.direct.query(INSERT_INTENTS, [instanceId, rowsJson]);
+    const [row] = await this.prisma.$queryRawUnsafe<{ left: number }[]>(DROP_SETTLED_INTENTS_SQL, instanceId);
+    await this.retireInstance(instanceId);
+    return row?.left ?? 0;
   }
 
   /**

@@ -10,6 +10,8 @@ export interface SettlementWriterOptions {
   intervalMs?: number;
   /** Settlements held in memory while the database is unreachable, before new ones are refused. */
   maxPending?: number;
+  /** Told the request ids of every batch once it is committed (the embedded journal forgets their intents). */
+  onSettled?: (requestIds: string[]) => void;
 }
 
 /**
@@ -27,6 +29,7 @@ export class SettlementWriter {
   private readonly batchSize: number;
   private readonly intervalMs: number;
   private readonly maxPending: number;
+  private readonly onSettled: ((requestIds: string[]) => void) | undefined;
 
   constructor(
     private readonly store: SettlementStore,
@@ -36,6 +39,7 @@ export class SettlementWriter {
     this.batchSize = options.batchSize ?? 500;
     this.intervalMs = options.intervalMs ?? 100;
     this.maxPending = options.maxPending ?? 200_000;
+    this.onSettled = options.onSettled;
   }
 
   get pending(): number {
@@ -68,6 +72,7 @@ export class SettlementWriter {
       .then(() => {
         this.queue.splice(0, batch.length);
         this.failures = 0;
+        this.onSettled?.(batch.map((row) => row.requestId));
       })
       .catch((error: unknown) => {
         this.failures += 1;

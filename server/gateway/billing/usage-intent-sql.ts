@@ -72,6 +72,16 @@ export const HEARTBEAT_SQL = `
 INSERT INTO "GatewayInstance" ("id", "startedAt", "heartbeatAt") VALUES ($1, now(), now())
 ON CONFLICT ("id") DO UPDATE SET "heartbeatAt" = now()`;
 
+/**
+ * Of the intents just adopted under instance $1, drop those whose request has a usage record
+ * (it settled before the process died); returns how many are left to recover.
+ */
+export const DROP_SETTLED_INTENTS_SQL = `
+WITH settled AS (
+  DELETE FROM "UsageIntent" u USING "UsageRecord" r WHERE u."instanceId" = $1 AND r."requestId" = u."requestId" RETURNING 1
+)
+SELECT ((SELECT count(*) FROM "UsageIntent" WHERE "instanceId" = $1) - (SELECT count(*) FROM settled))::int AS "left"`;
+
 /** A cleanly stopped instance ($1) is gone at once: whatever it could not settle is recovered by the next pass. */
 export const RETIRE_INSTANCE_SQL = `DELETE FROM "GatewayInstance" WHERE "id" = $1`;
 
