@@ -74,8 +74,11 @@ describe('SIGKILL on the embedded database: write-ahead journal file', { timeout
         .then((response) => response.text())
         .catch(() => ''); // cut by the kill
 
-    // A few calls settle first; then slow ones are at the upstream when the process dies.
+    // A few calls first (their settlements are written within the writer's 100 ms interval, so
+    // usually before the kill: the replay then drops their intents); then slow ones are at the
+    // upstream when the process dies.
     await Promise.all([call(false), call(true), call(false)]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     sim.setKeyBehavior(PLATFORM_KEY, { kind: 'slow', chunkDelayMs: 200 });
     const inFlight = Array.from({ length: IN_FLIGHT }, (_, i) => call(i % 2 === 0));
     await until('every slow call at the upstream', () => sim.requests.length === 3 + IN_FLIGHT);
@@ -101,7 +104,11 @@ describe('SIGKILL on the embedded database: write-ahead journal file', { timeout
       const records = await db.prisma.usageRecord.findMany({ where: { organizationId: tenant.org } });
       expect(records).toHaveLength(sim.requests.length);
       expect(new Set(records.map((r) => r.requestId)).size).toBe(records.length);
-      expect(records.filter((r) => r.failureClass === 'STREAM_INTERRUPTED')).toHaveLength(IN_FLIGHT);
+      // Every call cut by the kill is recorded from its intent; the first three are recorded as
+      // served, or (if the kill beat their settlement on a busy machine) from their intents too.
+      const interrupted = records.filter((r) => r.failureClass === 'STREAM_INTERRUPTED').length;
+      expect(interrupted).toBeGreaterThanOrEqual(IN_FLIGHT);
+      expect(records.filter((r) => r.status === 'SUCCESS')).toHaveLength(records.length - interrupted);
       const billed = records.reduce((sum, r) => sum + BigInt(r.billedCostUsd.toFixed(12).replace('.', '')), 0n);
       const ledger = await db.prisma.creditLedgerEntry.findMany({ where: { organizationId: tenant.org, kind: 'USAGE' } });
       const debited = ledger.reduce((sum, e) => sum - BigInt(e.amountUsd.toFixed(12).replace('.', '')), 0n);
