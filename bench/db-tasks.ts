@@ -2,7 +2,8 @@
  * Database work for the bench, run in its own process while keyplane is stopped (PGlite allows one
  * process per data dir), against keyplane's compiled code in dist/.bench:
  *   1. count the usage rows one gateway key produced (the no-loss check after a clean shutdown);
- *   2. drive the SettlementWriter directly with write-ahead on: N intents committed through the
+ *   2. drive the SettlementWriter directly with write-ahead on, wired as the gateway wires it (the
+ *      direct path; on PGlite, intents in a journal file): N intents committed through the
  *      IntentJournal (group commit) as fast as they can be asked for, each settlement queued once
  *      its intent is durable, then close() — rows per second from first intent to drained, how
  *      many were lost, and the p50/p99 wait for an intent inside that burst; then the same at
@@ -12,6 +13,7 @@
  * Input: one JSON argument (see Task). Output: one JSON line on stdout. Connection from the same
  * environment keyplane reads (DATABASE_URL, or KEYPLANE_DATA_DIR for PGlite).
  */
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROVIDER_IDS } from '../shared/catalog/providers.js';
 
@@ -46,6 +48,9 @@ const { settlementRow } = (await import(
 const { IntentJournal } = (await import(
   new URL('gateway/billing/intent-journal.js', dist).href
 )) as typeof import('../server/gateway/billing/intent-journal.js');
+const { IntentFile } = (await import(
+  new URL('gateway/billing/intent-file.js', dist).href
+)) as typeof import('../server/gateway/billing/intent-file.js');
 const { UsageRollupJob } = (await import(
   new URL('domain/usage/usage-rollup-job.js', dist).href
 )) as typeof import('../server/domain/usage/usage-rollup-job.js');
@@ -87,8 +92,13 @@ try {
   if (task.writerSettlements > 0)
     await section('writer', async () => {
       const logger = createLogger({ level: 'warn', destination: process.stderr });
-      const writer = new SettlementWriter(new BillingStore(db.prisma), logger);
       const tag = `bw-${Date.now().toString(36)}`;
+      // As the gateway wires them: hot statements through the database's direct path, and on the
+      // embedded database intents in a journal file that settlements clear.
+      const store = new BillingStore(db.prisma, db.direct);
+      const journalDir = url ? null : join(process.env.KEYPLANE_DATA_DIR ?? './data', `intents-${tag}`);
+      const intentFile = journalDir ? new IntentFile(journalDir, store, logger) : null;
+      const writer = new SettlementWriter(store, logger, intentFile ? { onSettled: (ids) => intentFile.settled(ids) } : {});
       const routing = {
         model: 'gpt-4o-mini',
         candidates: [{ provider: 'openai', keySource: 'env', keyRef: 'OPENAI_API_KEY' }],
@@ -99,8 +109,7 @@ try {
       const gatewayKeyId = task.gatewayKeyIds[0] ?? 'bench';
       // Write-ahead on, as in the gateway: each settlement's intent is committed (group commit)
       // before it is queued; the latency of that wait is what the intent adds to a request.
-      const store = new BillingStore(db.prisma);
-      const journal = new IntentJournal(store, logger, `bench-${tag}`);
+      const journal = new IntentJournal(intentFile ?? store, logger, `bench-${tag}`);
       const call = { provider: 'openai', model: 'gpt-4o-mini', keySource: 'env' as const, keyRef: 'OPENAI_API_KEY' };
       /** Ask for request `id`'s intent; once durable, queue its settlement. Resolves with the wait, ms. */
       const request = (id: string, i: number): Promise<number> => {
@@ -186,18 +195,25 @@ try {
       }
       await writer.close(120_000);
       await journal.close();
+      // A clean close deletes every journal file whose intents all settled: one left holds an intent.
+      const journalFilesLeft = journalDir ? readdirSync(journalDir).length : 0;
+      if (journalDir) rmSync(journalDir, { recursive: true, force: true });
       intentMs.sort((x, y) => x - y);
       const at = (q: number) => percentile(intentMs, q);
       out.writer = {
         intentP50Ms: at(0.5),
         intentP99Ms: at(0.99),
-        intentsLeft: Number(
-          (
-            (await db.prisma.$queryRawUnsafe(`SELECT count(*)::bigint AS n FROM "UsageIntent" WHERE "requestId" LIKE $1`, `${tag}-%`)) as {
-              n: bigint;
-            }[]
-          )[0]?.n ?? 0,
-        ),
+        intentsLeft:
+          Number(
+            (
+              (await db.prisma.$queryRawUnsafe(
+                `SELECT count(*)::bigint AS n FROM "UsageIntent" WHERE "requestId" LIKE $1`,
+                `${tag}-%`,
+              )) as {
+                n: bigint;
+              }[]
+            )[0]?.n ?? 0,
+          ) + journalFilesLeft,
         settlements: task.writerSettlements,
         seconds,
         rowsPerSecond: rows / seconds,

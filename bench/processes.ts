@@ -206,3 +206,29 @@ export function installSignalHandlers(): void {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The machine's CPU time so far (all cores, in clock ticks): busy and total, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, n) => sum + n, 0);
+  // idle and iowait are the only fields that are not work.
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+}
+
+/**
+ * Wait until the machine is quiet: a 250 ms window with under `busyShare` of all cores busy.
+ * Every subject shares the cores with the others: a keyplane still writing the settlements of
+ * its flat-out phase (or PostgreSQL still working them) would load the next subject's
+ * measurement. Gives up after `maxMs` and says so. Returns how long it waited.
+ */
+export async function untilMachineQuiet(busyShare = 0.15, maxMs = 30_000): Promise<{ waitedMs: number; quiet: boolean }> {
+  const started = Date.now();
+  for (;;) {
+    const before = machineTicks();
+    await sleep(250);
+    const after = machineTicks();
+    const share = (after.busy - before.busy) / Math.max(1, after.total - before.total);
+    if (share < busyShare) return { waitedMs: Date.now() - started, quiet: true };
+    if (Date.now() - started > maxMs) return { waitedMs: Date.now() - started, quiet: false };
+  }
+}

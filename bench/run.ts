@@ -14,7 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
 import { createScratchDatabase } from './postgres.js';
-import { type Child, cleanupAll, installSignalHandlers, ROOT, runNode, sleep, tempDir } from './processes.js';
+import { type Child, cleanupAll, installSignalHandlers, ROOT, runNode, tempDir, untilMachineQuiet } from './processes.js';
 import { type BenchRedis, benchRedis, loopWindowP99, renderProduction } from './production.js';
 import { formatProfile, summarizeProfile } from './profile-summary.js';
 import { failedRequestLines, fmt, type RunResult, runMetrics, tableRow } from './report.js';
@@ -224,7 +224,17 @@ async function main(): Promise<void> {
     // Rotate the order each run so no subject always follows the same neighbour.
     const order = subjects.map((_, i) => subjects[(i + run) % subjects.length]!);
     for (const subject of order) {
-      log(`run ${run + 1}/${CONFIG.runs}: ${subject.label}`);
+      // The previous subject's flat-out phase leaves work behind (settlements, PostgreSQL's
+      // writes): measuring the next one on top of it gave added p50s from 3 to 500 ms for the same code.
+      const settled = await untilMachineQuiet();
+      log(
+        `run ${run + 1}/${CONFIG.runs}: ${subject.label}` +
+          (settled.quiet
+            ? settled.waitedMs > 1_000
+              ? ` (waited ${(settled.waitedMs / 1000).toFixed(1)} s for a quiet machine)`
+              : ''
+            : ' (the machine did not go quiet in 30 s)'),
+      );
       const windowStart = nowUs();
       const probe = subject.keyplane?.production;
       if (probe) await loopWindowP99(subject.child, probe.loopOut); // starts the window
@@ -245,7 +255,6 @@ async function main(): Promise<void> {
       if (subject.keyplane)
         profileWindows.set(subject.keyplane.mode, [...(profileWindows.get(subject.keyplane.mode) ?? []), [windowStart, nowUs()]]);
       results.get(subject.id)!.push({ fixed, stream, flat, ...(loopDelayP99Ms === undefined ? {} : { loopDelayP99Ms }) });
-      await sleep(300);
     }
   }
   const memory = new Map(subjects.map((s) => [s.id, s.child.memory()]));
