@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/db/database.js';
 import { BillingStore } from '../../../server/gateway/billing/billing-store.js';
 import { type LeaseSource, Leases } from '../../../server/gateway/billing/leases.js';
-import { settlementRow } from '../../../server/gateway/billing/settlement-row.js';
 import { createLogger } from '../../../server/observability/logger.js';
 import { toPico } from '../../../shared/money.js';
+import { budgetSettlement } from '../../support/billing-fixtures.js';
 import { availableBackends, createTestDatabase } from '../../support/test-database.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -37,28 +37,7 @@ describe.each(availableBackends())('budget leases on %s', (backend) => {
     });
     return { spent: toPico(row.spentUsd.toFixed(12)), reserved: toPico(row.reservedUsd.toFixed(12)) };
   };
-  const settle = (source: LeaseSource, leaseId: string, billed: bigint) => {
-    if (source.kind !== 'budget') throw new Error('a budget source');
-    return store.settle([
-      settlementRow({
-        requestId: randomUUID(),
-        organizationId: 'org',
-        projectId: 'p',
-        gatewayKeyId: 'k',
-        model: 'm',
-        status: 'SUCCESS',
-        httpStatus: 200,
-        latencyMs: 1,
-        billedCostPico: billed,
-        budget: {
-          budgets: [{ budgetId: source.budgetId, period: source.period }],
-          leaseIds: [leaseId],
-          reservedPico: HOLD,
-          spentPico: billed,
-        },
-      }),
-    ]);
-  };
+  const settle = (source: LeaseSource, leaseId: string, billed: bigint) => store.settle([budgetSettlement(source, leaseId, HOLD, billed)]);
 
   it('a burst of holds passes a small budget by less than one hold, and spend is what was billed', async () => {
     const source = budget('0.05');

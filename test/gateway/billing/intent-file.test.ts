@@ -8,8 +8,8 @@ import { IntentFile } from '../../../server/gateway/billing/intent-file.js';
 import { IntentJournal } from '../../../server/gateway/billing/intent-journal.js';
 import { settlementRow } from '../../../server/gateway/billing/settlement-row.js';
 import { SettlementWriter } from '../../../server/gateway/billing/settlement-writer.js';
-import type { UsageIntent } from '../../../server/gateway/billing/usage-intent.js';
 import { createLogger } from '../../../server/observability/logger.js';
+import { type BillingTenant, seedBillingTenant, testIntent } from '../../support/billing-fixtures.js';
 import { availableBackends, createTestDatabase } from '../../support/test-database.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -34,40 +34,11 @@ describe.each(availableBackends())('intent journal file on %s', (backend) => {
     return dir;
   };
 
-  async function tenant() {
-    const organization = await db.prisma.organization.create({
-      data: { name: 'o', slug: `o-${Math.random().toString(36).slice(2)}`, creditBalance: '10', creditReserved: '0' },
-    });
-    const project = await db.prisma.project.create({ data: { organizationId: organization.id, name: 'p' } });
-    const key = await db.prisma.gatewayKey.create({
-      data: { projectId: project.id, name: 'k', hash: Math.random().toString(36), prefix: 'kp_x' },
-    });
-    return { organizationId: organization.id, projectId: project.id, gatewayKeyId: key.id };
-  }
-  type Tenant = Awaited<ReturnType<typeof tenant>>;
+  const tenant = () => seedBillingTenant(db);
+  const HOSTILE_MODEL = `gpt-4o-mini "quoted" \\ '; DROP TABLE "UsageRecord"; --`;
+  const intent = (t: BillingTenant, requestId: string) => testIntent(t, requestId, { model: HOSTILE_MODEL });
 
-  const intent = (t: Tenant, requestId: string): UsageIntent => ({
-    ...t,
-    requestId,
-    provider: 'openai',
-    model: `gpt-4o-mini "quoted" \\ '; DROP TABLE "UsageRecord"; --`,
-    endpoint: 'openai-chat',
-    keySource: 'env',
-    keyRef: 'OPENAI_API_KEY',
-    streamed: true,
-    inputTokens: 120,
-    upstreamCostPico: 18_000_000n,
-    billedCostPico: 27_000_000n,
-    costKnown: true,
-    unitPrices: { input: '0.15', cachedInput: '0.075', cacheWrite: '0.15', cacheWrite1h: '0.15', output: '0.6' },
-    priceSource: 'test',
-    debitPico: 27_000_000n,
-    leaseId: null,
-    budget: null,
-    createdAt: new Date(),
-  });
-
-  const settle = (t: Tenant, requestId: string) =>
+  const settle = (t: BillingTenant, requestId: string) =>
     settlementRow({ ...t, requestId, model: 'gpt-4o-mini', status: 'SUCCESS', httpStatus: 200, latencyMs: 5, billedCostPico: 40_000_000n });
 
   it('after a kill, a restart records every intent that never settled, once, and nothing that did', async () => {

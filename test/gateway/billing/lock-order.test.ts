@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/db/database.js';
 import { BillingStore } from '../../../server/gateway/billing/billing-store.js';
 import { type LeaseSource, Leases } from '../../../server/gateway/billing/leases.js';
-import { settlementRow } from '../../../server/gateway/billing/settlement-row.js';
 import { createLogger } from '../../../server/observability/logger.js';
 import { toPico } from '../../../shared/money.js';
+import { budgetSettlement } from '../../support/billing-fixtures.js';
 import { availableBackends, createTestDatabase } from '../../support/test-database.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -70,25 +70,10 @@ describe.skipIf(!availableBackends().includes('postgres'))('billing lock order o
 
     await other.query('BEGIN');
     await other.query(`SELECT 1 FROM "BudgetSpend" WHERE "budgetId" = $1 FOR UPDATE`, [source.budgetId]);
-    const settled = store
-      .settle([
-        settlementRow({
-          requestId: randomUUID(),
-          organizationId: 'org',
-          projectId: 'p',
-          gatewayKeyId: 'k',
-          model: 'm',
-          status: 'SUCCESS',
-          httpStatus: 200,
-          latencyMs: 1,
-          billedCostPico: billed,
-          budget: { budgets: [{ budgetId: source.budgetId, period: 'total' }], leaseIds: [leaseId], reservedPico: HOLD, spentPico: billed },
-        }),
-      ])
-      .then(
-        (result) => ({ result }),
-        (error: unknown) => ({ error }),
-      );
+    const settled = store.settle([budgetSettlement(source, leaseId, HOLD, billed)]).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
     await untilBlocked();
     await touchLeaseRow(leaseId);
     await other.query('COMMIT');

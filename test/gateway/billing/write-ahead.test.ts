@@ -5,6 +5,7 @@ import { IntentJournal } from '../../../server/gateway/billing/intent-journal.js
 import { settlementRow } from '../../../server/gateway/billing/settlement-row.js';
 import type { UsageIntent } from '../../../server/gateway/billing/usage-intent.js';
 import { createLogger } from '../../../server/observability/logger.js';
+import { seedBillingTenant, testIntent } from '../../support/billing-fixtures.js';
 import { availableBackends, createTestDatabase } from '../../support/test-database.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -19,38 +20,8 @@ describe.each(availableBackends())('write-ahead usage intents on %s', (backend) 
   });
   afterAll(() => db?.close());
 
-  async function tenant() {
-    const organization = await db.prisma.organization.create({
-      data: { name: 'o', slug: `o-${Math.random().toString(36).slice(2)}`, creditBalance: '10', creditReserved: '0' },
-    });
-    const project = await db.prisma.project.create({ data: { organizationId: organization.id, name: 'p' } });
-    const key = await db.prisma.gatewayKey.create({
-      data: { projectId: project.id, name: 'k', hash: Math.random().toString(36), prefix: 'kp_x' },
-    });
-    return { organizationId: organization.id, projectId: project.id, gatewayKeyId: key.id };
-  }
-
-  const intent = (t: Awaited<ReturnType<typeof tenant>>, requestId: string, extra: Partial<UsageIntent> = {}): UsageIntent => ({
-    ...t,
-    requestId,
-    provider: 'openai',
-    model: 'gpt-4o-mini',
-    endpoint: 'openai-chat',
-    keySource: 'env',
-    keyRef: 'OPENAI_API_KEY',
-    streamed: true,
-    inputTokens: 120,
-    upstreamCostPico: 18_000_000n,
-    billedCostPico: 27_000_000n,
-    costKnown: true,
-    unitPrices: { input: '0.15', cachedInput: '0.075', cacheWrite: '0.15', cacheWrite1h: '0.15', output: '0.6' },
-    priceSource: 'test',
-    debitPico: 27_000_000n,
-    leaseId: null,
-    budget: null,
-    createdAt: new Date(),
-    ...extra,
-  });
+  const tenant = () => seedBillingTenant(db);
+  const intent = testIntent;
 
   it('commits intents arriving together in one batch, and each resolves once durable', async () => {
     const t = await tenant();
