@@ -271,18 +271,7 @@ async function main(): Promise<void> {
   }
 
   // Usage writes, end to end: the server flat out on a key of its own, a clean shutdown, then count.
-  const usage: {
-    mode: string;
-    served: FlatOutResult;
-    rows: number | null;
-    byStatus: unknown;
-    stopMs: number;
-    exitCode: number | null;
-    writer: WriterResult | null;
-    seed: SeedResult | null;
-    queries: UsageQueryResult[];
-    error?: string;
-  }[] = [];
+  const usage: UsageCheck[] = [];
   const profiles: { mode: string; text: string }[] = [];
   for (const kp of [kpLite, kpPg].filter((k): k is Keyplane => k !== null)) {
     log(`${kp.mode}: usage-write check (${CONFIG.usageFlatSeconds} s flat out, then SIGTERM)…`);
@@ -404,22 +393,25 @@ interface SeedResult {
   totalRows: number;
 }
 
+/** One database's usage-write check: the server flat out then stopped, the writer driven directly, the seeded usage queries. */
+interface UsageCheck {
+  mode: string;
+  served: FlatOutResult;
+  rows: number | null;
+  byStatus: unknown;
+  stopMs: number;
+  exitCode: number | null;
+  writer: WriterResult | null;
+  seed: SeedResult | null;
+  queries: UsageQueryResult[];
+  error?: string;
+}
+
 function render(input: {
   subjects: Subject[];
   results: Map<string, RunResult[]>;
   memory: Map<string, { rssMb: number; peakMb: number }>;
-  usage: {
-    mode: string;
-    served: FlatOutResult;
-    rows: number | null;
-    byStatus: unknown;
-    stopMs: number;
-    exitCode: number | null;
-    writer: WriterResult | null;
-    seed: SeedResult | null;
-    queries: UsageQueryResult[];
-    error?: string;
-  }[];
+  usage: UsageCheck[];
   profiles: { mode: string; text: string }[];
   pgNote: string;
   minutes: number;
