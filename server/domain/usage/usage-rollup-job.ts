@@ -75,7 +75,9 @@ const MERGE = Prisma.raw(
  * transaction below the statement snapshot's xmin has finished, so the run takes the records with
  * watermark ≤ ingestXid < xmin — whatever their createdAt (settlement writes them late, with the
  * request's start time) and whatever order their transactions committed in — and stores xmin as
- * the next watermark. Each record is counted exactly once.
+ * the next watermark. Each record is counted exactly once. A transaction left open anywhere in
+ * the database holds xmin, and so the watermark, below the records written after it began: they
+ * stay with the raw side of reports until it ends and the next run takes them.
  *
  * Several instances: the watermark row is locked (FOR UPDATE) for the run's transaction; a periodic
  * run that finds it locked skips (someone else is rolling up), a final run waits for it.
