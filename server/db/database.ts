@@ -4,6 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { type DirectSql, pgliteDirectSql, postgresDirectSql } from './direct-sql.js';
 import { PrismaClient } from './generated/client.js';
+import { postgresSessionUrl } from './postgres-session.js';
 
 export type { PrismaClient };
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -54,7 +55,7 @@ export interface DatabaseAdapter {
 export async function openAdapter(options: OpenAdapterOptions): Promise<DatabaseAdapter> {
   if (options.url) {
     const adapterFactory = new PrismaPg(
-      { connectionString: options.url, max: options.poolSize ?? 10 },
+      { connectionString: postgresSessionUrl(options.url), max: options.poolSize ?? 10 },
       // The schema engine needs the adapter to name its schema.
       { schema: 'public' },
     );
