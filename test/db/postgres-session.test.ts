@@ -14,6 +14,14 @@ describe('PostgreSQL session settings', () => {
     expect(new URL(postgresSessionUrl('postgresql://kp@db/keyplane?sslmode=require')).searchParams.get('sslmode')).toBe('require');
     expect(options('postgresql://kp@db/keyplane?options=-c%20jit%3Don')).toBe('-c jit=on');
     expect(postgresSessionUrl('host=db dbname=keyplane')).toBe('host=db dbname=keyplane');
+    // Credentials, host and database come through unchanged, however the password is spelled.
+    const url = new URL(postgresSessionUrl('postgresql://kp:p%40ss%3Aw%2Frd^|`{}@[::1]:5433/keyplane'));
+    expect([decodeURIComponent(url.password), url.hostname, url.port, url.pathname]).toEqual([
+      'p@ss:w/rd^|`{}',
+      '[::1]',
+      '5433',
+      '/keyplane',
+    ]);
   });
 });
 
