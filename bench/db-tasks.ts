@@ -33,9 +33,9 @@ interface Task {
 const task = JSON.parse(process.argv[2] ?? '{}') as Task;
 const dist = new URL('../dist/.bench/server/', import.meta.url);
 const { openDatabase } = (await import(new URL('db/database.js', dist).href)) as typeof import('../server/db/database.js');
-const { SettlementWriter } = (await import(
-  new URL('gateway/billing/settlement-writer.js', dist).href
-)) as typeof import('../server/gateway/billing/settlement-writer.js');
+const { settlementPath } = (await import(
+  new URL('gateway/billing/settlement-path.js', dist).href
+)) as typeof import('../server/gateway/billing/settlement-path.js');
 const { createLogger } = (await import(
   new URL('observability/logger.js', dist).href
 )) as typeof import('../server/observability/logger.js');
@@ -48,9 +48,6 @@ const { settlementRow } = (await import(
 const { IntentJournal } = (await import(
   new URL('gateway/billing/intent-journal.js', dist).href
 )) as typeof import('../server/gateway/billing/intent-journal.js');
-const { IntentFile } = (await import(
-  new URL('gateway/billing/intent-file.js', dist).href
-)) as typeof import('../server/gateway/billing/intent-file.js');
 const { UsageRollupJob } = (await import(
   new URL('domain/usage/usage-rollup-job.js', dist).href
 )) as typeof import('../server/domain/usage/usage-rollup-job.js');
@@ -93,12 +90,11 @@ try {
     await section('writer', async () => {
       const logger = createLogger({ level: 'warn', destination: process.stderr });
       const tag = `bw-${Date.now().toString(36)}`;
-      // As the gateway wires them: hot statements through the database's direct path, and on the
-      // embedded database intents in a journal file that settlements clear.
+      // As the gateway wires them (settlementPath): hot statements through the database's direct
+      // path, and on the embedded database intents in a journal file that settlements clear.
       const store = new BillingStore(db.prisma, db.direct);
       const journalDir = url ? null : join(process.env.KEYPLANE_DATA_DIR ?? './data', `intents-${tag}`);
-      const intentFile = journalDir ? new IntentFile(journalDir, store, logger) : null;
-      const writer = new SettlementWriter(store, logger, intentFile ? { onSettled: (ids) => intentFile.settled(ids) } : {});
+      const { writer, intents } = settlementPath(store, logger, journalDir);
       const routing = {
         model: 'gpt-4o-mini',
         candidates: [{ provider: 'openai', keySource: 'env', keyRef: 'OPENAI_API_KEY' }],
@@ -109,7 +105,7 @@ try {
       const gatewayKeyId = task.gatewayKeyIds[0] ?? 'bench';
       // Write-ahead on, as in the gateway: each settlement's intent is committed (group commit)
       // before it is queued; the latency of that wait is what the intent adds to a request.
-      const journal = new IntentJournal(intentFile ?? store, logger, `bench-${tag}`);
+      const journal = new IntentJournal(intents, logger, `bench-${tag}`);
       const call = { provider: 'openai', model: 'gpt-4o-mini', keySource: 'env' as const, keyRef: 'OPENAI_API_KEY' };
       /** Ask for request `id`'s intent; once durable, queue its settlement. Resolves with the wait, ms. */
       const request = (id: string, i: number): Promise<number> => {
@@ -198,22 +194,17 @@ try {
       // A clean close deletes every journal file whose intents all settled: one left holds an intent.
       const journalFilesLeft = journalDir ? readdirSync(journalDir).length : 0;
       if (journalDir) rmSync(journalDir, { recursive: true, force: true });
+      const [left] = (await db.prisma.$queryRawUnsafe(
+        `SELECT count(*)::bigint AS n FROM "UsageIntent" WHERE "requestId" LIKE $1`,
+        `${tag}-%`,
+      )) as { n: bigint }[];
+      const intentRowsLeft = Number(left?.n ?? 0);
       intentMs.sort((x, y) => x - y);
       const at = (q: number) => percentile(intentMs, q);
       out.writer = {
         intentP50Ms: at(0.5),
         intentP99Ms: at(0.99),
-        intentsLeft:
-          Number(
-            (
-              (await db.prisma.$queryRawUnsafe(
-                `SELECT count(*)::bigint AS n FROM "UsageIntent" WHERE "requestId" LIKE $1`,
-                `${tag}-%`,
-              )) as {
-                n: bigint;
-              }[]
-            )[0]?.n ?? 0,
-          ) + journalFilesLeft,
+        intentsLeft: intentRowsLeft + journalFilesLeft,
         settlements: task.writerSettlements,
         seconds,
         rowsPerSecond: rows / seconds,

@@ -12,11 +12,10 @@ import { callerKeyRefs } from '../secrets/caller-key-ref.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import { BillingStore } from './billing/billing-store.js';
 import { LivenessLock } from './billing/instance-liveness.js';
-import { IntentFile } from './billing/intent-file.js';
 import { IntentJournal } from './billing/intent-journal.js';
 import { Leases } from './billing/leases.js';
 import { startReservationSweeper } from './billing/reservation-sweeper.js';
-import { SettlementWriter } from './billing/settlement-writer.js';
+import { settlementPath } from './billing/settlement-path.js';
 import { usageIntent } from './billing/usage-intent.js';
 import { Endpoints } from './endpoints.js';
 import { HostedKeyPool } from './keys/hosted-pool.js';
@@ -50,12 +49,10 @@ export function createGateway(
   // Organizations' custom providers connect through an agent that refuses private addresses.
   const customDispatcher = createGuardedAgent({ ...agentOptions, allowPrivate: config.allowPrivateUpstreams });
   const billing = new BillingStore(db.prisma, db.direct);
-  // The embedded database's intents go to a journal file, off its one thread (intent-file.ts).
-  const intentFile = options.intentDir ? new IntentFile(options.intentDir, billing, logger) : null;
-  const writer = new SettlementWriter(billing, logger, intentFile ? { onSettled: (ids) => intentFile.settled(ids) } : {});
+  const { writer, intents } = settlementPath(billing, logger, options.intentDir ?? null);
   const leases = new Leases(billing, logger, config.creditLease);
   const liveness = LivenessLock.start(config.databaseUrl, leases.instanceId, logger);
-  const journal = new IntentJournal(intentFile ?? billing, logger, leases.instanceId, { deadAfterMs: config.instanceDeadAfterMs });
+  const journal = new IntentJournal(intents, logger, leases.instanceId, { deadAfterMs: config.instanceDeadAfterMs });
   journal.start();
   const stopSweeper = startReservationSweeper(billing, logger, config.reservationTtlMs, config.creditLease.ttlMs);
   return {
