@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../observability/logger.js';
 import { MemoryStateStore } from './memory-state.js';
 import { AVAILABLE, type KeyState, type LimiterOptions, type RateLimitVerdict, type StateStore } from './state-store.js';
+import { type WindowGrant, WindowLeases } from './window-leases.js';
 
 /**
  * A token bucket in one atomic step on the Redis clock, so every instance takes from the same
@@ -31,6 +32,22 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
 return {allowed, wait}`;
 
 /**
+ * Up to ARGV[3] points from a fixed window of ARGV[1] points that starts with its first point
+ * and lasts ARGV[2] ms, in one atomic step: never past the limit.
+ * KEYS[1] counter. Returns {granted, windowLeftMs}.
+ */
+const TAKE_FROM_WINDOW = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ttl = redis.call('PTTL', KEYS[1])
+local take = math.max(0, math.min(tonumber(ARGV[3]), tonumber(ARGV[1]) - used))
+if take > 0 then redis.call('INCRBY', KEYS[1], take) end
+if ttl < 0 then
+  ttl = tonumber(ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+return {take, ttl}`;
+
+/**
  * State shared by every instance through Redis. If Redis is unreachable the store fails
  * open: each instance carries on with its own in-memory state (limits per instance,
  * cooldowns it saw itself) and logs it, rather than refusing traffic. Money is not at
@@ -39,7 +56,7 @@ return {allowed, wait}`;
 export class RedisStateStore implements StateStore {
   private readonly redis: Redis;
   private readonly fallback = new MemoryStateStore();
-  private readonly windows = new Map<number, RateLimiterRedis>();
+  private readonly windowLeases = new WindowLeases((bucket, perMinute, want) => this.takeFromWindow(bucket, perMinute, want));
   private lastWarning = 0;
 
   constructor(
@@ -58,6 +75,7 @@ export class RedisStateStore implements StateStore {
     });
     this.redis.on('error', (error) => this.warn(error));
     this.redis.defineCommand('keyplaneTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
+    this.redis.defineCommand('keyplaneTakeFromWindow', { numberOfKeys: 1, lua: TAKE_FROM_WINDOW });
   }
 
   async keyStates(names: readonly string[]): Promise<Map<string, KeyState>> {
@@ -104,27 +122,11 @@ export class RedisStateStore implements StateStore {
     );
   }
 
-  async consumeWindow(bucket: string, perMinute: number): Promise<RateLimitVerdict> {
-    let limiter = this.windows.get(perMinute);
-    if (!limiter) {
-      limiter = new RateLimiterRedis({
-        storeClient: this.redis,
-        keyPrefix: `${this.prefix}rl${perMinute}`,
-        points: perMinute,
-        duration: 60,
-        rejectIfRedisNotReady: true,
-        insuranceLimiter: new RateLimiterMemory({ points: perMinute, duration: 60 }),
-      });
-      this.windows.set(perMinute, limiter);
-    }
-    try {
-      await limiter.consume(bucket, 1);
-      return { allowed: true, retryAfterMs: 0 };
-    } catch (result) {
-      if (result instanceof RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(1, result.msBeforeNext) };
-      this.warn(result);
-      return this.fallback.consumeWindow(bucket, perMinute);
-    }
+  consumeWindow(bucket: string, perMinute: number): Promise<RateLimitVerdict> {
+    return this.guard(
+      () => this.windowLeases.consume(bucket, perMinute),
+      () => this.fallback.consumeWindow(bucket, perMinute),
+    );
   }
 
   async takeToken(bucket: string, perMinute: number): Promise<RateLimitVerdict> {
@@ -137,6 +139,16 @@ export class RedisStateStore implements StateStore {
       },
       () => this.fallback.takeToken(bucket, perMinute),
     );
+  }
+
+  private async takeFromWindow(bucket: string, perMinute: number, want: number): Promise<WindowGrant> {
+    const run = (
+      this.redis as unknown as {
+        keyplaneTakeFromWindow(key: string, limit: number, windowMs: number, want: number): Promise<[number, number]>;
+      }
+    ).keyplaneTakeFromWindow;
+    const [granted, windowLeftMs] = await run.call(this.redis, `${this.prefix}window${perMinute}:${bucket}`, perMinute, 60_000, want);
+    return { granted: Number(granted), windowLeftMs: Number(windowLeftMs) };
   }
 
   limiter(options: LimiterOptions): RateLimiterRedis {

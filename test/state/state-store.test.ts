@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/observability/logger.js';
 import { MemoryStateStore } from '../../server/state/memory-state.js';
@@ -82,6 +83,36 @@ describe.skipIf(!hasRedis)('redis state shared between instances', () => {
     expect((await one.consumeWindow('gk', 2)).allowed).toBe(false);
     expect((await two.takeToken('bucket', 1)).allowed).toBe(true);
     expect((await one.takeToken('bucket', 1)).allowed).toBe(false);
+  });
+
+  it('holds a high rpm limit across instances with a trip to Redis per lease, never past the limit', async () => {
+    const prefix = uniqueRedisPrefix();
+    const one = redisStore(prefix);
+    const two = redisStore(prefix);
+    expect(await one.ready()).toBe(true);
+    expect(await two.ready()).toBe(true);
+    const counter = new Redis(TEST_REDIS_URL);
+    try {
+      // 50 requests at once on one instance share one trip: one lease of 100 points is taken.
+      const first = await Promise.all(Array.from({ length: 50 }, () => one.consumeWindow('busy', 20_000)));
+      expect(first.every((v) => v.allowed)).toBe(true);
+      expect(await counter.get(`${prefix}window20000:busy`)).toBe('100');
+      const ttl = await counter.pttl(`${prefix}window20000:busy`);
+      expect(ttl).toBeGreaterThan(55_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+
+      // Two instances together, at a limit of 1,000 (leases of 5): Redis never counts past it.
+      let allowed = 0;
+      for (let i = 0; i < 1_100; i += 1) if ((await (i % 2 ? one : two).consumeWindow('shared', 1_000)).allowed) allowed += 1;
+      expect(await counter.get(`${prefix}window1000:shared`)).toBe('1000');
+      expect(allowed).toBeLessThanOrEqual(1_000);
+      expect(allowed).toBeGreaterThan(990);
+      const refused = await two.consumeWindow('shared', 1_000);
+      expect(refused.allowed).toBe(false);
+      expect(refused.retryAfterMs).toBeGreaterThan(50_000);
+    } finally {
+      counter.disconnect();
+    }
   });
 
   it('fails open to per-instance state when Redis is unreachable, without throwing', async () => {
