@@ -18,6 +18,10 @@ export class MemoryStateStore implements StateStore {
     return new Map(names.map((name) => [name, this.keys.get(name) ?? AVAILABLE]));
   }
 
+  cachedKeyStates(names: readonly string[]): Promise<Map<string, KeyState>> {
+    return this.keyStates(names);
+  }
+
   async setCooldown(name: string, untilMs: number): Promise<void> {
     this.update(name, { cooldownUntil: untilMs });
   }

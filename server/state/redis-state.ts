@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../observability/logger.js';
+import { KeyStateCache } from './key-state-cache.js';
 import { MemoryStateStore } from './memory-state.js';
 import { AVAILABLE, type KeyState, type LimiterOptions, type RateLimitVerdict, type StateStore } from './state-store.js';
 import { type WindowGrant, WindowLeases } from './window-leases.js';
@@ -56,6 +57,10 @@ return {take, ttl}`;
 export class RedisStateStore implements StateStore {
   private readonly redis: Redis;
   private readonly fallback = new MemoryStateStore();
+  /** Second connection: subscribed to the announcements of key state changes. */
+  private readonly subscriber: Redis;
+  private readonly keyCache: KeyStateCache;
+  private readonly changesChannel: string;
   private readonly windowLeases = new WindowLeases((bucket, perMinute, want) => this.takeFromWindow(bucket, perMinute, want));
   private lastWarning = 0;
 
@@ -64,6 +69,8 @@ export class RedisStateStore implements StateStore {
     private readonly logger: Logger,
     /** Namespace for every key, so several deployments (or test runs) can share one Redis. */
     private readonly prefix = 'keyplane:',
+    /** The longest a cached key state is kept, should an announcement of a change be lost. */
+    keyCacheTtlMs = 1_000,
   ) {
     this.redis = new Redis(url, {
       // Fail commands fast while disconnected instead of queueing requests behind them.
@@ -76,6 +83,20 @@ export class RedisStateStore implements StateStore {
     this.redis.on('error', (error) => this.warn(error));
     this.redis.defineCommand('keyplaneTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
     this.redis.defineCommand('keyplaneTakeFromWindow', { numberOfKeys: 1, lua: TAKE_FROM_WINDOW });
+
+    this.keyCache = new KeyStateCache(keyCacheTtlMs);
+    this.changesChannel = `${prefix}key-state-changed`;
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('error', (error) => this.warn(error));
+    this.subscriber.on('message', (_channel: string, name: string) => this.keyCache.changed(name));
+    // Cache only while subscribed: a change announced while the connection was down is missed.
+    this.subscriber.on('ready', () => {
+      this.subscriber.subscribe(this.changesChannel).then(
+        () => this.keyCache.start(),
+        (error: unknown) => this.warn(error),
+      );
+    });
+    this.subscriber.on('close', () => this.keyCache.stop());
   }
 
   async keyStates(names: readonly string[]): Promise<Map<string, KeyState>> {
@@ -97,25 +118,39 @@ export class RedisStateStore implements StateStore {
     );
   }
 
+  cachedKeyStates(names: readonly string[]): Promise<Map<string, KeyState>> {
+    return this.keyCache.states(names, (missing) => this.keyStates(missing));
+  }
+
   async setCooldown(name: string, untilMs: number): Promise<void> {
     await this.fallback.setCooldown(name, untilMs);
-    await this.guard(
-      async () => void (await this.redis.hset(`${this.prefix}key:${name}`, 'cooldownUntil', String(untilMs))),
-      async () => {},
-    );
+    await this.change(name, { cooldownUntil: String(untilMs) });
   }
 
   async setDisabled(name: string, disabled: boolean, reason: string | null): Promise<void> {
     await this.fallback.setDisabled(name, disabled, reason);
-    const fields = disabled ? { disabled: '1', disabledReason: reason ?? '' } : { disabled: '0', disabledReason: '', cooldownUntil: '0' };
+    await this.change(
+      name,
+      disabled ? { disabled: '1', disabledReason: reason ?? '' } : { disabled: '0', disabledReason: '', cooldownUntil: '0' },
+    );
+  }
+
+  /** Write a key's state and announce it, so every instance drops what it cached of it before reading again. */
+  private async change(name: string, fields: Record<string, string>): Promise<void> {
+    this.keyCache.changed(name);
     await this.guard(
-      async () => void (await this.redis.hset(`${this.prefix}key:${name}`, fields)),
+      async () => {
+        const results =
+          (await this.redis.pipeline().hset(`${this.prefix}key:${name}`, fields).publish(this.changesChannel, name).exec()) ?? [];
+        for (const [error] of results) if (error) throw error;
+      },
       async () => {},
     );
   }
 
   async markUsed(name: string, atMs: number): Promise<void> {
     await this.fallback.markUsed(name, atMs);
+    this.keyCache.used(name, atMs);
     await this.guard(
       async () => void (await this.redis.hset(`${this.prefix}key:${name}`, 'lastUsedAt', String(atMs))),
       async () => {},
@@ -180,6 +215,7 @@ export class RedisStateStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    this.subscriber.disconnect();
     this.redis.disconnect();
   }
 

@@ -21,6 +21,13 @@ export interface RateLimitVerdict {
 
 export interface StateStore {
   keyStates(names: readonly string[]): Promise<Map<string, KeyState>>;
+  /**
+   * The same, for the request path, where a read per request would cost a round trip: may come
+   * from what this instance read lately. Cooldowns and disables any instance sets through
+   * the store are seen at once (they are announced); other instances' `lastUsedAt` may lag by
+   * up to a second, so least-recently-used choices read `keyStates`.
+   */
+  cachedKeyStates(names: readonly string[]): Promise<Map<string, KeyState>>;
   setCooldown(name: string, untilMs: number): Promise<void>;
   setDisabled(name: string, disabled: boolean, reason: string | null): Promise<void>;
   markUsed(name: string, atMs: number): Promise<void>;

@@ -47,6 +47,17 @@ describe.each(kinds)('%s state store contract', (_kind, makeStore) => {
     expect((await store.keyStates(['B'])).get('B')).toMatchObject({ disabled: false, disabledReason: null, cooldownUntil: 0 });
   });
 
+  it("shows its own changes at once through the request path's cached reads", async () => {
+    const store = await make();
+    expect((await store.cachedKeyStates(['C'])).get('C')).toMatchObject({ cooldownUntil: 0, disabled: false });
+    await store.setCooldown('C', 777);
+    expect((await store.cachedKeyStates(['C'])).get('C')?.cooldownUntil).toBe(777);
+    await store.markUsed('C', 55);
+    expect((await store.cachedKeyStates(['C'])).get('C')?.lastUsedAt).toBe(55);
+    await store.setDisabled('C', true, 'revoked');
+    expect((await store.cachedKeyStates(['C'])).get('C')).toMatchObject({ disabled: true, disabledReason: 'revoked' });
+  });
+
   it('enforces a hard per-minute window', async () => {
     const store = await make();
     const verdicts = [];
@@ -83,6 +94,50 @@ describe.skipIf(!hasRedis)('redis state shared between instances', () => {
     expect((await one.consumeWindow('gk', 2)).allowed).toBe(false);
     expect((await two.takeToken('bucket', 1)).allowed).toBe(true);
     expect((await one.takeToken('bucket', 1)).allowed).toBe(false);
+  });
+
+  it('caches key states for the request path, and drops them the moment another instance changes one', async () => {
+    const prefix = uniqueRedisPrefix();
+    prefixes.push(prefix);
+    const one = new RedisStateStore(TEST_REDIS_URL, logger, prefix, 1_000);
+    const two = new RedisStateStore(TEST_REDIS_URL, logger, prefix, 1_000);
+    stores.push(one, two);
+    expect(await one.ready()).toBe(true);
+    expect(await two.ready()).toBe(true);
+    const raw = new Redis(TEST_REDIS_URL);
+    try {
+      // Caching starts once the subscription is up.
+      const cached = async () => (await two.cachedKeyStates(['K'])).get('K');
+      const until = async (check: () => Promise<boolean>, withinMs: number) => {
+        const started = Date.now();
+        while (!(await check())) {
+          if (Date.now() - started > withinMs) throw new Error(`not within ${withinMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        return Date.now() - started;
+      };
+      await until(async () => {
+        await raw.hset(`${prefix}key:K`, 'lastUsedAt', '1');
+        await cached();
+        await raw.hset(`${prefix}key:K`, 'lastUsedAt', '2');
+        return (await cached())?.lastUsedAt === 1;
+      }, 2_000);
+
+      // A change behind the store's back (not announced) is not seen until the entry expires…
+      await raw.hset(`${prefix}key:K`, 'cooldownUntil', '123');
+      expect((await cached())?.cooldownUntil).toBe(0);
+      expect((await two.keyStates(['K'])).get('K')?.cooldownUntil).toBe(123);
+      expect(await until(async () => (await cached())?.cooldownUntil === 123, 2_000)).toBeGreaterThan(100);
+
+      // …while one made through another instance is announced and seen at once.
+      // (just cached, so expiry would take a second)
+      await one.setCooldown('K', 5_000);
+      expect(await until(async () => (await cached())?.cooldownUntil === 5_000, 300)).toBeLessThan(300);
+      await one.setDisabled('K', true, 'rejected');
+      expect(await until(async () => (await cached())?.disabled === true, 300)).toBeLessThan(300);
+    } finally {
+      raw.disconnect();
+    }
   });
 
   it('holds a high rpm limit across instances with a trip to Redis per lease, never past the limit', async () => {

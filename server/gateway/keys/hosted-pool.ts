@@ -34,7 +34,7 @@ export class HostedKeyPool {
   /** Whether some key could serve now, and if not, when one will (for routing's health filter). */
   async availability(provider: string): Promise<{ available: boolean; retryAfterMs: number | null }> {
     const pool = this.keys.pool(provider);
-    const states = await this.state.keyStates(pool.map((key) => key.name));
+    const states = await this.state.cachedKeyStates(pool.map((key) => key.name));
     const now = this.now();
     let soonest: number | null = null;
     for (const key of pool) {

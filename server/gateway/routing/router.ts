@@ -86,7 +86,7 @@ export class Router {
       };
 
     const stateKeys = keyed.flatMap((c) => (c.key.stateKey === null ? [] : [c.key.stateKey]));
-    const states = await this.state.keyStates(stateKeys);
+    const states = await this.state.cachedKeyStates(stateKeys);
     const now = this.now();
     const healthy: RouteCandidate[] = [];
     let retryAfterMs: number | null = null;
