@@ -4,6 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { type DirectSql, pgliteDirectSql, postgresDirectSql } from './direct-sql.js';
 import { PrismaClient } from './generated/client.js';
+import { EMBEDDED_POSTGRES_CONF } from './pglite-settings.js';
 import { postgresSessionUrl } from './postgres-session.js';
 
 export type { PrismaClient };
@@ -66,7 +67,7 @@ export async function openAdapter(options: OpenAdapterOptions): Promise<Database
   if (!pglite) {
     const dataDir = options.dataDir ?? './data/db';
     mkdirSync(dataDir, { recursive: true });
-    pglite = await PGlite.create(dataDir);
+    pglite = await PGlite.create({ dataDir, postgresqlconf: EMBEDDED_POSTGRES_CONF });
   }
   const owned = options.pglite ? null : pglite;
   return {

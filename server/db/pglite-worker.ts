@@ -12,6 +12,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, Transaction } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { type DirectSql, pgliteDirectSql } from './direct-sql.js';
+import { EMBEDDED_POSTGRES_CONF } from './pglite-settings.js';
 import type { PGliteWorkerOptions, WorkerError, WorkerReady, WorkerRequest, WorkerResponse } from './pglite-worker-protocol.js';
 
 const port = parentPort;
@@ -86,7 +87,11 @@ async function handle(pglite: PGlite, adapter: SqlDriverAdapter, request: Worker
 
 async function open(options: PGliteWorkerOptions): Promise<PGlite> {
   const loadDataDir = options.loadDataDir ? new Blob([readFileSync(options.loadDataDir)]) : undefined;
-  return PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
+  return PGlite.create({
+    postgresqlconf: EMBEDDED_POSTGRES_CONF,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
 }
 
 async function main(): Promise<void> {

@@ -35,6 +35,10 @@ describe('embedded database in a worker thread', () => {
     expect(read.createdAt.getTime()).toBe(created.createdAt.getTime());
   });
 
+  it('runs with the small shared buffers that keep its memory down', async () => {
+    expect(await db.prisma.$queryRaw<{ shared_buffers: string }[]>`SHOW shared_buffers`).toEqual([{ shared_buffers: '32MB' }]);
+  });
+
   it('a unique violation is P2002 naming the field, and the next query still works', async () => {
     const address = email('dup');
     await db.prisma.user.create({ data: { email: address } });
