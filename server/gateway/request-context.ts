@@ -4,12 +4,6 @@ import type { ProviderEvent } from '../providers/events.js';
 import type { AttributionBudgetRule } from './billing/request-budgets.js';
 import type { CustomEndpointConfig } from './endpoints.js';
 
-/**
- * How stale a cached lookup may be. Revocations, flag flips and mode changes reach every
- * instance within this bound (well inside the promised one second) without a pub/sub channel.
- */
-export const CACHE_TTL_MS = 500;
-
 /** A gateway key as the pipeline needs it: what the authenticate stage hands to every later stage. */
 export interface GatewayIdentity {
   gatewayKeyId: string;

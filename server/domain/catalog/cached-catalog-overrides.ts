@@ -1,13 +1,6 @@
-import { LRUCache } from 'lru-cache';
 import type { PrismaClient } from '../../db/database.js';
+import { REQUEST_PATH_CACHE, RefreshAheadCache } from '../../state/refresh-ahead-cache.js';
 import type { CatalogOverrides, ModelAccess, PriceOverride } from './catalog-overrides.js';
-
-/**
- * How stale a cached read may be on an instance that did not make the change: well inside the
- * promised second, without a pub/sub channel (the gateway's own caches use the same bound).
- * The instance that made the change drops its copy at once (`invalidate`).
- */
-const TTL_MS = 500;
 
 /** Deleted overrides stay loaded this long, so a request priced at its start still sees one deleted since. */
 const DELETED_GRACE_MS = 60 * 60_000;
@@ -56,22 +49,23 @@ export function appliesAt(row: { effectiveFrom: Date; deletedAt: Date | null }, 
 
 /**
  * CatalogOverrides over the database, read on every gateway request: every override and alias
- * (operator-set, so few) in one snapshot, and each organization's model lists, cached for
- * TTL_MS. Concurrent loads share one query.
+ * (operator-set, so few) in one snapshot, and each organization's model lists, cached as the
+ * gateway caches its other lookups (REQUEST_PATH_CACHE: stale on another instance for less
+ * than a second, without a pub/sub channel). The instance that made a change drops its
+ * copies at once (`invalidate`). Concurrent loads share one query.
  */
 export class CachedCatalogOverrides implements CatalogOverrides {
-  private snapshot: { at: number; value: Promise<Snapshot> } | null = null;
-  private readonly access = new LRUCache<string, ModelAccess>({
-    max: 10_000,
-    ttl: TTL_MS,
-    fetchMethod: async (organizationId) => {
+  private readonly snapshot = new RefreshAheadCache<Snapshot>(() => this.read(), { max: 1, ...REQUEST_PATH_CACHE });
+  private readonly access = new RefreshAheadCache<ModelAccess>(
+    async (organizationId) => {
       const row = await this.prisma.organization.findUnique({
         where: { id: organizationId },
         select: { allowedModels: true, deniedModels: true },
       });
       return { allowed: row?.allowedModels ?? [], denied: row?.deniedModels ?? [] };
     },
-  });
+    { max: 10_000, ...REQUEST_PATH_CACHE },
+  );
 
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -89,25 +83,17 @@ export class CachedCatalogOverrides implements CatalogOverrides {
   }
 
   async modelAccess(organizationId: string): Promise<ModelAccess> {
-    return (await this.access.fetch(organizationId)) ?? { allowed: [], denied: [] };
+    return this.access.get(organizationId);
   }
 
   /** A change on this instance: the next request reads it fresh. */
   invalidate(): void {
-    this.snapshot = null;
+    this.snapshot.clear();
     this.access.clear();
   }
 
   private load(): Promise<Snapshot> {
-    if (this.snapshot && Date.now() - this.snapshot.at < TTL_MS) return this.snapshot.value;
-    const value = this.read();
-    const entry = { at: Date.now(), value };
-    this.snapshot = entry;
-    // A failed load is not kept.
-    value.catch(() => {
-      if (this.snapshot === entry) this.snapshot = null;
-    });
-    return value;
+    return this.snapshot.get('all');
   }
 
   private async read(): Promise<Snapshot> {

@@ -1,8 +1,8 @@
-import { LRUCache } from 'lru-cache';
 import type { GatewayKeyService } from '../../domain/gateway-keys/gateway-key.service.js';
 import { hashSecret } from '../../secrets/tokens.js';
+import { REQUEST_PATH_CACHE, RefreshAheadCache } from '../../state/refresh-ahead-cache.js';
 import { GatewayError } from '../gateway-error.js';
-import { CACHE_TTL_MS, type GatewayIdentity } from '../request-context.js';
+import type { GatewayIdentity } from '../request-context.js';
 
 /** The request headers a gateway key may come in. */
 export interface GatewayKeyHeaders {
@@ -21,19 +21,16 @@ function gatewayKeySecret(headers: GatewayKeyHeaders): string | undefined {
 }
 
 /**
- * Bearer kp_… or x-api-key kp_… → the key, its project and organization. Lookups are cached for at most
- * `ttlMs` (CACHE_TTL_MS by default), which bounds how long a revocation or mode change takes to apply.
+ * Bearer kp_… or x-api-key kp_… → the key, its project and organization. Lookups are cached
+ * (REQUEST_PATH_CACHE), which bounds how long a revocation or mode change takes to apply.
  */
 export class GatewayAuthenticator {
-  private readonly cache: LRUCache<string, GatewayIdentity | 'unknown', string>;
+  private readonly cache = new RefreshAheadCache<GatewayIdentity | 'unknown', string>((_hash, secret) => this.load(secret), {
+    max: 50_000,
+    ...REQUEST_PATH_CACHE,
+  });
 
-  constructor(
-    private readonly gatewayKeys: GatewayKeyService,
-    ttlMs = CACHE_TTL_MS,
-  ) {
-    // fetch() merges concurrent loads of one key: an expiry under load costs one query, not one per request.
-    this.cache = new LRUCache({ max: 50_000, ttl: ttlMs, fetchMethod: (_hash, _stale, { context }) => this.load(context) });
-  }
+  constructor(private readonly gatewayKeys: GatewayKeyService) {}
 
   async authenticate(headers: GatewayKeyHeaders, now = new Date()): Promise<GatewayIdentity> {
     const secret = gatewayKeySecret(headers);
@@ -43,9 +40,8 @@ export class GatewayAuthenticator {
         'invalid_api_key',
         'Send a gateway key as "Authorization: Bearer kp_…" or "x-api-key: kp_…"',
       );
-    const identity = await this.cache.fetch(hashSecret(secret), { context: secret });
-    if (identity === undefined || identity === 'unknown')
-      throw new GatewayError('UNAUTHENTICATED', 'invalid_api_key', 'The gateway key is not valid');
+    const identity = await this.cache.get(hashSecret(secret), secret);
+    if (identity === 'unknown') throw new GatewayError('UNAUTHENTICATED', 'invalid_api_key', 'The gateway key is not valid');
     if (identity.revokedAt && identity.revokedAt <= now)
       throw new GatewayError('UNAUTHENTICATED', 'revoked_api_key', 'The gateway key has been revoked');
     if (identity.expiresAt && identity.expiresAt <= now)

@@ -1,9 +1,9 @@
-import { LRUCache } from 'lru-cache';
 import { HOSTED_KEY_LLM_FLAG, REFUSE_UNPRICED_CREDITS_FLAG } from '../../../shared/domain.js';
 import { DEFAULT_LIMITER, type LimiterSetting } from '../../domain/provider-settings/limiter-setting.js';
 import type { Services } from '../../domain/services.js';
+import { REQUEST_PATH_CACHE, RefreshAheadCache } from '../../state/refresh-ahead-cache.js';
 import type { CustomEndpointConfig } from '../endpoints.js';
-import { type GatewayIdentity, type ProjectScope, CACHE_TTL_MS as TTL_MS } from '../request-context.js';
+import type { GatewayIdentity, ProjectScope } from '../request-context.js';
 
 /** The feature flags the gateway reads for one project. */
 interface ProjectFlags {
@@ -12,86 +12,55 @@ interface ProjectFlags {
 }
 
 /**
- * Flags, stored keys and limiter settings, each cached for CACHE_TTL_MS: a toggle or a new key
- * applies within a second on every instance without a database round trip per request.
+ * Flags, stored keys and limiter settings, each cached (REQUEST_PATH_CACHE): a toggle or a new
+ * key applies within a second on every instance without a database round trip per request.
  */
 export class ScopeResolver {
-  // fetch() merges concurrent loads of one key, so an expiry under load costs one query.
-  private readonly flags = new LRUCache<string, ProjectFlags, { organizationId: string; projectId: string }>({
-    max: 10_000,
-    ttl: TTL_MS,
-    fetchMethod: async (_key, _stale, { context: { organizationId, projectId } }) => {
+  private readonly flags = new RefreshAheadCache<ProjectFlags, GatewayIdentity>(
+    async (_key, { organizationId, projectId }) => {
       const [hostedEnabled, refuseUnpriced] = await Promise.all([
         this.services.flags.isEnabled(HOSTED_KEY_LLM_FLAG, organizationId, projectId),
         this.services.flags.isEnabled(REFUSE_UNPRICED_CREDITS_FLAG, organizationId, projectId),
       ]);
       return { hostedEnabled, refuseUnpriced };
     },
-  });
-  private readonly byok = new LRUCache<string, Map<string, { id: string; secret: string }>>({
-    max: 10_000,
-    ttl: TTL_MS,
-    fetchMethod: (organizationId) => this.services.providerKeys.decryptedForOrganization(organizationId),
-  });
-  private readonly custom = new LRUCache<string, Map<string, CustomEndpointConfig>>({
-    max: 10_000,
-    ttl: TTL_MS,
-    fetchMethod: async (organizationId) => {
+    { max: 10_000, ...REQUEST_PATH_CACHE },
+  );
+  private readonly byok = new RefreshAheadCache<Map<string, { id: string; secret: string }>>(
+    (organizationId) => this.services.providerKeys.decryptedForOrganization(organizationId),
+    { max: 10_000, ...REQUEST_PATH_CACHE },
+  );
+  private readonly custom = new RefreshAheadCache<Map<string, CustomEndpointConfig>>(
+    async (organizationId) => {
       const rows = await this.services.customProviders.listForOrganizations([organizationId]);
       return new Map(rows.map((row) => [row.slug, { id: row.id, slug: row.slug, baseUrl: row.baseUrl, models: row.models }]));
     },
-  });
-  private limiters: { at: number; byProvider: Promise<Map<string, LimiterSetting>> } | null = null;
+    { max: 10_000, ...REQUEST_PATH_CACHE },
+  );
+  private readonly limiters = new RefreshAheadCache<Map<string, LimiterSetting>>(
+    async () =>
+      new Map(
+        (await this.services.providerSettings.all()).map((row) => [
+          row.provider,
+          {
+            mode: row.limiterMode,
+            requestsPerMinute: row.requestsPerMinute,
+            queueTimeoutMs: row.queueTimeoutMs ?? DEFAULT_LIMITER.queueTimeoutMs,
+          },
+        ]),
+      ),
+    { max: 1, ...REQUEST_PATH_CACHE },
+  );
 
   constructor(private readonly services: Services) {}
 
   async resolve(identity: GatewayIdentity): Promise<ProjectScope> {
     const [{ hostedEnabled, refuseUnpriced }, byokKeys, customProviders, limiters] = await Promise.all([
-      this.projectFlags(identity.organizationId, identity.projectId),
-      this.byokKeys(identity.organizationId),
-      this.customProviders(identity.organizationId),
-      this.limiterSettings(),
+      this.flags.get(`${identity.organizationId}:${identity.projectId}`, identity),
+      this.byok.get(identity.organizationId),
+      this.custom.get(identity.organizationId),
+      this.limiters.get('all'),
     ]);
     return { hostedEnabled, refuseUnpriced, byokKeys, customProviders, limiter: (provider) => limiters.get(provider) ?? DEFAULT_LIMITER };
-  }
-
-  private async projectFlags(organizationId: string, projectId: string): Promise<ProjectFlags> {
-    return (
-      (await this.flags.fetch(`${organizationId}:${projectId}`, { context: { organizationId, projectId } })) ?? {
-        hostedEnabled: false,
-        refuseUnpriced: false,
-      }
-    );
-  }
-
-  private async byokKeys(organizationId: string) {
-    return (await this.byok.fetch(organizationId)) ?? new Map<string, { id: string; secret: string }>();
-  }
-
-  private async customProviders(organizationId: string) {
-    return (await this.custom.fetch(organizationId)) ?? new Map<string, CustomEndpointConfig>();
-  }
-
-  private limiterSettings(): Promise<Map<string, LimiterSetting>> {
-    if (this.limiters && Date.now() - this.limiters.at < TTL_MS) return this.limiters.byProvider;
-    const byProvider = this.services.providerSettings.all().then(
-      (rows) =>
-        new Map(
-          rows.map((row) => [
-            row.provider,
-            {
-              mode: row.limiterMode,
-              requestsPerMinute: row.requestsPerMinute,
-              queueTimeoutMs: row.queueTimeoutMs ?? DEFAULT_LIMITER.queueTimeoutMs,
-            },
-          ]),
-        ),
-    );
-    // Shared by every request until it expires; a failed load is not kept.
-    this.limiters = { at: Date.now(), byProvider };
-    byProvider.catch(() => {
-      this.limiters = null;
-    });
-    return byProvider;
   }
 }

@@ -1,0 +1,83 @@
+import { LRUCache } from 'lru-cache';
+
+/**
+ * How the request path caches what it reads from the database on every request: reloaded in
+ * the background after 500 ms, never used past 900 ms. So revocations, flag flips and mode
+ * changes reach every instance within the promised second, without a pub/sub channel.
+ */
+export const REQUEST_PATH_CACHE = { freshMs: 500, maxAgeMs: 900 } as const;
+
+export interface RefreshAheadOptions {
+  /** Most entries kept (least recently used go first). */
+  max: number;
+  /** After this long an entry is reloaded in the background; requests keep getting it meanwhile. */
+  freshMs: number;
+  /** No entry older than this is ever returned: a request then waits for the load. */
+  maxAgeMs: number;
+  now?: () => number;
+}
+
+interface Entry<V> {
+  value: V;
+  /** When the load that produced it started: its age counts from there. */
+  loadedAt: number;
+}
+
+/**
+ * A cache for what the request path reads from the database on every request (a gateway key's
+ * identity, a project's flags, an organization's stored keys…). A plain TTL made a request
+ * wait for the database each time an entry expired — several entries, every half second, each
+ * one behind whatever else the database was doing, which was most of the gateway's p99.
+ * Here an entry older than `freshMs` is still returned while one load (shared by every
+ * request) replaces it in the background; only past `maxAgeMs` does a request wait. A change
+ * in the database (a revocation, a flag) therefore applies within `maxAgeMs`, and under steady
+ * traffic within `freshMs` plus one load. A load that fails is not kept: the entry ages out.
+ */
+export class RefreshAheadCache<V extends {}, C = undefined> {
+  private readonly entries: LRUCache<string, Entry<V>>;
+  private readonly loading = new Map<string, Promise<V>>();
+  private readonly now: () => number;
+  /** Bumped by `clear`: a load that was running then must not put back what it read before. */
+  private generation = 0;
+
+  constructor(
+    private readonly load: (key: string, context: C) => Promise<V>,
+    private readonly options: RefreshAheadOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.entries = new LRUCache<string, Entry<V>>({ max: options.max, ttl: options.maxAgeMs, ttlResolution: 0, perf: { now: this.now } });
+  }
+
+  /** The entry for `key`; `context` is handed to the load when one runs. */
+  get(key: string, ...[context]: C extends undefined ? [] : [C]): Promise<V> {
+    const entry = this.entries.get(key);
+    if (!entry) return this.reload(key, context as C);
+    if (this.now() - entry.loadedAt >= this.options.freshMs) this.reload(key, context as C).catch(() => {});
+    return Promise.resolve(entry.value);
+  }
+
+  /** Forget everything (this instance changed what the entries hold): the next request loads afresh. */
+  clear(): void {
+    this.generation += 1;
+    this.entries.clear();
+    this.loading.clear();
+  }
+
+  private reload(key: string, context: C): Promise<V> {
+    const running = this.loading.get(key);
+    if (running) return running;
+    const startedAt = this.now();
+    const generation = this.generation;
+    const loading = this.load(key, context)
+      .then((value) => {
+        const ageLeft = this.options.maxAgeMs - (this.now() - startedAt);
+        if (ageLeft > 0 && generation === this.generation) this.entries.set(key, { value, loadedAt: startedAt }, { ttl: ageLeft });
+        return value;
+      })
+      .finally(() => {
+        if (this.loading.get(key) === loading) this.loading.delete(key);
+      });
+    this.loading.set(key, loading);
+    return loading;
+  }
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { RefreshAheadCache } from '../../server/state/refresh-ahead-cache.js';
+
+/** A database stand-in whose loads finish only when the test says so, counted. */
+function source() {
+  let version = 1;
+  const pending: (() => void)[] = [];
+  return {
+    loads: 0,
+    change: () => {
+      version += 1;
+    },
+    load(): Promise<number> {
+      this.loads += 1;
+      const seen = version;
+      return new Promise((resolve) => pending.push(() => resolve(seen)));
+    },
+    finish: async () => {
+      for (const done of pending.splice(0)) done();
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+function setup() {
+  const clock = { now: 1_000_000 };
+  const db = source();
+  const cache = new RefreshAheadCache<number>(() => db.load(), { max: 10, freshMs: 500, maxAgeMs: 900, now: () => clock.now });
+  return { clock, db, cache };
+}
+
+describe('refresh-ahead cache', () => {
+  it('loads once for concurrent requests, then serves without loading while fresh', async () => {
+    const { clock, db, cache } = setup();
+    const first = Promise.all([cache.get('k'), cache.get('k')]);
+    await db.finish();
+    expect(await first).toEqual([1, 1]);
+    clock.now += 499;
+    expect(await cache.get('k')).toBe(1);
+    expect(db.loads).toBe(1);
+  });
+
+  it('past freshMs answers at once with what it has while one background load replaces it', async () => {
+    const { clock, db, cache } = setup();
+    const first = cache.get('k');
+    await db.finish();
+    await first;
+    db.change();
+    clock.now += 600;
+    // Not waiting on the database: these resolve although the reload has not finished.
+    expect(await Promise.all([cache.get('k'), cache.get('k')])).toEqual([1, 1]);
+    expect(db.loads).toBe(2);
+    await db.finish();
+    expect(await cache.get('k')).toBe(2);
+    expect(db.loads).toBe(2);
+  });
+
+  it('never answers with an entry older than maxAgeMs, counted from when its load started', async () => {
+    const { clock, db, cache } = setup();
+    const first = cache.get('k');
+    clock.now += 100; // a slow load: the entry is 100 ms old when it arrives
+    await db.finish();
+    await first;
+    db.change();
+    clock.now += 801; // just over 900 ms since the load began
+    let answered = false;
+    const next = cache.get('k').then((value) => {
+      answered = true;
+      return value;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    await db.finish();
+    expect(await next).toBe(2);
+  });
+
+  it('keeps nothing from a failed load: requests past maxAgeMs see the failure', async () => {
+    const clock = { now: 1_000_000 };
+    let fail = false;
+    const cache = new RefreshAheadCache<number>(
+      async () => {
+        if (fail) throw new Error('database down');
+        return 7;
+      },
+      { max: 10, freshMs: 500, maxAgeMs: 900, now: () => clock.now },
+    );
+    expect(await cache.get('k')).toBe(7);
+    fail = true;
+    clock.now += 600;
+    expect(await cache.get('k')).toBe(7); // the background reload fails quietly
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.now += 301;
+    await expect(cache.get('k')).rejects.toThrow('database down');
+  });
+
+  it('after clear, a load that was running does not put back what it read before', async () => {
+    const { db, cache } = setup();
+    const before = cache.get('k');
+    cache.clear();
+    db.change();
+    const after = cache.get('k');
+    await db.finish();
+    expect(await before).toBe(1);
+    expect(await after).toBe(2);
+    expect(await cache.get('k')).toBe(2);
+    expect(db.loads).toBe(2);
+  });
+
+  it('passes the context to the load', async () => {
+    const cache = new RefreshAheadCache<string, { name: string }>(async (key, context) => `${key}:${context.name}`, {
+      max: 10,
+      freshMs: 500,
+      maxAgeMs: 900,
+    });
+    expect(await cache.get('a', { name: 'x' })).toBe('a:x');
+  });
+});
