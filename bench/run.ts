@@ -539,7 +539,7 @@ function render(input: {
   );
   for (const id of kpIds.filter((id) => id !== 'kp-byok')) {
     const rss = input.memory.get(id)?.rssMb ?? NaN;
-    const note = id === 'kp-lite' ? ' (PGlite costs ~300 MB by itself; the target is for PostgreSQL mode)' : '';
+    const note = id === 'kp-lite' ? ' (PGlite adds ~110 MB; the target is for PostgreSQL mode)' : '';
     lines.push(
       `${check(Number.isFinite(rss) ? rss <= 120 : null)} ${'RSS after load ≤ 120 MB'.padEnd(46)} ${label(id).padEnd(16)} ${fmt(rss, 0)} MB${note}`,
     );
