@@ -35,10 +35,13 @@ export class KeyStateCache {
     this.entries.delete(name);
   }
 
-  /** This instance used the key: cached readers see its own use at once (other instances' within `ttlMs`). */
+  /**
+   * This instance used the key: cached readers see its own use at once (other instances' within
+   * `ttlMs`). The entry keeps its age, so a key used on every request still expires.
+   */
   used(name: string, atMs: number): void {
     const entry = this.entries.get(name);
-    if (entry) this.entries.set(name, { ...entry, lastUsedAt: atMs });
+    if (entry) this.entries.set(name, { ...entry, lastUsedAt: atMs }, { noUpdateTTL: true });
   }
 
   /** States for `names`, reading through `read` only those not cached. */

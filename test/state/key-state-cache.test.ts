@@ -76,4 +76,18 @@ describe('key state cache', () => {
     expect((await cache.states(['A'], s.read)).get('A')?.lastUsedAt).toBe(42);
     expect(s.reads).toHaveLength(1);
   });
+
+  it('does not keep an entry alive past its time to live by recording use', async () => {
+    const s = store();
+    const cache = new KeyStateCache(40);
+    cache.start();
+    await cache.states(['A'], s.read);
+    s.states.set('A', { ...AVAILABLE, cooldownUntil: 5 });
+    const until = Date.now() + 80;
+    while (Date.now() < until) {
+      cache.used('A', Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect((await cache.states(['A'], s.read)).get('A')?.cooldownUntil).toBe(5);
+  });
 });
