@@ -19,6 +19,16 @@ function redisStore(prefix = uniqueRedisPrefix()): RedisStateStore {
   return store;
 }
 
+/** Two instances sharing one Redis namespace, both connected. */
+async function twoInstances(): Promise<{ prefix: string; one: RedisStateStore; two: RedisStateStore }> {
+  const prefix = uniqueRedisPrefix();
+  const one = redisStore(prefix);
+  const two = redisStore(prefix);
+  expect(await one.ready()).toBe(true);
+  expect(await two.ready()).toBe(true);
+  return { prefix, one, two };
+}
+
 afterAll(async () => {
   await Promise.all(stores.map((store) => store.close()));
   await Promise.all(prefixes.map(clearRedisPrefix));
@@ -82,11 +92,7 @@ describe.each(kinds)('%s state store contract', (_kind, makeStore) => {
 
 describe.skipIf(!hasRedis)('redis state shared between instances', () => {
   it('a cooldown and a limit seen by one instance hold on another', async () => {
-    const prefix = uniqueRedisPrefix();
-    const one = redisStore(prefix);
-    const two = redisStore(prefix);
-    expect(await one.ready()).toBe(true);
-    expect(await two.ready()).toBe(true);
+    const { one, two } = await twoInstances();
     await one.setCooldown('OPENAI_API_KEY_1', 5_000);
     expect((await two.keyStates(['OPENAI_API_KEY_1'])).get('OPENAI_API_KEY_1')?.cooldownUntil).toBe(5_000);
     expect((await one.consumeWindow('gk', 2)).allowed).toBe(true);
@@ -97,13 +103,8 @@ describe.skipIf(!hasRedis)('redis state shared between instances', () => {
   });
 
   it('caches key states for the request path, and drops them the moment another instance changes one', async () => {
-    const prefix = uniqueRedisPrefix();
-    prefixes.push(prefix);
-    const one = new RedisStateStore(TEST_REDIS_URL, logger, prefix, 1_000);
-    const two = new RedisStateStore(TEST_REDIS_URL, logger, prefix, 1_000);
-    stores.push(one, two);
-    expect(await one.ready()).toBe(true);
-    expect(await two.ready()).toBe(true);
+    // Key states are cached for at most a second (the default).
+    const { prefix, one, two } = await twoInstances();
     const raw = new Redis(TEST_REDIS_URL);
     try {
       // Caching starts once the subscription is up.
@@ -141,11 +142,7 @@ describe.skipIf(!hasRedis)('redis state shared between instances', () => {
   });
 
   it('holds a high rpm limit across instances with a trip to Redis per lease, never past the limit', async () => {
-    const prefix = uniqueRedisPrefix();
-    const one = redisStore(prefix);
-    const two = redisStore(prefix);
-    expect(await one.ready()).toBe(true);
-    expect(await two.ready()).toBe(true);
+    const { prefix, one, two } = await twoInstances();
     const counter = new Redis(TEST_REDIS_URL);
     try {
       // 50 requests at once on one instance share one trip: one lease of 100 points is taken.
