@@ -28,6 +28,7 @@ import {
   setupTenants,
   smokeTest,
   startBareProxy,
+  startFloorProxy,
   startKeyplane,
   startPortkey,
   startSimulator,
@@ -137,6 +138,8 @@ async function main(): Promise<void> {
     if ('unavailable' in scratch) pgNote = scratch.unavailable;
     else pgUrl = scratch.url;
   } else pgNote = 'skipped (--no-postgres)';
+  // The floor: what keyplane's guarantees cost at the least (bench/floor-proxy.ts), on its own tables in the scratch database.
+  const floor = PRODUCTION && pgUrl ? await startFloorProxy(sim.openaiBase, pgUrl) : null;
   log(`starting keyplane (PGlite${pgUrl ? ', PostgreSQL' : ''})…`);
   const kpLite = await bringUpKeyplane('PGlite', sim.openaiBase, undefined, redis);
   const kpPg = pgUrl ? await bringUpKeyplane('PostgreSQL', sim.openaiBase, pgUrl, redis) : null;
@@ -194,6 +197,16 @@ async function main(): Promise<void> {
       target: json(bare.url, '/v1/chat/completions', { authorization: `Bearer ${PLATFORM_KEY}` }),
       child: bare.child,
     },
+    ...(floor
+      ? [
+          {
+            id: 'floor',
+            label: 'floor: bare proxy + the work the guarantees require, PostgreSQL',
+            target: json(floor.url, '/v1/chat/completions', { authorization: `Bearer ${PLATFORM_KEY}` }),
+            child: floor.child,
+          },
+        ]
+      : []),
     ...keyplaneSubjects,
     ...(portkey
       ? [

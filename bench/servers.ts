@@ -50,6 +50,28 @@ export async function startBareProxy(openaiBase: string): Promise<{ child: Child
   return { child, url: `http://${HOST}:${port}` };
 }
 
+/** The floor (bench/floor-proxy.ts): the bare proxy plus the work keyplane's guarantees require, on PostgreSQL. */
+export async function startFloorProxy(openaiBase: string, databaseUrl: string): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const child = await spawnChild({
+    name: 'floor-proxy',
+    args: [
+      ...TSX,
+      'bench/floor-proxy.ts',
+      '--port',
+      String(port),
+      '--upstream',
+      openaiBase,
+      '--database',
+      databaseUrl,
+      '--key',
+      PLATFORM_KEY,
+    ],
+    port,
+  });
+  return { child, url: `http://${HOST}:${port}` };
+}
+
 export const PORTKEY_START = join(ROOT, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
 
 /** Portkey's gateway, or null when the package is not installed. Note: it takes `--port=N` (with "="). */
