@@ -42,6 +42,16 @@ function perRequest(before: { user: number; system: number }, after: { user: num
   return `${(user + system).toFixed(3)} ms (${((100 * system) / (user + system)).toFixed(0)} % in the kernel)`;
 }
 
+/**
+ * The main thread's scheduler counters (/proc/<pid>/schedstat, ns): time on a CPU, and time it was
+ * runnable but waiting for one. A CPU profile counts the second as busy in whatever frame the
+ * thread was preempted — mostly a socket write that woke the receiving process.
+ */
+function schedMs(pid: number): { run: number; wait: number } {
+  const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+  return { run: (run ?? NaN) / 1e6, wait: (wait ?? NaN) / 1e6 };
+}
+
 const argv = process.argv.slice(2);
 const option = (name: string) => {
   const index = argv.indexOf(`--${name}`);
@@ -97,8 +107,10 @@ async function main(): Promise<void> {
   const nowUs = () => Number(process.hrtime.bigint() / 1000n);
   const started = nowUs();
   const cpuBefore = cpuMs(child.proc.pid!);
+  const schedBefore = schedMs(child.proc.pid!);
   const load = await fixedRate(target, { rate, durationMs: seconds * 1000, warmupMs: 0, stream: false });
   const cpuPerRequest = perRequest(cpuBefore, cpuMs(child.proc.pid!), load.sent);
+  const schedAfter = schedMs(child.proc.pid!);
   const window: [number, number] = [started, nowUs()];
   await sleep(1_000);
   const memory = child.memory();
@@ -113,6 +125,11 @@ async function main(): Promise<void> {
   console.log(`keyplane    p50 ${f(load.total.p50)}  p99 ${f(load.total.p99)}  max ${f(load.total.max)} ms  ok ${load.ok}/${load.sent}`);
   console.log(`added       p50 ${f(load.total.p50 - base.total.p50)}  p99 ${f(load.total.p99 - base.total.p99)} ms`);
   console.log(`CPU per request: keyplane ${cpuPerRequest}, bare proxy ${bareCpuPerRequest} (same rate)`);
+  const windowMs = (window[1] - window[0]) / 1000;
+  console.log(
+    `main thread over ${f(windowMs / 1000)} s: on a CPU ${(schedAfter.run - schedBefore.run).toFixed(0)} ms, ` +
+      `runnable but waiting for a CPU ${(schedAfter.wait - schedBefore.wait).toFixed(0)} ms`,
+  );
   console.log(`event loop delay p50 ${f(loop.loopDelayMs.p50)}  p99 ${f(loop.loopDelayMs.p99)}  max ${f(loop.loopDelayMs.max)} ms`);
   console.log(
     `GC ${loop.gc.count} pauses (${loop.gc.major} mark-sweep), total ${f(loop.gc.totalMs)} ms, p99 ${f(loop.gc.p99Ms)}, max ${f(loop.gc.maxMs)} ms`,
