@@ -8,6 +8,9 @@
 const SCALE = 12;
 export const PICO_PER_USD = 10n ** BigInt(SCALE);
 
+/** 10ⁿ for n = 0…SCALE. */
+const POWERS_OF_TEN: readonly bigint[] = Array.from({ length: SCALE + 1 }, (_, n) => 10n ** BigInt(n));
+
 /** Anything a Decimal(24,12) value can arrive as: text, a number, or Prisma's Decimal. */
 export type DecimalLike = string | number | { toFixed(digits: number): string };
 
@@ -39,13 +42,17 @@ function numberText(value: number): string {
  * by default the exact text the database stores ("0.000001500000"). Never prints "-0".
  */
 export function picoToDecimal(pico: bigint, digits = SCALE): string {
+  const drop = POWERS_OF_TEN[SCALE - digits];
+  if (!Number.isInteger(digits) || drop === undefined) throw new RangeError(`digits must be 0–${SCALE}, got ${digits}`);
   const negative = pico < 0n;
   let abs = negative ? -pico : pico;
-  const drop = 10n ** BigInt(SCALE - digits);
   if (drop > 1n) abs = (abs + drop / 2n) / drop;
-  const unit = 10n ** BigInt(digits);
-  const fraction = digits > 0 ? `.${(abs % unit).toString().padStart(digits, '0')}` : '';
-  return `${negative && abs !== 0n ? '-' : ''}${abs / unit}${fraction}`;
+  // Digits of the integer, split as text: a bill is written for every request, and two BigInt
+  // divisions and a BigInt power cost several times this.
+  const text = abs.toString().padStart(digits + 1, '0');
+  const whole = text.slice(0, text.length - digits);
+  const fraction = digits > 0 ? `.${text.slice(text.length - digits)}` : '';
+  return `${negative && abs !== 0n ? '-' : ''}${whole}${fraction}`;
 }
 
 /** For charts only: pico-USD → a JavaScript number of USD (may lose precision). */

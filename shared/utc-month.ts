@@ -10,9 +10,18 @@ export interface UtcMonth {
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
+/** The month utcMonthOf answered last, as epoch ms [from, to): every request asks, and it rarely changes. */
+let lastMonth = { from: 0, to: 0, month: '' };
+
 /** `YYYY-MM` of a date, in UTC. */
 export function utcMonthOf(date: Date): string {
-  return date.toISOString().slice(0, 7);
+  const ms = date.getTime();
+  if (ms >= lastMonth.from && ms < lastMonth.to) return lastMonth.month;
+  const month = date.toISOString().slice(0, 7); // throws on an invalid date, as before
+  const year = date.getUTCFullYear();
+  const index = date.getUTCMonth();
+  lastMonth = { from: monthStart(year, index).getTime(), to: monthStart(year, index + 1).getTime(), month };
+  return month;
 }
 
 /** The month `text` names (exactly `YYYY-MM`, no spaces), or null. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, randomInt, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -12,9 +12,12 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-/** Secrets are high-entropy, so one SHA-256 is the right hash: lookups stay an index hit. */
+/**
+ * Secrets are high-entropy, so one SHA-256 is the right hash: lookups stay an index hit.
+ * One-shot `hash` (every gateway request hashes its key): a third of createHash's time.
+ */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export function newGatewayKeySecret(): string {

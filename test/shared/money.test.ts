@@ -42,6 +42,19 @@ describe('picoToDecimal: pico-USD → decimal text', () => {
     expect(picoToDecimal(-1n)).toBe('-0.000000000001');
     expect(picoToDecimal(12n * PICO_PER_USD)).toBe('12.000000000000');
   });
+  it('prints every digit count 0–12 of large and small amounts, and refuses others', () => {
+    const amount = toPico('98765.432109876543');
+    expect([0, 1, 6, 11, 12].map((digits) => picoToDecimal(amount, digits))).toEqual([
+      '98765',
+      '98765.4',
+      '98765.432110',
+      '98765.43210987654',
+      '98765.432109876543',
+    ]);
+    expect(picoToDecimal(-7n, 11)).toBe('-0.00000000001');
+    expect(picoToDecimal(-4n, 11)).toBe('0.00000000000');
+    for (const digits of [-1, 13, 1.5]) expect(() => picoToDecimal(1n, digits), String(digits)).toThrow(RangeError);
+  });
   it('rounds half away from zero to fewer digits, never printing -0', () => {
     expect(picoToDecimal(toPico('1.0000005'), 6)).toBe('1.000001');
     expect(picoToDecimal(toPico('1.0000004999'), 6)).toBe('1.000000');

@@ -7,6 +7,23 @@ describe('UTC months', () => {
     expect(utcMonthOf(new Date('2026-12-01T00:00:00.000Z'))).toBe('2026-12');
   });
 
+  it('answers each instant right when asked across month edges in any order (it remembers the last month)', () => {
+    const instants = [
+      '2026-11-30T23:59:59.999Z',
+      '2026-12-01T00:00:00.000Z',
+      '2026-11-30T23:59:59.999Z',
+      '2026-11-01T00:00:00.000Z',
+      '2026-10-31T23:59:59.999Z',
+      '2027-01-01T00:00:00.000Z',
+      '2026-12-31T23:59:59.999Z',
+      '0050-01-15T00:00:00.000Z',
+      '0049-12-31T23:59:59.999Z',
+    ];
+    for (let round = 0; round < 2; round += 1)
+      for (const instant of instants) expect(utcMonthOf(new Date(instant)), instant).toBe(new Date(instant).toISOString().slice(0, 7));
+    expect(() => utcMonthOf(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
   it('reads YYYY-MM as its first instant up to the next month’s, across a year end', () => {
     expect(parseUtcMonth('2026-02')).toEqual({
       month: '2026-02',
