@@ -30,9 +30,17 @@ export function jsonBatch<Row>(columns: readonly Column<Row>[], rows: readonly R
   return `${json}]`;
 }
 
-/** One value as JSON, as JSON.stringify writes it (undefined as null), without its call for the common scalars. */
+/** What JSON.stringify escapes in a string (quote, backslash, control characters, lone surrogates), or any surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON must escape.
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * One value as JSON, as JSON.stringify writes it (undefined as null), without its call for the
+ * common scalars: most strings are ids, names and decimals, quoted as they are.
+ */
 function jsonValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
   return JSON.stringify(value);

@@ -33,6 +33,25 @@ describe('jsonBatch', () => {
     expect(Object.keys(JSON.parse(json)[1])).toEqual(['id', 'count', 'flag', 'prices']);
   });
 
+  it('writes every string exactly as JSON.stringify does: escapes, control characters, surrogates paired and lone', () => {
+    const strings = [
+      'plain-id_01',
+      '',
+      'quote"',
+      'back\\slash',
+      'tab\tnew\nline',
+      '\u0000\u001f\u007f',
+      'ü€😀',
+      'lone\ud800',
+      'lone\udfff end',
+      '\u2028\u2029',
+    ];
+    for (const id of strings)
+      expect(jsonBatch(COLUMNS, [{ id, count: 0, prices: null }]), JSON.stringify(id)).toBe(
+        `[{"id":${JSON.stringify(id)},"count":0,"flag":null,"prices":null}]`,
+      );
+  });
+
   it('writes an empty batch as an empty array, and the same text for the same rows every time', () => {
     expect(jsonBatch(COLUMNS, [])).toBe('[]');
     const rows: Row[] = [{ id: 'x', count: 1, flag: false, prices: {} }];
