@@ -111,10 +111,10 @@ export class Router {
         decision: { ...decision, why: 'every candidate is cooling down, disabled or unhealthy' },
       };
 
-    const byPrice = (a: RouteCandidate, b: RouteCandidate) => (input.ordered ? 0 : unitPrice(a) - unitPrice(b));
+    const byPrice = (list: RouteCandidate[]) => (input.ordered ? list : cheapestFirst(list));
     const preferred = input.hybrid ? healthy.filter((c) => isKeyed(c.key.source)) : healthy;
     const rest = input.hybrid ? healthy.filter((c) => !isKeyed(c.key.source)) : [];
-    const ordered = [...preferred.sort(byPrice), ...rest.sort(byPrice)];
+    const ordered = [...byPrice(preferred), ...byPrice(rest)];
     decision.order = ordered.map((c) => `${c.provider}:${c.key.source}`);
     const first = input.ordered ? 'in the alias’s order' : 'cheapest first';
     decision.why = input.hybrid
@@ -158,6 +158,14 @@ export class Router {
     if (status === 'COOLING_DOWN' && state) noteRetry(state.cooldownUntil - now);
     return CANDIDATE_STATUS[status];
   }
+}
+
+/** Candidates by the price of a typical call, each priced once (not per comparison); ties keep their order. */
+function cheapestFirst(candidates: readonly RouteCandidate[]): RouteCandidate[] {
+  return candidates
+    .map((candidate) => ({ candidate, price: unitPrice(candidate) }))
+    .sort((a, b) => a.price - b.price)
+    .map(({ candidate }) => candidate);
 }
 
 /** Price of a typical call (1 input : 1 output token); unpriced offers sort last. */
