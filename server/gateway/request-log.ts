@@ -10,7 +10,7 @@ import type { RequestRun } from './request-run.js';
 export function logRequest(logger: Logger, run: RequestRun, method: string, path: string): void {
   if (!logger.isLevelEnabled('info')) return;
   const durationMs = Math.round(Number(process.hrtime.bigint() - run.startedHr) / 1e5) / 10;
-  const fields = {
+  const fields: Record<string, unknown> = {
     requestId: run.requestId,
     gatewayKeyId: run.gatewayKeyId,
     model: run.model || null,
@@ -25,9 +25,10 @@ export function logRequest(logger: Logger, run: RequestRun, method: string, path
     inputTokens: run.usage?.inputTokens ?? null,
     cachedInputTokens: run.usage?.cachedInputTokens ?? null,
     outputTokens: run.usage?.outputTokens ?? null,
-    // What a translation left out, and why: a client that wonders where its thinking or top_k went can look here.
-    ...(run.dropped.length > 0 && !run.passedThrough ? { droppedFromRequest: run.dropped } : {}),
   };
+  // What a translation left out, and why: a client that wonders where its thinking or top_k went can look here.
+  // (Added after, not spread in: a conditional spread makes every request's object the slow way.)
+  if (run.dropped.length > 0 && !run.passedThrough) fields.droppedFromRequest = run.dropped;
   const route = run.provider ? ` ${run.provider}:${run.keySource ?? '-'}` : '';
   logger.info(fields, `${method} ${path} ${run.httpStatus} ${run.model || '-'}${route} ${durationMs} ms`);
 }

@@ -116,6 +116,13 @@ export class RequestRun {
   }
 }
 
-function usageCounts({ type: _type, ...counts }: UsageEvent): Omit<UsageEvent, 'type'> {
-  return counts;
+function usageCounts(event: UsageEvent): Omit<UsageEvent, 'type'> {
+  return {
+    inputTokens: event.inputTokens,
+    cachedInputTokens: event.cachedInputTokens,
+    cacheWriteTokens: event.cacheWriteTokens,
+    cacheWrite1hTokens: event.cacheWrite1hTokens,
+    outputTokens: event.outputTokens,
+    reasoningTokens: event.reasoningTokens,
+  };
 }

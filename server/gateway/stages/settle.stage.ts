@@ -97,13 +97,22 @@ const PROMPT_READ: ReadonlySet<string> = new Set(['TIMEOUT', 'STREAM_INTERRUPTED
  */
 function countTokens(run: RequestRun) {
   const promptRead = run.failureClass !== null && PROMPT_READ.has(run.failureClass);
-  if (run.usage && (run.usage.inputTokens > 0 || !promptRead)) return { ...run.usage, estimated: false };
-  if (run.usage) return { ...run.usage, inputTokens: estimateTokens(run.inputChars), estimated: true };
+  if (run.usage && (run.usage.inputTokens > 0 || !promptRead)) return counted(run.usage, run.usage.inputTokens, false);
+  if (run.usage) return counted(run.usage, estimateTokens(run.inputChars), true);
   if (run.outputChars === 0 && run.status === 'FAILED' && !promptRead) return null;
+  const inputTokens = estimateTokens(run.inputChars);
+  return counted({ inputTokens, cachedInputTokens: 0, outputTokens: estimateTokens(run.outputChars) }, inputTokens, true);
+}
+
+/** The provider's counts with the input settled on, written out: spreading them was most of settlement's own time. */
+function counted(usage: NonNullable<RequestRun['usage']>, inputTokens: number, estimated: boolean) {
   return {
-    inputTokens: estimateTokens(run.inputChars),
-    cachedInputTokens: 0,
-    outputTokens: estimateTokens(run.outputChars),
-    estimated: true,
+    inputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    cacheWriteTokens: usage.cacheWriteTokens,
+    cacheWrite1hTokens: usage.cacheWrite1hTokens,
+    outputTokens: usage.outputTokens,
+    reasoningTokens: usage.reasoningTokens,
+    estimated,
   };
 }
