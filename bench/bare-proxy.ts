@@ -7,13 +7,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
-
-function arg(name: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? process.argv[index + 1] : undefined;
-  if (!value) throw new Error(`--${name} is required`);
-  return value;
-}
+import { requiredArg as arg } from './cli-args.js';
 
 const upstream = new URL(arg('upstream'));
 const port = Number(arg('port'));

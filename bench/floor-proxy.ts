@@ -20,13 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
 import { Pool } from 'undici';
-
-function arg(name: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? process.argv[index + 1] : undefined;
-  if (!value) throw new Error(`--${name} is required`);
-  return value;
-}
+import { requiredArg as arg } from './cli-args.js';
 
 const upstream = new URL(arg('upstream'));
 const basePath = upstream.pathname.replace(/\/$/, '');

@@ -1,0 +1,7 @@
+/** `--name value` from this process's command line; throws naming the flag when it is missing. */
+export function requiredArg(name: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? process.argv[index + 1] : undefined;
+  if (!value) throw new Error(`--${name} is required`);
+  return value;
+}
