@@ -167,9 +167,7 @@ export class RedisStateStore implements StateStore {
   async takeToken(bucket: string, perMinute: number): Promise<RateLimitVerdict> {
     return this.guard(
       async () => {
-        const run = (this.redis as unknown as { keyplaneTakeToken(key: string, capacity: number, rate: number): Promise<[number, number]> })
-          .keyplaneTakeToken;
-        const [allowed, wait] = await run.call(this.redis, `${this.prefix}bucket:${bucket}`, perMinute, perMinute / 60_000);
+        const [allowed, wait] = await this.script('keyplaneTakeToken', `${this.prefix}bucket:${bucket}`, perMinute, perMinute / 60_000);
         return { allowed: allowed === 1, retryAfterMs: Number(wait) };
       },
       () => this.fallback.takeToken(bucket, perMinute),
@@ -177,13 +175,20 @@ export class RedisStateStore implements StateStore {
   }
 
   private async takeFromWindow(bucket: string, perMinute: number, want: number): Promise<WindowGrant> {
-    const run = (
-      this.redis as unknown as {
-        keyplaneTakeFromWindow(key: string, limit: number, windowMs: number, want: number): Promise<[number, number]>;
-      }
-    ).keyplaneTakeFromWindow;
-    const [granted, windowLeftMs] = await run.call(this.redis, `${this.prefix}window${perMinute}:${bucket}`, perMinute, 60_000, want);
+    const [granted, windowLeftMs] = await this.script(
+      'keyplaneTakeFromWindow',
+      `${this.prefix}window${perMinute}:${bucket}`,
+      perMinute,
+      60_000,
+      want,
+    );
     return { granted: Number(granted), windowLeftMs: Number(windowLeftMs) };
+  }
+
+  /** One of the Lua scripts defined in the constructor, on one key; each answers two numbers. */
+  private script(name: 'keyplaneTakeToken' | 'keyplaneTakeFromWindow', key: string, ...args: number[]): Promise<[number, number]> {
+    const command = (this.redis as unknown as Record<typeof name, (key: string, ...args: number[]) => Promise<[number, number]>>)[name];
+    return command.call(this.redis, key, ...args);
   }
 
   limiter(options: LimiterOptions): RateLimiterRedis {
