@@ -57,10 +57,7 @@ describe('key state cache', () => {
   });
 
   it('keeps an entry no longer than its time to live', async () => {
-    const s = store();
-    const cache = new KeyStateCache(30);
-    cache.start();
-    await cache.states(['A'], s.read);
+    const { s, cache } = await cacheHoldingA(30);
     s.states.set('A', { ...AVAILABLE, cooldownUntil: 1 });
     expect((await cache.states(['A'], s.read)).get('A')?.cooldownUntil).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 40));
@@ -68,20 +65,14 @@ describe('key state cache', () => {
   });
 
   it("records this instance's own use in what it cached", async () => {
-    const s = store();
-    const cache = new KeyStateCache(60_000);
-    cache.start();
-    await cache.states(['A'], s.read);
+    const { s, cache } = await cacheHoldingA(60_000);
     cache.used('A', 42);
     expect((await cache.states(['A'], s.read)).get('A')?.lastUsedAt).toBe(42);
     expect(s.reads).toHaveLength(1);
   });
 
   it('does not keep an entry alive past its time to live by recording use', async () => {
-    const s = store();
-    const cache = new KeyStateCache(40);
-    cache.start();
-    await cache.states(['A'], s.read);
+    const { s, cache } = await cacheHoldingA(40);
     s.states.set('A', { ...AVAILABLE, cooldownUntil: 5 });
     const until = Date.now() + 80;
     while (Date.now() < until) {
@@ -91,3 +82,12 @@ describe('key state cache', () => {
     expect((await cache.states(['A'], s.read)).get('A')?.cooldownUntil).toBe(5);
   });
 });
+
+/** A live cache (announcements received) that has read key A's state and kept it. */
+async function cacheHoldingA(ttlMs: number) {
+  const s = store();
+  const cache = new KeyStateCache(ttlMs);
+  cache.start();
+  await cache.states(['A'], s.read);
+  return { s, cache };
+}
