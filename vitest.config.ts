@@ -17,6 +17,10 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll gives up after 1 s by default. With two workers, a browser, a server and its
+    // database on two cores, a page's next report can take longer than that to show (CI saw the
+    // Cost tab still on its first grouping after 1 s); a poll that fails still fails, only later.
+    expect: { poll: { timeout: 15_000 } },
     // Two cores: more workers only add PGlite instances competing for them.
     maxWorkers: 2,
   },
