@@ -58,7 +58,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   addSecurityHeaders(app);
   limitJsonDepth(app);
   await app.register(fastifyCookie);
-  await registerGraphQL(app, deps.services, deps.logger);
+  registerGraphQL(app, deps.services, deps.logger);
   registerAuthRoutes(app, deps.services, { secureCookies: deps.secureCookies ?? false });
   registerStatementRoutes(app, deps.services);
   registerHealthRoutes(app, deps.db, deps.keyRing, deps.migrations);

@@ -1,70 +1,43 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
-import { DomainError } from '../domain/errors.js';
+import type { FastifyInstance } from 'fastify';
 import type { Services } from '../domain/services.js';
-import { createLoaders, type GraphQLContext } from '../graphql/context.js';
-import { createFormatError } from '../graphql/format-error.js';
-import { buildGraphQLSchema } from '../graphql/schema.js';
 import type { Logger } from '../observability/logger.js';
-import { resolveActor } from './authenticate.js';
+import type { GraphQLServer } from './graphql-server.js';
 
-/** Limits on what one operation may ask for (depth, aliases, cost, size); batching is off. */
-const armor = new ApolloArmor({
-  maxDepth: { n: 10 },
-  maxAliases: { n: 15 },
-  maxDirectives: { n: 20 },
-  // graphql-armor's token limit re-parses in a plugin hook, where any syntax error becomes a
-  // 500 quoting the document; graphql-js's own parser limit (parseOptions) answers 400.
-  maxTokens: { enabled: false },
-  costLimit: { maxCost: 5000 },
-});
-const MAX_TOKENS = 5000;
+type StartGraphQL = () => Promise<GraphQLServer>;
 
-/** The schema has no subscriptions; graphql-js would fail one at execution as an internal error. */
-const rejectSubscriptions: ApolloServerPlugin<GraphQLContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation }) {
-        if (operation?.operation === 'subscription') {
-          throw new GraphQLError('Subscriptions are not supported', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
-        }
-      },
-    };
-  },
-};
-
-export async function registerGraphQL(app: FastifyInstance, services: Services, logger: Logger): Promise<void> {
-  const protection = armor.protect();
-  const apollo = new ApolloServer<GraphQLContext>({
-    schema: await buildGraphQLSchema(),
-    introspection: true,
-    ...protection,
-    parseOptions: { maxTokens: MAX_TOKENS },
-    // graphql-armor's typings name Apollo's CommonJS build; the objects are the same at runtime.
-    plugins: [
-      ...(protection.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]),
-      rejectSubscriptions,
-      fastifyApolloDrainPlugin(app),
-    ],
-    formatError: createFormatError(logger),
-    logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
-  });
-  await apollo.start();
-  await app.register(fastifyApollo(apollo), {
-    path: '/graphql',
-    context: async (request: FastifyRequest): Promise<GraphQLContext> => {
-      try {
-        return { actor: await resolveActor(request, services), services, loaders: createLoaders(services), requestId: request.id };
-      } catch (error) {
-        // Apollo answers 500 for a failing context unless told the status.
-        if (error instanceof DomainError) {
-          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
-        }
-        throw error;
-      }
+/**
+ * /graphql (GET, POST, OPTIONS). The control plane's API starts on its first request, not with
+ * the process: graphql-js, type-graphql, Apollo and the built schema are about 15 MB that a
+ * gateway process serving only /v1 never needs. Concurrent first requests share one start; a
+ * failed start is not kept, so the next request tries again. Closing the app stops Apollo.
+ */
+export function registerGraphQL(
+  app: FastifyInstance,
+  services: Services,
+  logger: Logger,
+  start: StartGraphQL = async () => (await import('./graphql-server.js')).startGraphQLServer(services, logger),
+): void {
+  let server: Promise<GraphQLServer> | null = null;
+  const started = (): Promise<GraphQLServer> => {
+    if (!server) {
+      const starting = start();
+      server = starting;
+      starting.catch(() => {
+        if (server === starting) server = null;
+      });
+    }
+    return server;
+  };
+  app.route({
+    method: ['GET', 'POST', 'OPTIONS'],
+    url: '/graphql',
+    handler: async function graphql(request, reply) {
+      const { handle } = await started();
+      return handle.call(this, request, reply);
     },
+  });
+  app.addHook('onClose', async () => {
+    const running = await server?.catch(() => null);
+    await running?.stop();
   });
 }
