@@ -1,11 +1,13 @@
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirBusyError } from './db/data-dir-lock.js';
+import { chooseWasmTier } from './db/wasm-tier.js';
 import { KeyRingError } from './secrets/key-ring.js';
 import { createServer } from './server.js';
 
 /** `npm start`: configuration → database → services → HTTP, and a clean stop on SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  chooseWasmTier(config.databaseUrl);
   const server = await createServer(config);
   const address = await server.app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', '127.0.0.1');
