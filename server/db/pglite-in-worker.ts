@@ -12,6 +12,7 @@ import {
   type TransactionOptions,
 } from '@prisma/driver-adapter-utils';
 import type { DirectSql } from './direct-sql.js';
+import { EMBEDDED_WORKER_LIMITS } from './pglite-settings.js';
 import type { PGliteWorkerOptions, WorkerError, WorkerReady, WorkerRequest, WorkerResponse } from './pglite-worker-protocol.js';
 import { startModuleWorker } from './start-worker.js';
 
@@ -172,7 +173,7 @@ export async function openPGliteWorker(options: PGliteWorkerOptions): Promise<PG
 }
 
 async function startChannel(options: PGliteWorkerOptions): Promise<WorkerChannel> {
-  const worker = startModuleWorker(import.meta.url, 'pglite-worker', { workerData: options });
+  const worker = startModuleWorker(import.meta.url, 'pglite-worker', { workerData: options, resourceLimits: EMBEDDED_WORKER_LIMITS });
   const ready = await new Promise<WorkerReady>((resolve, reject) => {
     const exited = (code: number) => reject(new Error(`The embedded database worker exited (code ${code}) before the database opened`));
     worker.once('error', reject).once('exit', exited);
