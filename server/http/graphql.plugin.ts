@@ -18,16 +18,12 @@ export function registerGraphQL(
   start: StartGraphQL = async () => (await import('./graphql-server.js')).startGraphQLServer(services, logger),
 ): void {
   let server: Promise<GraphQLServer> | null = null;
-  const started = (): Promise<GraphQLServer> => {
-    if (!server) {
-      const starting = start();
-      server = starting;
-      starting.catch(() => {
-        if (server === starting) server = null;
-      });
-    }
-    return server;
-  };
+  // Only a failure clears it, so no newer start can be running when it does.
+  const started = (): Promise<GraphQLServer> =>
+    (server ??= start().catch((error: unknown) => {
+      server = null;
+      throw error;
+    }));
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
