@@ -162,14 +162,18 @@ describe.each(availableBackends())('npx keyplane seed-demo on %s', (backend) => 
         select: { billedCostUsd: true },
       });
       const billed = records.reduce((sum, r) => sum + toPico(r.billedCostUsd), 0n);
-      const spend = await prisma.budgetSpend.findUniqueOrThrow({
+      const spend = await prisma.budgetSpend.findUnique({
         where: { budgetId_period: { budgetId: budget.id, period: budget.budgetPeriod === 'TOTAL' ? 'total' : month } },
       });
-      expect(toPico(spend.spentUsd), budget.value).toBe(billed);
-      expect(toPico(spend.reservedUsd)).toBe(0n);
+      // A period's spend row comes with its first record, as the gateway's first hold creates it:
+      // in a month that has just begun (the 1st, minutes after midnight) there may be none yet.
+      if (spend === null) expect(billed, budget.value).toBe(0n);
+      const spent = spend ? toPico(spend.spentUsd) : 0n;
+      expect(spent, budget.value).toBe(billed);
+      expect(spend ? toPico(spend.reservedUsd) : 0n).toBe(0n);
       // (A monthly budget's month may have just begun; the lifetime one has the whole demo.)
       if (budget.budgetPeriod === 'TOTAL') expect(billed > 0n, budget.value).toBe(true);
-      expect(toPico(spend.spentUsd) < toPico(budget.budgetUsd), budget.value).toBe(true);
+      expect(spent < toPico(budget.budgetUsd), budget.value).toBe(true);
     }
     expect(await prisma.auditEntry.count({ where: { action: 'attribution-budget.set' } })).toBe(3);
   });
