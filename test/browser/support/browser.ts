@@ -60,6 +60,9 @@ export async function newPage(
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
   });
+  // An uncaught error in the page unmounts the dashboard, and the test then times out waiting for an
+  // element: print it, so a failing run's log says why the page went away.
+  page.on('pageerror', (error) => console.error(`[browser] uncaught error on ${page.url()}: ${error.stack ?? error.message}`));
   page.setDefaultTimeout(15_000);
   return { context, page };
 }
