@@ -32,7 +32,8 @@ export const USAGE_COLUMNS: readonly SettlementColumn[] = [
   ['upstreamCostUsd', 'numeric', null, (r) => picoToDecimal(r.upstreamCostPico)],
   ['billedCostUsd', 'numeric', null, (r) => picoToDecimal(r.billedCostPico)],
   ['costKnown', 'boolean', null, (r) => r.costKnown],
-  ['unitPrices', 'text', 'jsonb', (r) => (r.unitPrices === null ? null : JSON.stringify(r.unitPrices))],
+  // JSON columns go as JSON members, read as jsonb: as a string they were escaped here and parsed twice there.
+  ['unitPrices', 'jsonb', null, (r) => r.unitPrices],
   ['priceSource', 'text', null, (r) => r.priceSource],
   ['status', 'text', '"RequestStatus"', (r) => r.status],
   ['failureClass', 'text', '"FailureClass"', (r) => r.failureClass],
@@ -42,7 +43,7 @@ export const USAGE_COLUMNS: readonly SettlementColumn[] = [
   ['ttftMs', 'int', null, (r) => r.ttftMs],
   ['streamed', 'boolean', null, (r) => r.streamed],
   ['attempts', 'int', null, (r) => r.attempts],
-  ['routing', 'text', 'jsonb', (r) => (r.routing === null || r.routing === undefined ? null : JSON.stringify(r.routing))],
+  ['routing', 'jsonb', null, (r) => r.routing],
   ['createdAt', 'timestamptz', null, (r) => r.createdAt.toISOString()],
 ];
 

@@ -56,7 +56,7 @@ describe('settlement rows', () => {
 });
 
 describe('settlement batch parameters', () => {
-  it('sends one JSON row per settlement, money as exact decimals, routing as JSON text, times as ISO text', () => {
+  it('sends one JSON row per settlement, money as exact decimals, routing and prices as JSON members, times as ISO text', () => {
     const createdAt = new Date('2025-03-04T05:06:07.008Z');
     const rows = [
       settlementRow({
@@ -97,9 +97,10 @@ describe('settlement batch parameters', () => {
     expect(column('endUser')).toEqual(['user-7', null]);
     expect(column('upstreamCostUsd')).toEqual(['0.000001500000', '0.000000000000']);
     expect(column('billedCostUsd')).toEqual(['0.000001800000', '0.000000000000']);
-    expect(column('unitPrices')).toEqual(['{"input":"3","cachedInput":"0.3","cacheWrite":"3.75","cacheWrite1h":"6","output":"15"}', null]);
+    // JSON columns are members of the row (read as jsonb), not strings to parse a second time.
+    expect(column('unitPrices')).toEqual([{ input: '3', cachedInput: '0.3', cacheWrite: '3.75', cacheWrite1h: '6', output: '15' }, null]);
     expect(column('priceSource')).toEqual(['@pydantic/genai-prices 0.1.8', null]);
-    expect(column('routing')).toEqual(['{"why":"cheapest"}', null]);
+    expect(column('routing')).toEqual([{ why: 'cheapest' }, null]);
     expect(column('createdAt')).toEqual([createdAt.toISOString(), createdAt.toISOString()]);
     expect(column('debit')).toEqual(['0.000001800000', '0.000000000000']);
     expect(column('leaseId')).toEqual(['lease:1', null]);
