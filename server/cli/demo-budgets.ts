@@ -18,11 +18,32 @@ export interface DemoBudget {
 }
 
 /**
+ * What a budget is sized from: its traffic's spend in the current period, or, in a month that has
+ * only just begun (seeded on the 1st, before any of the demo's records fall in it), the whole
+ * demo's — about a month of traffic — so the budget reads a plausible amount, not a cent.
+ */
+export function sizingSpendPico(
+  covered: readonly Pick<DemoUsage, 'createdAt' | 'billedCostPico'>[],
+  period: BudgetPeriod,
+  now: Date,
+): bigint {
+  const current = budgetPeriodKey(period, now);
+  let inPeriod = 0n;
+  let all = 0n;
+  for (const usage of covered) {
+    all += usage.billedCostPico;
+    if (budgetPeriodKey(period, usage.createdAt) === current) inPeriod += usage.billedCostPico;
+  }
+  return inPeriod > 0n ? inPeriod : all;
+}
+
+/**
  * Set the demo's attribution budgets (through the service, so they are audited like an admin's)
  * and return the usage with each record's budget spend attached, as the gateway would have held
  * and settled it: the billing store then moves that spend in the same statement as the rest.
  * Each budget is sized from what its traffic spent in the current period, so its progress reads
- * `spentShare` (rounded up to a price a person would set) whatever the record count or date.
+ * `spentShare` (rounded up to a price a person would set) whatever the record count, and from the
+ * whole demo's traffic when the month has only just begun (see sizingSpendPico).
  */
 export async function seedDemoBudgets(
   services: Services,
@@ -35,11 +56,9 @@ export async function seedDemoBudgets(
   const refsByRequest = new Map<string, BudgetRef[]>();
   for (const budget of budgets) {
     const covered = usage.filter((u) => u.projectId === budget.projectId && fallsUnder(u, budget));
-    const current = budgetPeriodKey(budget.budgetPeriod, now);
-    const spentNow = covered
-      .filter((u) => budgetPeriodKey(budget.budgetPeriod, u.createdAt) === current)
-      .reduce((sum, u) => sum + u.billedCostPico, 0n);
-    const budgetUsd = roundedUpBudget(Number(spentNow) / Number(PICO_PER_USD) / budget.spentShare);
+    const budgetUsd = roundedUpBudget(
+      Number(sizingSpendPico(covered, budget.budgetPeriod, now)) / Number(PICO_PER_USD) / budget.spentShare,
+    );
     const saved = await services.attributionBudgets.set(operator, {
       projectId: budget.projectId,
       scope: budget.scope,
