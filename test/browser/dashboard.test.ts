@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { picoToDecimal, sumPico } from '../../shared/money.js';
 import { startUpstreamSimulator, type UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
 import { formatCompact, formatCount, formatPercent, formatUsd } from '../../web/src/components/format.js';
+import { awayFromUtcPeriodEnd } from '../support/clock.js';
 import { acceptInvitation, invite } from '../support/control-plane.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { browserSkipReason, buildDashboard, cspViolations, launchBrowser, newPage, screenshot, signInAs } from './support/browser.js';
@@ -120,13 +121,15 @@ describe.skipIf(skipReason !== null)('dashboard in Chromium', () => {
       { webRoot: web.dir },
     );
     seeded = await seed(t);
+    // The daily chart's last bar must hold every request below: none may fall after midnight UTC.
+    await awayFromUtcPeriodEnd('day', 120_000);
     for (let i = 0; i < SUCCESSES; i++) expect((await chat(t, seeded.secret)).status).toBe(200);
     // One upstream failure: every attempt on the only key for the model answers 500.
     sim.setKeyBehavior(ENV_KEY, { kind: 'server-error', times: 10 });
     expect((await chat(t, seeded.secret)).status).toBeGreaterThanOrEqual(500);
     sim.clearKeyBehaviors();
     browser = await launchBrowser();
-  }, 180_000);
+  }, 330_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -5,6 +5,7 @@ import { verifyWebhookSignature } from '../../server/domain/webhooks/webhook-sig
 import { createLogger } from '../../server/observability/logger.js';
 import { createMetrics } from '../../server/observability/metrics.js';
 import { generateEncryptionKey, KeyRing } from '../../server/secrets/key-ring.js';
+import { awayFromUtcPeriodEnd } from '../support/clock.js';
 import { seedUser } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -64,6 +65,8 @@ describe.each(availableBackends())('webhooks on %s', (backend) => {
     hook.json.organizationId === organizationId;
 
   it('sends budget.threshold at 50, 80 and 100 % of a key budget, signed, each crossing once', async () => {
+    // A new month starts the budget's spend again: every crossing must fall in one month.
+    await awayFromUtcPeriodEnd('month');
     const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '1', key: { budgetUsd: '0.0001', budgetPeriod: 'MONTHLY' } });
     const { secret } = await createWebhook(tenant, ['budget.threshold']);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9]{32}$/);
@@ -92,7 +95,7 @@ describe.each(availableBackends())('webhooks on %s', (backend) => {
     expect(deliveries).toHaveLength(3);
     for (const delivery of deliveries)
       expect(delivery).toMatchObject({ status: 'DELIVERED', attempts: 1, lastStatusCode: 200, lastResponse: 'ok' });
-  });
+  }, 90_000);
 
   it('retries after the receiver answers 500, with the same event, and logs the last answer scrubbed', async () => {
     const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '1' });
