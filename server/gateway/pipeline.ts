@@ -126,7 +126,7 @@ async function runRequest(
   startRequestTrace(deps.tracing, run, request);
   // A client that goes away before the answer is complete cancels the upstream call.
   reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) run.abort.abort();
+    if (!reply.raw.writableFinished) run.cancellation.abort();
   });
   try {
     const identity = await tracedStage(run, 'authenticate', () => deps.authenticator.authenticate(request.headers));
@@ -292,7 +292,7 @@ function routingFailure(
 /** Settle once the response is fully written (or the client gave up), never before. */
 function settleAfterResponse(run: RequestRun, reply: FastifyReply, deps: PipelineDependencies): void {
   const done = () => {
-    if (run.abort.signal.aborted && run.status === 'SUCCESS') run.fail('CANCELLED', 'CANCELLED', 499, 'The client closed the connection');
+    if (run.cancellation.aborted && run.status === 'SUCCESS') run.fail('CANCELLED', 'CANCELLED', 499, 'The client closed the connection');
     run.responding?.end();
     const settling = run.trace.stage('settle');
     settle(run, deps.writer, deps.leases, deps.metrics);

@@ -4,6 +4,7 @@ import type { ProviderEvent, UsageEvent } from '../providers/events.js';
 import type { Lease } from './billing/leases.js';
 import type { BillingQuote } from './billing/price-lookup.js';
 import type { BudgetRef } from './billing/settlement-row.js';
+import { Cancellation } from './cancellation.js';
 import type { FrontDoorId } from './front-doors/front-door.js';
 import type { RoutingDecision } from './routing/router.js';
 
@@ -22,7 +23,8 @@ export interface Reservation {
 export class RequestRun {
   readonly startedAt = Date.now();
   readonly startedHr = process.hrtime.bigint();
-  readonly abort = new AbortController();
+  /** Set when the client goes away before its answer is written; cancels the upstream call. */
+  readonly cancellation = new Cancellation();
   /** This request's spans (request-trace.ts); the no-op unless OTLP export is configured. */
   trace: RequestTrace = NO_TRACE;
   /** The respond stage's span: from the first byte of the answer (or of an error answer) until the response is finished. */

@@ -179,10 +179,15 @@ describe('streaming', () => {
         signal: abort.signal,
       }).catch((error: unknown) => error);
       while (g.sim.requests.length === before) await sleep(10);
+      const abortedAt = Date.now();
       abort.abort();
       expect(await pending).toBeInstanceOf(Error);
       await sleep(700); // past UPSTREAM_TIMEOUT_MS: a retry, if any, would have happened
       expect(g.sim.requests.length - before).toBe(1);
+      // The upstream call was cancelled with the client, not left to hang until UPSTREAM_TIMEOUT_MS (500 ms).
+      const abandonedAt = g.sim.requests.at(-1)?.abandonedAt;
+      expect(abandonedAt).toBeDefined();
+      expect((abandonedAt as number) - abortedAt).toBeLessThan(400);
       await g.t.server.gateway.writer.flush();
       const row = await g.t.server.db.prisma.usageRecord.findFirstOrThrow({
         where: { projectId: tenant.projectId },

@@ -103,11 +103,14 @@ describe('HTTP hardening', () => {
         ['/nowhere', await g.t.fetch('/v1/nowhere')],
       ];
       for (const [path, response] of responses) expectCommonHeaders(response, path);
-      // Streams are written past Fastify (hijacked); they carry the headers too.
-      const stream = await chat(g.t, tenant.secret, { model: 'gpt-4o-mini', stream: true });
-      expect(stream.status, stream.text).toBe(200);
-      expect(stream.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(stream.headers.get('x-frame-options')).toBe('DENY');
+      // Answers are written past Fastify (hijacked), streamed or not; they carry the headers too.
+      for (const stream of [true, false]) {
+        const answer = await chat(g.t, tenant.secret, { model: 'gpt-4o-mini', stream });
+        expect(answer.status, answer.text).toBe(200);
+        expect(answer.headers.get('x-content-type-options'), `stream: ${stream}`).toBe('nosniff');
+        expect(answer.headers.get('x-frame-options'), `stream: ${stream}`).toBe('DENY');
+        expect(answer.headers.get('referrer-policy'), `stream: ${stream}`).toBe('no-referrer');
+      }
     });
 
     it("keep Apollo's landing page on GET /graphql working (no script policy there)", async () => {

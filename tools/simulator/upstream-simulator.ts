@@ -47,6 +47,8 @@ export interface RecordedRequest {
   /** `model` of the body, or of the path for Gemini. */
   model: string | undefined;
   stream: boolean;
+  /** When the caller closed the connection before the answer was complete (epoch ms): a cancelled or timed-out call. */
+  abandonedAt?: number;
 }
 
 export interface UpstreamSimulator {
@@ -209,7 +211,7 @@ export async function startUpstreamSimulator(options: SimulatorOptions = {}): Pr
       stream = target.wire === 'google' ? target.geminiStream : body?.stream === true;
       reply = planReply(target.wire, body);
       model = target.pathModel ?? (typeof body?.model === 'string' ? body.model : undefined);
-      requests.push({
+      const recorded: RecordedRequest = {
         provider: target.provider,
         wire: target.wire,
         method: req.method ?? 'POST',
@@ -220,6 +222,10 @@ export async function startUpstreamSimulator(options: SimulatorOptions = {}): Pr
         apiKey,
         model,
         stream,
+      };
+      requests.push(recorded);
+      res.once('close', () => {
+        if (!res.writableFinished) recorded.abandonedAt = Date.now();
       });
     }
     // A rewritten answer starts from the fixture of its shape: text for text, tools for a tool call.

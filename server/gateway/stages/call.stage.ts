@@ -122,7 +122,7 @@ export async function callUpstream(
     await applyKeyVerdict(candidate, key, result.failure, deps);
     upstreamError = upstreamFailure(result.failure.failureClass, result.failure.message, result.failure.retryAfterMs);
     lastError = upstreamError;
-    if (!result.retry || run.committed || run.abort.signal.aborted) throw lastError;
+    if (!result.retry || run.committed || run.cancellation.aborted) throw lastError;
     if (candidate.key.source === 'hosted') triedHosted.add(key.keyRef);
     else index += 1;
     await backoff(run.attempts);
@@ -219,7 +219,7 @@ async function attempt(
       headers: upstream.headers,
       body: upstream.body,
       dispatcher: candidate.endpoint.dispatcher ?? deps.dispatcher,
-      signal: run.abort.signal,
+      signal: run.cancellation,
       headersTimeout: deps.upstreamTimeoutMs,
       bodyTimeout: deps.upstreamTimeoutMs,
     });
@@ -259,7 +259,7 @@ async function relayJson(
   try {
     events = adapter.parseResponse(await response.body.json());
   } catch (error) {
-    if (run.abort.signal.aborted)
+    if (run.cancellation.aborted)
       return { done: false, failure: { failureClass: 'CANCELLED', message: 'The client went away' }, retry: false };
     return {
       done: false,
@@ -288,7 +288,7 @@ async function relayStream(
 ): Promise<AttemptResult> {
   for await (const event of scrub.events(adapter.parseStream(response.body))) {
     if (event.type === 'error') {
-      const cancelled = run.abort.signal.aborted;
+      const cancelled = run.cancellation.aborted;
       const failureClass: FailureClass = cancelled ? 'CANCELLED' : run.committed ? 'STREAM_INTERRUPTED' : event.failureClass;
       if (!run.committed) {
         response.body.destroy();

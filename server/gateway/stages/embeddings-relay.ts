@@ -29,7 +29,7 @@ export async function relayEmbeddings(
   try {
     result = embeddings.parseResponse(await response.body.json());
   } catch (error) {
-    if (run.abort.signal.aborted)
+    if (run.cancellation.aborted)
       return { done: false, failure: { failureClass: 'CANCELLED', message: 'The client went away' }, retry: false };
     return {
       done: false,

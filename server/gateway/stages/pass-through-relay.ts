@@ -61,7 +61,7 @@ export async function relayPassThrough(
       text = await response.body.text();
       json = JSON.parse(text);
     } catch (error) {
-      if (run.abort.signal.aborted)
+      if (run.cancellation.aborted)
         return { done: false, failure: { failureClass: 'CANCELLED', message: 'The client went away' }, retry: false };
       return {
         done: false,
@@ -97,7 +97,7 @@ export async function relayPassThrough(
     const rest = decoder.decode();
     if (rest) await sink.passChunk(rest);
   } catch (error) {
-    const cancelled = run.abort.signal.aborted;
+    const cancelled = run.cancellation.aborted;
     const message = `Upstream stream broke: ${(error as Error).message}`;
     if (!run.committed)
       return { done: false, failure: { failureClass: cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', message }, retry: !cancelled };

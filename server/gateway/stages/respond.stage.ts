@@ -40,16 +40,16 @@ export function createResponder(
     reply.hijack();
     raw.writeHead(200, { ...SSE_HEADERS, ...responseHeaders(run) });
   };
-  const sendJson = async (body: unknown) => {
+  const sendJson = (body: unknown) => {
     run.commit();
-    await reply.code(200).headers(responseHeaders(run)).type('application/json; charset=utf-8').send(body);
+    writeJson(reply, responseHeaders(run), typeof body === 'string' ? body : JSON.stringify(body));
   };
   const stream = () => {
     renderer ??= frontDoor.streamRenderer(context);
     return renderer;
   };
   return {
-    complete: (events) => sendJson(frontDoor.renderResponse(events, context)),
+    complete: async (events) => sendJson(frontDoor.renderResponse(events, context)),
     async push(event) {
       const frame = stream().push(event);
       if (!frame) return;
@@ -66,7 +66,7 @@ export function createResponder(
       await write(stream().error(failureClass, message));
       raw.end();
     },
-    passJson: (body) => sendJson(body),
+    passJson: async (body) => sendJson(body),
     async passChunk(text) {
       commitStream();
       await write(text);
@@ -91,12 +91,27 @@ export function createEmbeddingsResponder(
   return async (result) => {
     const inputTokens = run.usage?.inputTokens ?? estimateTokens(run.inputChars);
     run.commit();
-    await reply
-      .code(200)
-      .headers(responseHeaders(run))
-      .type('application/json; charset=utf-8')
-      .send(frontDoor.renderResponse(result, { model: run.model, encodingFormat, inputTokens }));
+    writeJson(
+      reply,
+      responseHeaders(run),
+      JSON.stringify(frontDoor.renderResponse(result, { model: run.model, encodingFormat, inputTokens })),
+    );
   };
+}
+
+/**
+ * A 200 JSON answer written to the socket directly, as streams are: Fastify's send path
+ * (serializer lookup, onSend hooks, header checks one by one) did more work than the write.
+ * The security headers are already on the raw response (security-headers.ts).
+ */
+function writeJson(reply: FastifyReply, headers: Record<string, string>, body: string): void {
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  reply.raw.end(body);
 }
 
 /** An error before the first byte, in the front door's own error shape; after it, nothing can be sent. */
@@ -107,7 +122,7 @@ export function respondError(
   error: unknown,
   logger: Logger,
 ): void {
-  if (run.abort.signal.aborted && !run.committed) {
+  if (run.cancellation.aborted && !run.committed) {
     run.fail('CANCELLED', 'CANCELLED', 499, 'The client closed the connection');
     return;
   }
