@@ -40,16 +40,16 @@ export function createResponder(
     reply.hijack();
     raw.writeHead(200, { ...SSE_HEADERS, ...responseHeaders(run) });
   };
-  const sendJson = (body: unknown) => {
+  const sendJson = (text: string) => {
     run.commit();
-    writeJson(reply, responseHeaders(run), typeof body === 'string' ? body : JSON.stringify(body));
+    writeJson(reply, responseHeaders(run), text);
   };
   const stream = () => {
     renderer ??= frontDoor.streamRenderer(context);
     return renderer;
   };
   return {
-    complete: async (events) => sendJson(frontDoor.renderResponse(events, context)),
+    complete: async (events) => sendJson(JSON.stringify(frontDoor.renderResponse(events, context))),
     async push(event) {
       const frame = stream().push(event);
       if (!frame) return;
@@ -66,7 +66,7 @@ export function createResponder(
       await write(stream().error(failureClass, message));
       raw.end();
     },
-    passJson: async (body) => sendJson(body),
+    passJson: async (text) => sendJson(text),
     async passChunk(text) {
       commitStream();
       await write(text);
@@ -149,7 +149,9 @@ function responseHeaders(run: RequestRun): Record<string, string> {
     'x-keyplane-route': routeSummary(run),
   };
   // A translated request went without the tools no upstream could run; a passed-through one kept them.
-  if (run.droppedTools.length > 0 && !run.passedThrough) headers['x-keyplane-dropped-tools'] = run.droppedTools.join(', ');
+  // Tool names are the client's text: a CR, LF or non-Latin-1 character would make writeHead throw.
+  if (run.droppedTools.length > 0 && !run.passedThrough)
+    headers['x-keyplane-dropped-tools'] = asciiHeaderValue(run.droppedTools.join(', '));
   return headers;
 }
 
@@ -159,6 +161,10 @@ function routeSummary(run: RequestRun): string {
   const parts = [`${run.provider ?? '-'}:${run.keySource ?? '-'}`, `attempts=${run.attempts}`];
   if (failed.length > 0) parts.push(`failed=${failed.join(',')}`);
   if (run.routing?.why) parts.push(`why=${run.routing.why}`);
-  // Header values must be latin-1: keep the summary ASCII.
-  return parts.join('; ').replace(/[^\x20-\x7e]/g, "'");
+  return asciiHeaderValue(parts.join('; '));
+}
+
+/** Header values must be Latin-1 without control characters: anything outside printable ASCII becomes `'`. */
+function asciiHeaderValue(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, "'");
 }

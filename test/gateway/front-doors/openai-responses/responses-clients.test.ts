@@ -107,6 +107,28 @@ describe('/v1/responses with the official clients', () => {
     expect(second.output_text).toBe('Done: 18°C and sunny');
   });
 
+  it.each([false, true])(
+    'names a hostile built-in tool in the header only as printable ASCII (stream: %s), and answers',
+    async (stream) => {
+      // writeHead throws on CR, LF or a character beyond Latin-1: the request used to hang unanswered.
+      const response = await fetch(`${g.t.url}/v1/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.secret}` },
+        body: JSON.stringify({
+          model: 'anthropic/claude-haiku-4-5',
+          input: 'Hi',
+          stream,
+          tools: [{ type: 'evil\r\nx-injected: 1' }, { type: 'outil-\u4e00' }],
+        }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-keyplane-dropped-tools')).toBe("evil''x-injected: 1, outil-'");
+      expect(response.headers.get('x-injected')).toBeNull();
+      expect(await response.text()).toContain(stream ? 'response.completed' : '"status":"completed"');
+    },
+  );
+
   it('leaves built-in tools out of a translated request, names them in a header and on the usage record', async () => {
     g.sim.clearRequests();
     const { response } = await client.responses
