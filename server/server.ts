@@ -74,6 +74,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       envKeyNames: platform.envKeyNames,
       allowPrivateUpstreams: config.allowPrivateUpstreams,
       publicUrl: config.publicUrl,
+      configChanges: db.configChanges(logger),
     });
     const createdOperator = await services.auth.bootstrap({
       email: config.admin.email,

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { Logger } from '../observability/logger.js';
+import { type ConfigChanges, embeddedConfigChanges, postgresConfigChanges } from './config-changes.js';
 import { type DirectSql, pgliteDirectSql, postgresDirectSql } from './direct-sql.js';
 import { PrismaClient } from './generated/client.js';
 import { EMBEDDED_POSTGRES_CONF } from './pglite-settings.js';
@@ -16,6 +18,8 @@ export interface Database {
   prisma: PrismaClient;
   /** The few hot-path statements that skip Prisma's per-query cost. */
   direct: DirectSql;
+  /** Announced configuration changes (config-changes.ts), listened for from the first call until close. */
+  configChanges(logger: Logger): ConfigChanges;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
 }
@@ -55,10 +59,12 @@ export interface DatabaseAdapter {
  */
 export async function openAdapter(options: OpenAdapterOptions): Promise<DatabaseAdapter> {
   if (options.url) {
-    const adapterFactory = new PrismaPg(
-      { connectionString: postgresSessionUrl(options.url), max: options.poolSize ?? 10 },
-      // The schema engine needs the adapter to name its schema.
-      { schema: 'public' },
+    const adapterFactory = withWholeScripts(
+      new PrismaPg(
+        { connectionString: postgresSessionUrl(options.url), max: options.poolSize ?? 10 },
+        // The schema engine needs the adapter to name its schema.
+        { schema: 'public' },
+      ),
     );
     return { kind: 'postgres', adapterFactory, close: async () => {} };
   }
@@ -93,12 +99,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (dataDir && !dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const worker = await openPGliteWorker({ dataDir, loadDataDir: options.loadDataDir });
   const prisma = createClient(worker.adapterFactory, options.onQuery);
+  const changes = lazyFeed(() => embeddedConfigChanges(worker.listen));
   return {
     kind: 'pglite',
     prisma,
     direct: worker.direct,
+    configChanges: changes.get,
     adapterFactory: worker.adapterFactory,
     close: async () => {
+      await changes.close();
       await prisma.$disconnect();
       await worker.close();
     },
@@ -109,27 +118,48 @@ async function openInProcess(options: OpenDatabaseOptions): Promise<Database> {
   const { kind, adapterFactory, pglite } = await openAdapter(options);
   const prisma = createClient(adapterFactory, options.onQuery);
   if (!pglite) {
-    const direct = postgresDirectSql(options.url as string);
+    const url = options.url as string;
+    const direct = postgresDirectSql(url);
+    const changes = lazyFeed((logger: Logger) => postgresConfigChanges(postgresSessionUrl(url), logger));
     return {
       kind,
       prisma,
       direct,
+      configChanges: changes.get,
       adapterFactory,
       close: async () => {
+        await changes.close();
         await direct.close();
         await prisma.$disconnect();
       },
     };
   }
+  const changes = lazyFeed(() => embeddedConfigChanges((channel, onNotification) => pglite.listen(channel, onNotification)));
   // The database owns its PGlite, also one passed in (tests hand theirs over).
   return {
     kind,
     prisma,
     direct: pgliteDirectSql(pglite),
+    configChanges: changes.get,
     adapterFactory,
     close: async () => {
+      await changes.close();
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/** The database's change feed, started by the first caller and closed with the database. */
+function lazyFeed(start: (logger: Logger) => ConfigChanges) {
+  let feed: ConfigChanges | null = null;
+  return {
+    get: (logger: Logger) => {
+      feed ??= start(logger);
+      return feed;
+    },
+    close: async () => {
+      await feed?.close();
     },
   };
 }
@@ -141,17 +171,47 @@ function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, onQuery: (
   return client as unknown as PrismaClient;
 }
 
+/**
+ * adapter-pg runs a migration script split at every ";", which cuts a function body (a trigger's
+ * PL/pgSQL) apart. PostgreSQL's simple query protocol takes the whole script at once, as
+ * Prisma's own engine sends it: its statements run as one implicit transaction, so a migration
+ * that fails leaves nothing half applied.
+ */
+function withWholeScripts(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
+  return patchAdapters(factory, (adapter) => {
+    // adapter-pg's own pool, and its mapping of driver errors to the ones Prisma reports.
+    const pgAdapter = adapter as unknown as { client: { query(sql: string): Promise<unknown> }; onError(error: unknown): never };
+    adapter.executeScript = async (script) => {
+      try {
+        await pgAdapter.client.query(script);
+      } catch (error) {
+        pgAdapter.onError(error);
+      }
+    };
+  });
+}
+
 /** pglite-prisma-adapter reports no schema name, which the schema engine requires. */
 function withPublicSchema(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
-  const patch = async <T extends { getConnectionInfo?: () => unknown }>(adapter: T): Promise<T> => {
+  return patchAdapters(factory, (adapter) => {
     const original = adapter.getConnectionInfo?.bind(adapter);
-    adapter.getConnectionInfo = () => ({ ...(original?.() as object), schemaName: 'public' });
+    adapter.getConnectionInfo = () => ({ supportsRelationJoins: true, ...original?.(), schemaName: 'public' });
+  });
+}
+
+/** `factory`, with `patch` applied to every adapter it connects (the shadow database's too). */
+function patchAdapters(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  patch: (adapter: SqlDriverAdapter) => void,
+): SqlMigrationAwareDriverAdapterFactory {
+  const patched = async (adapter: SqlDriverAdapter) => {
+    patch(adapter);
     return adapter;
   };
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => patch(await factory.connect()),
-    connectToShadowDb: async () => patch(await factory.connectToShadowDb()),
+    connect: async () => patched(await factory.connect()),
+    connectToShadowDb: async () => patched(await factory.connectToShadowDb()),
   };
 }

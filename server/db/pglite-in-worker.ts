@@ -13,7 +13,7 @@ import {
 } from '@prisma/driver-adapter-utils';
 import type { DirectSql } from './direct-sql.js';
 import { EMBEDDED_WORKER_LIMITS } from './pglite-settings.js';
-import type { PGliteWorkerOptions, WorkerError, WorkerReady, WorkerRequest, WorkerResponse } from './pglite-worker-protocol.js';
+import type { PGliteWorkerOptions, WorkerError, WorkerMessage, WorkerReady, WorkerRequest } from './pglite-worker-protocol.js';
 import { startModuleWorker } from './start-worker.js';
 
 // Named like the adapter it forwards to, so Prisma treats it the same.
@@ -34,9 +34,14 @@ class WorkerChannel {
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private nextId = 1;
   private stopped: Error | undefined;
+  private readonly notified = new Map<string, () => void>();
 
   constructor(private readonly worker: Worker) {
-    worker.on('message', (message: WorkerResponse) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if ('notification' in message) {
+        this.notified.get(message.notification)?.();
+        return;
+      }
       const waiting = this.pending.get(message.id);
       if (!waiting) return;
       this.pending.delete(message.id);
@@ -54,6 +59,12 @@ class WorkerChannel {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.worker.postMessage({ ...body, id });
     });
+  }
+
+  /** LISTEN on `channel` in the worker: `onNotification` runs for each NOTIFY. */
+  listen(channel: string, onNotification: () => void): Promise<void> {
+    this.notified.set(channel, onNotification);
+    return this.request({ op: 'listen', channel });
   }
 
   async close(): Promise<void> {
@@ -143,6 +154,8 @@ export interface PGliteWorker {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Hot-path statements straight to the worker's PGlite, without Prisma. */
   direct: DirectSql;
+  /** LISTEN on `channel` in the worker's PGlite. */
+  listen(channel: string, onNotification: () => void): Promise<void>;
   /** Closes the database and waits for its thread to exit. */
   close(): Promise<void>;
 }
@@ -168,6 +181,7 @@ export async function openPGliteWorker(options: PGliteWorkerOptions): Promise<PG
       query: (statement, values) => channel.request({ op: 'direct', statement, params: [...values] }),
       close: async () => {},
     },
+    listen: (name, onNotification) => channel.listen(name, onNotification),
     close: () => channel.close(),
   };
 }

@@ -16,8 +16,15 @@ export type WorkerRequest = { id: number } & (
   | { op: 'direct'; statement: HotStatement; params: string[] }
   | { op: 'begin'; isolationLevel?: IsolationLevel }
   | { op: 'commit' | 'rollback'; tx: number }
+  | { op: 'listen'; channel: string }
   | { op: 'close' }
 );
+
+/** A NOTIFY on a channel the worker was asked to listen on (no request id: it answers nothing). */
+export type WorkerNotification = { notification: string };
+
+/** What the main thread receives once the worker is ready. */
+export type WorkerMessage = WorkerResponse | WorkerNotification;
 
 /** A `DriverAdapterError`'s payload travels as is (Prisma maps it to P2002 and friends); anything else as message, name and code. */
 export type WorkerError = { driverAdapterError: unknown } | { message: string; name: string; stack?: string; code?: string };

@@ -3,7 +3,7 @@
  * driver adapter. PGlite runs each statement synchronously in WebAssembly, so on the request
  * thread a statement stalls every request for as long as it runs; here it stalls only this
  * thread. The main thread forwards driver-adapter calls (query, execute, script, begin, commit,
- * rollback) and hot-path statements (direct), and gets rows already converted for Prisma. PGlite itself serialises statements and
+ * rollback), hot-path statements (direct) and LISTEN, and gets rows already converted for Prisma. PGlite itself serialises statements and
  * holds out everything else while an interactive transaction is open.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,14 @@ import type { SqlDriverAdapter, Transaction } from '@prisma/driver-adapter-utils
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { type DirectSql, pgliteDirectSql } from './direct-sql.js';
 import { EMBEDDED_POSTGRES_CONF } from './pglite-settings.js';
-import type { PGliteWorkerOptions, WorkerError, WorkerReady, WorkerRequest, WorkerResponse } from './pglite-worker-protocol.js';
+import type {
+  PGliteWorkerOptions,
+  WorkerError,
+  WorkerNotification,
+  WorkerReady,
+  WorkerRequest,
+  WorkerResponse,
+} from './pglite-worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker runs in a worker thread');
@@ -74,6 +81,10 @@ async function handle(pglite: PGlite, adapter: SqlDriverAdapter, request: Worker
       transactions.delete(request.tx);
       return request.op === 'commit' ? open.commit() : open.rollback();
     }
+    case 'listen':
+      // Announcements (config-changes.ts) go to the main thread as they arrive.
+      await pglite.listen(request.channel, () => port?.postMessage({ notification: request.channel } satisfies WorkerNotification));
+      return undefined;
     case 'close':
       // An interactive transaction left open would hold PGlite's lock and hang close().
       for (const [id, open] of transactions) {

@@ -1,4 +1,5 @@
 import type { FeatureFlagKey } from '../../shared/domain.js';
+import type { ConfigChanges } from '../db/config-changes.js';
 import type { PrismaClient } from '../db/database.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import type { StateStore } from '../state/state-store.js';
@@ -39,6 +40,8 @@ export interface ServiceDependencies {
   publicUrl: string;
   /** KEYPLANE_ALLOW_PRIVATE_UPSTREAMS: custom providers may target private addresses. */
   allowPrivateUpstreams: boolean;
+  /** The database's announced changes, for what the gateway caches (a server's; tools run without). */
+  configChanges?: ConfigChanges;
 }
 
 /** The domain services, shared by the GraphQL API, the gateway and the CLI. */
@@ -49,7 +52,7 @@ export function createServices(deps: ServiceDependencies) {
   const signInThrottle = new SignInThrottle(deps.state);
   const invitations = new InvitationService(deps.prisma, audit, signInThrottle, deps.publicUrl);
   // What the gateway reads on every request; the catalog service refreshes it on each change.
-  const catalogOverrides = new CachedCatalogOverrides(deps.prisma);
+  const catalogOverrides = new CachedCatalogOverrides(deps.prisma, deps.configChanges);
   const catalog = new CatalogService(deps.prisma, audit, catalogOverrides);
   return {
     audit,

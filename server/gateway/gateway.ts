@@ -41,6 +41,7 @@ export function createGateway(
   options: { intentDir?: string | null } = {},
 ): Gateway {
   const metrics = createMetrics();
+  const configChanges = db.configChanges(logger);
   const pool = new HostedKeyPool(platform.platformKeys, platform.state);
   const health = new ProviderHealth();
   // Keep-alive connections to each provider: a TLS handshake per request would dwarf our overhead.
@@ -56,8 +57,8 @@ export function createGateway(
   journal.start();
   const stopSweeper = startReservationSweeper(billing, logger, config.reservationTtlMs, config.creditLease.ttlMs);
   return {
-    authenticator: new GatewayAuthenticator(services.gatewayKeys),
-    scopes: new ScopeResolver(services),
+    authenticator: new GatewayAuthenticator(services.gatewayKeys, configChanges),
+    scopes: new ScopeResolver(services, configChanges),
     router: new Router(platform.state, pool, health),
     reserver: new Reserver(leases, config.hostedCostMultiplier),
     call: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RefreshAheadCache } from '../../server/state/refresh-ahead-cache.js';
+import type { ConfigChangeListener, ConfigChanges } from '../../server/db/config-changes.js';
+import { ANNOUNCED_CACHE, RefreshAheadCache } from '../../server/state/refresh-ahead-cache.js';
 
 /** A database stand-in whose loads finish only when the test says so, counted. */
 function source() {
@@ -113,5 +114,79 @@ describe('refresh-ahead cache', () => {
       maxAgeMs: 900,
     });
     expect(await cache.get('a', { name: 'x' })).toBe('a:x');
+  });
+
+  describe('while changes are announced', () => {
+    /** A database stand-in plus a change feed the test drives. */
+    function announced() {
+      const clock = { now: 1_000_000 };
+      const db = source();
+      let listener: ConfigChangeListener | undefined;
+      const changes: ConfigChanges = {
+        subscribe: (subscriber) => {
+          listener = subscriber;
+        },
+        close: async () => {},
+      };
+      const cache = new RefreshAheadCache<number>(() => db.load(), { max: 10, freshMs: 500, maxAgeMs: 900, changes, now: () => clock.now });
+      const feed = listener as ConfigChangeListener;
+      /** A value loaded (and the load finished). */
+      const got = async () => {
+        const value = cache.get('k');
+        await db.finish();
+        return value;
+      };
+      return { clock, db, cache, feed, got };
+    }
+
+    it('keeps an entry past the timed ages without reloading, and reloads at once when a change is announced', async () => {
+      const { clock, db, feed, got } = announced();
+      feed.live(true);
+      expect(await got()).toBe(1);
+      clock.now += ANNOUNCED_CACHE.freshMs - 1;
+      expect(await got()).toBe(1);
+      expect(db.loads).toBe(1);
+      db.change();
+      feed.changed();
+      expect(await got()).toBe(2);
+      expect(db.loads).toBe(2);
+    });
+
+    it('still reloads after ANNOUNCED_CACHE.freshMs (an announcement missed some other way)', async () => {
+      const { clock, db, feed, got } = announced();
+      feed.live(true);
+      await got();
+      db.change();
+      clock.now += ANNOUNCED_CACHE.freshMs;
+      expect(await got()).toBe(1); // served while the background reload runs
+      expect(await got()).toBe(2);
+    });
+
+    it('does not keep what a load read before an announced change', async () => {
+      const { db, cache, feed } = announced();
+      feed.live(true);
+      const before = cache.get('k');
+      db.change();
+      feed.changed();
+      await db.finish();
+      expect(await before).toBe(1);
+      const after = cache.get('k');
+      await db.finish();
+      expect(await after).toBe(2);
+      expect(db.loads).toBe(2);
+    });
+
+    it('drops everything and goes back to the timed ages when announcements could be missed', async () => {
+      const { clock, db, feed, got } = announced();
+      feed.live(true);
+      await got();
+      db.change();
+      feed.live(false); // the listening session was lost: a change could come unannounced
+      expect(await got()).toBe(2);
+      db.change();
+      clock.now += 901;
+      expect(await got()).toBe(3);
+      expect(db.loads).toBe(3);
+    });
   });
 });

@@ -2,11 +2,13 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 
 /**
  * A TCP relay in front of a real service (PostgreSQL, Redis) that a test can cut — every
- * connection dropped, new ones refused — and restore, as a restart or outage would.
+ * connection dropped, new ones refused — or stall — every byte dropped while the connections
+ * stay open, as a network partition does — and restore, as a restart or outage would.
  */
 export interface TcpProxy {
   port: number;
   cut(): void;
+  stall(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -14,6 +16,7 @@ export interface TcpProxy {
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let down = false;
+  let stalled = false;
   const server: Server = createServer((client) => {
     if (down) {
       client.destroy();
@@ -28,7 +31,14 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    const relay = (from: Socket, to: Socket) => {
+      from.on('data', (chunk) => {
+        if (!stalled) to.write(chunk);
+      });
+      from.on('end', () => to.end());
+    };
+    relay(client, upstream);
+    relay(upstream, client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -38,8 +48,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       down = true;
       for (const socket of sockets) socket.destroy();
     },
+    stall() {
+      stalled = true;
+    },
     restore() {
       down = false;
+      stalled = false;
     },
     close: () =>
       new Promise((resolve) => {

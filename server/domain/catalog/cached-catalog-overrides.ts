@@ -1,3 +1,4 @@
+import type { ConfigChanges } from '../../db/config-changes.js';
 import type { PrismaClient } from '../../db/database.js';
 import { REQUEST_PATH_CACHE, RefreshAheadCache } from '../../state/refresh-ahead-cache.js';
 import type { CatalogOverrides, ModelAccess, PriceOverride } from './catalog-overrides.js';
@@ -50,24 +51,30 @@ export function appliesAt(row: { effectiveFrom: Date; deletedAt: Date | null }, 
 /**
  * CatalogOverrides over the database, read on every gateway request: every override and alias
  * (operator-set, so few) in one snapshot, and each organization's model lists, cached as the
- * gateway caches its other lookups (REQUEST_PATH_CACHE: stale on another instance for less
- * than a second, without a pub/sub channel). The instance that made a change drops its
+ * gateway caches its other lookups (REQUEST_PATH_CACHE, or until a change is announced: stale
+ * on another instance for less than a second). The instance that made a change drops its
  * copies at once (`invalidate`). Concurrent loads share one query.
  */
 export class CachedCatalogOverrides implements CatalogOverrides {
-  private readonly snapshot = new RefreshAheadCache<Snapshot>(() => this.read(), { max: 1, ...REQUEST_PATH_CACHE });
-  private readonly access = new RefreshAheadCache<ModelAccess>(
-    async (organizationId) => {
-      const row = await this.prisma.organization.findUnique({
-        where: { id: organizationId },
-        select: { allowedModels: true, deniedModels: true },
-      });
-      return { allowed: row?.allowedModels ?? [], denied: row?.deniedModels ?? [] };
-    },
-    { max: 10_000, ...REQUEST_PATH_CACHE },
-  );
+  private readonly snapshot: RefreshAheadCache<Snapshot>;
+  private readonly access: RefreshAheadCache<ModelAccess>;
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    changes?: ConfigChanges,
+  ) {
+    this.snapshot = new RefreshAheadCache(() => this.read(), { max: 1, ...REQUEST_PATH_CACHE, changes });
+    this.access = new RefreshAheadCache<ModelAccess>(
+      async (organizationId) => {
+        const row = await this.prisma.organization.findUnique({
+          where: { id: organizationId },
+          select: { allowedModels: true, deniedModels: true },
+        });
+        return { allowed: row?.allowedModels ?? [], denied: row?.deniedModels ?? [] };
+      },
+      { max: 10_000, ...REQUEST_PATH_CACHE, changes },
+    );
+  }
 
   async priceOverride(provider: string, providerModel: string, organizationId: string, at: Date): Promise<PriceOverride | null> {
     const rows = (await this.load()).overrides.get(`${provider}\n${providerModel}`) ?? [];

@@ -1,3 +1,4 @@
+import type { ConfigChanges } from '../../db/config-changes.js';
 import type { GatewayKeyService } from '../../domain/gateway-keys/gateway-key.service.js';
 import { hashSecret } from '../../secrets/tokens.js';
 import { REQUEST_PATH_CACHE, RefreshAheadCache } from '../../state/refresh-ahead-cache.js';
@@ -22,15 +23,18 @@ function gatewayKeySecret(headers: GatewayKeyHeaders): string | undefined {
 
 /**
  * Bearer kp_… or x-api-key kp_… → the key, its project and organization. Lookups are cached
- * (REQUEST_PATH_CACHE), which bounds how long a revocation or mode change takes to apply.
+ * (REQUEST_PATH_CACHE, or until a change is announced), which bounds how long a revocation or
+ * mode change takes to apply.
  */
 export class GatewayAuthenticator {
-  private readonly cache = new RefreshAheadCache<GatewayIdentity | 'unknown', string>((_hash, secret) => this.load(secret), {
-    max: 50_000,
-    ...REQUEST_PATH_CACHE,
-  });
+  private readonly cache: RefreshAheadCache<GatewayIdentity | 'unknown', string>;
 
-  constructor(private readonly gatewayKeys: GatewayKeyService) {}
+  constructor(
+    private readonly gatewayKeys: GatewayKeyService,
+    changes?: ConfigChanges,
+  ) {
+    this.cache = new RefreshAheadCache((_hash, secret) => this.load(secret), { max: 50_000, ...REQUEST_PATH_CACHE, changes });
+  }
 
   async authenticate(headers: GatewayKeyHeaders, now = new Date()): Promise<GatewayIdentity> {
     const secret = gatewayKeySecret(headers);

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedOrganization, seedProject } from '../support/control-plane.js';
+import { availableBackends } from '../support/test-database.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+/**
+ * The server's request-path caches on announced changes: a gateway key's identity is read once
+ * and kept while the database announces changes, and a revocation written straight to the
+ * database (not through this server's API) applies at once.
+ */
+describe.each(availableBackends())('request-path caches on announced changes (%s)', (backend) => {
+  let t: TestServer;
+  const keyReads: string[] = [];
+  let key: { id: string; secret: string };
+
+  beforeAll(async () => {
+    t = await startTestServer(
+      backend,
+      {},
+      {
+        onQuery: (sql) => {
+          if (/FROM "public"\."GatewayKey"/.test(sql)) keyReads.push(sql);
+        },
+      },
+    );
+    const organization = await seedOrganization(t);
+    const project = await seedProject(t, organization.id);
+    const created = await t.gqlOk<{ createGatewayKey: { key: { id: string }; secret: string } }>(
+      'mutation($p: ID!) { createGatewayKey(input: { projectId: $p, name: "k" }) { key { id } secret } }',
+      { p: project.id },
+    );
+    key = { id: created.createGatewayKey.key.id, secret: created.createGatewayKey.secret };
+  });
+  afterAll(() => t?.close());
+
+  /** An authenticated request the gateway refuses before routing (no messages): 400, or 401 once the key is refused. */
+  const status = async () =>
+    (
+      await t.fetch('/v1/chat/completions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key.secret}` },
+        body: JSON.stringify({ model: 'gpt-4o-mini' }),
+      })
+    ).status;
+
+  it('reads a key once over steady traffic, and refuses it at once when revoked in the database', async () => {
+    keyReads.length = 0;
+    const until = Date.now() + 2_000; // four times the half-second timed reload
+    while (Date.now() < until) {
+      expect(await status()).toBe(400);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(keyReads).toHaveLength(1);
+
+    await t.server.db.prisma.$executeRawUnsafe(`UPDATE "GatewayKey" SET "revokedAt" = now() - interval '1 second' WHERE id = $1`, key.id);
+    const revokedAt = Date.now();
+    let refusedAfter = Number.POSITIVE_INFINITY;
+    while (Date.now() - revokedAt < 3_000) {
+      if ((await status()) === 401) {
+        refusedAfter = Date.now() - revokedAt;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // The product promises within a second; announced, it is the time a NOTIFY takes to arrive.
+    expect(refusedAfter).toBeLessThan(1_000);
+    expect(keyReads).toHaveLength(2);
+  });
+});
