@@ -11,6 +11,8 @@ export interface Target {
   origin: string;
   path: string;
   headers: Record<string, string>;
+  /** Requests take these in turn, each over `headers` (many tenants' keys). */
+  rotate?: Record<string, string>[];
 }
 
 export interface FixedRateResult {
@@ -62,6 +64,7 @@ export async function fixedRate(
   const pool = new Pool(target.origin, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
   const body = chatBody(options.stream);
   const headers = { 'content-type': 'application/json', ...target.headers };
+  const headerSets = (target.rotate ?? [{}]).map((extra) => ({ ...headers, ...extra }));
   const totalRequests = Math.round((options.rate * (options.warmupMs + options.durationMs)) / 1000);
   const warmupRequests = Math.round((options.rate * options.warmupMs) / 1000);
   const measured = Math.max(0, totalRequests - warmupRequests);
@@ -80,7 +83,7 @@ export async function fixedRate(
     const promise = (async () => {
       let first = 0n;
       try {
-        const res = await pool.request({ method: 'POST', path: target.path, headers, body });
+        const res = await pool.request({ method: 'POST', path: target.path, headers: headerSets[index % headerSets.length], body });
         for await (const chunk of res.body) {
           if (first === 0n && (chunk as Buffer).length > 0) first = process.hrtime.bigint();
         }

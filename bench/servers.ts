@@ -225,6 +225,44 @@ export async function setupTenants(url: string, token: string): Promise<Tenants>
   return { organizationId, projectId, creditsKey: credits.secret, writerKey: writer.secret, writerKeyId: writer.id, byokKey: byok.secret };
 }
 
+/**
+ * `count` more tenants, each an organization with credits, a CREDITS project and a gateway key,
+ * made `parallel` at a time: what a gateway with many active tenants holds in its caches.
+ */
+export async function setupManyTenants(url: string, token: string, count: number, parallel = 8): Promise<string[]> {
+  const one = async (index: number) => {
+    const { createOrganization } = await graphql<{ createOrganization: { id: string } }>(
+      url,
+      token,
+      'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }',
+      { i: { name: `Bench tenant ${index}` } },
+    );
+    const organizationId = createOrganization.id;
+    await graphql(url, token, 'mutation($i: AddCreditsInput!) { addCredits(input: $i) { entry { id } } }', {
+      i: { organizationId, amountUsd: '1000', note: 'bench' },
+    });
+    const { createProject } = await graphql<{ createProject: { id: string } }>(
+      url,
+      token,
+      'mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }',
+      { i: { organizationId, name: 'p', mode: 'CREDITS' } },
+    );
+    const { createGatewayKey } = await graphql<{ createGatewayKey: { secret: string } }>(
+      url,
+      token,
+      'mutation($i: CreateGatewayKeyInput!) { createGatewayKey(input: $i) { secret } }',
+      { i: { projectId: createProject.id, name: 'k' } },
+    );
+    return createGatewayKey.secret;
+  };
+  const secrets: string[] = [];
+  for (let start = 0; start < count; start += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, count - start) }, (_, i) => one(start + i));
+    secrets.push(...(await Promise.all(batch)));
+  }
+  return secrets;
+}
+
 /** The tags every production-profile request sends (x-keyplane-tags); the first has a budget. */
 export const PRODUCTION_TAGS = 'team:bench,env:prod';
 

@@ -6,7 +6,10 @@
  * With --production, the key and server are set up like the production profile (Redis, rpm
  * limit, key and tag budgets, x-keyplane-tags, METRICS_TOKEN).
  *
- *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--rate 1000] [--seconds 5] [--no-build]
+ * With --tenants N, N more organizations (credits, a CREDITS project, a key each) share the load
+ * in turn: what keyplane spends per active tenant rather than per request.
+ *
+ *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000] [--seconds 5] [--no-build]
  *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile]
  */
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +24,7 @@ import {
   buildKeyplane,
   keyplaneEnv,
   PRODUCTION_TAGS,
+  setupManyTenants,
   setupProductionKey,
   setupTenants,
   smokeTest,
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
   let { child, url } = await startKeyplane(env, { extraEnv });
   const tenants = await setupTenants(url, env.adminToken);
   const gatewayKey = production ? await setupProductionKey(url, env.adminToken, tenants) : tenants.creditsKey;
+  const manyKeys = await setupManyTenants(url, env.adminToken, Number(option('tenants') ?? 0));
   await child.stop();
   const profileDir = tempDir('tail-prof');
   const probeOut = join(profileDir, 'loop.json');
@@ -90,7 +95,8 @@ async function main(): Promise<void> {
   await smokeTest(url, gatewayKey);
   const headers: Record<string, string> = { authorization: `Bearer ${gatewayKey}` };
   if (production) headers['x-keyplane-tags'] = PRODUCTION_TAGS;
-  const target = { origin: url, path: '/v1/chat/completions', headers };
+  const rotate = manyKeys.length > 0 ? [gatewayKey, ...manyKeys].map((key) => ({ authorization: `Bearer ${key}` })) : undefined;
+  const target = { origin: url, path: '/v1/chat/completions', headers, ...(rotate ? { rotate } : {}) };
   const direct = { origin: simulator.url, path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
   await fixedRate(target, { rate, durationMs: 2_000, warmupMs: 0, stream: false });
   const base = await fixedRate(direct, { rate, durationMs: seconds * 1000, warmupMs: 500, stream: false });
@@ -119,7 +125,7 @@ async function main(): Promise<void> {
   const profile = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   const f = (n: number) => n.toFixed(2);
   console.log(
-    `keyplane ${databaseUrl ? 'PostgreSQL' : 'PGlite'}${production ? ' (production profile)' : ''}, ${rate} req/s × ${seconds} s, node ${nodeArgs.join(' ') || '(defaults)'} env ${JSON.stringify(extraEnv)}`,
+    `keyplane ${databaseUrl ? 'PostgreSQL' : 'PGlite'}${production ? ' (production profile)' : ''}${manyKeys.length ? `, ${manyKeys.length + 1} tenants` : ''}, ${rate} req/s × ${seconds} s, node ${nodeArgs.join(' ') || '(defaults)'} env ${JSON.stringify(extraEnv)}`,
   );
   console.log(`direct      p50 ${f(base.total.p50)}  p99 ${f(base.total.p99)}  max ${f(base.total.max)} ms`);
   console.log(`keyplane    p50 ${f(load.total.p50)}  p99 ${f(load.total.p99)}  max ${f(load.total.max)} ms  ok ${load.ok}/${load.sent}`);
