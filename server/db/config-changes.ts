@@ -5,8 +5,18 @@ import { DedicatedSession } from './dedicated-session.js';
 /** The channel the database announces configuration changes on (migration config_change_notifications). */
 export const CONFIG_CHANGE_CHANNEL = 'keyplane_config';
 
-/** How often the listening session must answer, and how long it may take, before it is given up as lost. */
+/** How often the listening session is asked to answer a query. */
 const HEARTBEAT_MS = 1_000;
+/** How long it may take to answer before it is given up as lost. */
+const HEARTBEAT_TIMEOUT_MS = 2_000;
+
+/**
+ * Announcements reach the caches at most this often: the rest wait (and merge) until then. A
+ * tenant can change its own settings as fast as the API lets it, and each announcement makes
+ * every instance reload every entry in use, every tenant's: unthrottled, one tenant's script
+ * could keep them all reloading. So a change applies within this long of its commit.
+ */
+export const ANNOUNCE_EVERY_MS = 250;
 
 export interface ConfigChangeListener {
   /** A change to what the request path caches was committed. */
@@ -33,16 +43,22 @@ export interface ConfigChanges {
 class ChangeFeed implements ConfigChanges {
   private readonly listeners = new Set<ConfigChangeListener>();
   private isLive = false;
+  private lastAnnounced = Number.NEGATIVE_INFINITY;
+  private pending: NodeJS.Timeout | null = null;
 
-  constructor(readonly close: () => Promise<void>) {}
+  constructor(private readonly stop: () => Promise<void>) {}
 
   subscribe(listener: ConfigChangeListener): void {
     this.listeners.add(listener);
     if (this.isLive) listener.live(true);
   }
 
+  /** A change was committed: announced now, or with the others at the end of ANNOUNCE_EVERY_MS. */
   changed(): void {
-    for (const listener of this.listeners) listener.changed();
+    if (this.pending) return;
+    const wait = this.lastAnnounced + ANNOUNCE_EVERY_MS - Date.now();
+    if (wait <= 0) this.announce();
+    else this.pending = setTimeout(() => this.announce(), wait);
   }
 
   live(live: boolean): void {
@@ -50,12 +66,26 @@ class ChangeFeed implements ConfigChanges {
     this.isLive = live;
     for (const listener of this.listeners) listener.live(live);
   }
+
+  async close(): Promise<void> {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = null;
+    this.live(false);
+    await this.stop();
+  }
+
+  private announce(): void {
+    this.pending = null;
+    this.lastAnnounced = Date.now();
+    for (const listener of this.listeners) listener.changed();
+  }
 }
 
 /**
  * On a PostgreSQL server: LISTEN on a session of its own. A lost session is reported (caches
  * fall back to reloading on a timer) and re-opened. A socket can die without an error (a
- * partition), so the session must answer a query every second or is given up as lost.
+ * partition), so the session is asked a query every second and given up as lost when one goes
+ * unanswered for two.
  */
 export function postgresConfigChanges(url: string, logger: Logger): ConfigChanges {
   const session: DedicatedSession = new DedicatedSession({
@@ -74,28 +104,40 @@ export function postgresConfigChanges(url: string, logger: Logger): ConfigChange
   });
   const heartbeat = setInterval(() => {
     const client = session.current;
-    if (client) answersWithin(client, HEARTBEAT_MS).catch((error: unknown) => session.reset(client, error));
+    if (client) answersWithin(client, HEARTBEAT_TIMEOUT_MS).catch((error: unknown) => session.reset(client, error));
   }, HEARTBEAT_MS);
   heartbeat.unref();
   const feed = new ChangeFeed(async () => {
     clearInterval(heartbeat);
-    feed.live(false);
     await session.close();
   });
   session.start();
   return feed;
 }
 
-/** Resolves when `client` answers a trivial query within `ms`, rejects otherwise. */
+/**
+ * Resolves when `client` answers a trivial query within `ms`, rejects otherwise. A timer that
+ * fires late (the event loop was busy) runs before the socket's data is read: the verdict waits
+ * for the next check phase, after I/O, so an answer already in is not mistaken for none.
+ */
 function answersWithin(client: pg.Client, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The session did not answer within ${ms} ms`)), ms);
+    let answered = false;
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (!answered) reject(new Error(`The session did not answer within ${ms} ms`));
+        }),
+      ms,
+    );
     client.query('SELECT 1').then(
       () => {
+        answered = true;
         clearTimeout(timer);
         resolve();
       },
       (error: unknown) => {
+        answered = true;
         clearTimeout(timer);
         reject(error);
       },
@@ -112,7 +154,6 @@ export function embeddedConfigChanges(listen: (channel: string, onNotification: 
   let closed = false;
   const feed = new ChangeFeed(async () => {
     closed = true;
-    feed.live(false);
   });
   listen(CONFIG_CHANGE_CHANNEL, () => feed.changed()).then(
     () => {

@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConfigChanges, postgresConfigChanges } from '../../server/db/config-changes.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  ANNOUNCE_EVERY_MS,
+  CONFIG_CHANGE_CHANNEL,
+  type ConfigChanges,
+  embeddedConfigChanges,
+  postgresConfigChanges,
+} from '../../server/db/config-changes.js';
 import type { Database } from '../../server/db/database.js';
 import { createLogger } from '../../server/observability/logger.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
-import { availableBackends, createTestDatabase } from '../support/test-database.js';
+import { availableBackends, type Backend, createTestDatabase } from '../support/test-database.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -25,86 +33,179 @@ function record(feed: ConfigChanges) {
   };
 }
 
-describe.each(availableBackends())('announced configuration changes (%s)', (backend) => {
-  let db: Database & { url: string | undefined };
-  let seen: ReturnType<typeof record>;
-  let organizationId: string;
-  let projectId: string;
-  const sql = (text: string, ...values: unknown[]) => db.prisma.$executeRawUnsafe(text, ...values);
+/** A migrated database of either kind, and every NOTIFY on the announcement channel (its payload: the table). */
+async function announcingDatabase(backend: Backend) {
+  const payloads: string[] = [];
+  if (backend === 'pglite') {
+    // In this thread, so the test hears PGlite's notifications itself.
+    const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplatePath'))]) });
+    await pglite.listen(CONFIG_CHANGE_CHANNEL, (payload) => payloads.push(payload));
+    return {
+      payloads,
+      exec: async (sql: string, values: unknown[] = []) => void (await pglite.query(sql, values)),
+      transaction: (run: (exec: (sql: string, values?: unknown[]) => Promise<unknown>) => Promise<void>) =>
+        pglite.transaction((tx) => run((sql, values = []) => tx.query(sql, values))),
+      close: () => pglite.close(),
+    };
+  }
+  const db = await createTestDatabase('postgres');
+  const listener = new pg.Client({ connectionString: db.url });
+  const client = new pg.Client({ connectionString: db.url });
+  await Promise.all([listener.connect(), client.connect()]);
+  listener.on('notification', (message) => payloads.push(message.payload ?? ''));
+  await listener.query(`LISTEN ${CONFIG_CHANGE_CHANNEL}`);
+  return {
+    payloads,
+    exec: async (sql: string, values: unknown[] = []) => void (await client.query(sql, values)),
+    transaction: async (run: (exec: (sql: string, values?: unknown[]) => Promise<unknown>) => Promise<void>) => {
+      await client.query('BEGIN');
+      try {
+        await run((sql, values = []) => client.query(sql, values));
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    },
+    close: async () => {
+      await Promise.all([listener.end(), client.end()]);
+      await db.close();
+    },
+  };
+}
+
+describe.each(availableBackends())('the database announces configuration changes (%s)', (backend) => {
+  let db: Awaited<ReturnType<typeof announcingDatabase>>;
+  const organizationId = randomUUID();
+  const projectId = randomUUID();
 
   beforeAll(async () => {
-    db = await createTestDatabase(backend);
-    seen = record(db.configChanges(logger));
-    expect(await seen.until('live', 1)).toBe(1);
-    organizationId = randomUUID();
-    projectId = randomUUID();
-    await sql(`INSERT INTO "Organization" (id, name, slug, "updatedAt") VALUES ($1, 'Org', $1, now())`, organizationId);
-    await sql(`INSERT INTO "Project" (id, "organizationId", name, "updatedAt") VALUES ($1, $2, 'p', now())`, projectId, organizationId);
-    await sql(`INSERT INTO "FeatureFlag" (key, "updatedAt") VALUES ('hosted-key-llm', now()) ON CONFLICT DO NOTHING`);
-    await seen.until('changed', 3);
+    db = await announcingDatabase(backend);
+    await db.exec(`INSERT INTO "Organization" (id, name, slug, "updatedAt") VALUES ($1, 'Org', $1, now())`, [organizationId]);
+    await db.exec(`INSERT INTO "Project" (id, "organizationId", name, "updatedAt") VALUES ($1, $2, 'p', now())`, [
+      projectId,
+      organizationId,
+    ]);
+    await db.exec(`INSERT INTO "FeatureFlag" (key, "updatedAt") VALUES ('hosted-key-llm', now()) ON CONFLICT DO NOTHING`);
+    // The setup's own announcements are in before any test counts.
+    for (let i = 0; i < 250 && !db.payloads.includes('FeatureFlag'); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
   });
   afterAll(() => db?.close());
 
-  /** Runs `change`, then a change that is announced, and returns how many announcements `change` made. */
-  async function announcementsOf(change: () => Promise<unknown>): Promise<number> {
-    const before = seen.count('changed');
+  /** What `change` announced: it runs, then a marker change whose announcement, delivered in commit order, closes the list. */
+  async function announcementsOf(change: () => Promise<unknown>): Promise<string[]> {
+    const marker = `marker-${randomUUID()}`;
+    const from = db.payloads.length;
     await change().catch(() => {});
-    await sql(`UPDATE "Project" SET name = $2 WHERE id = $1`, projectId, `p-${randomUUID()}`);
-    // Delivered in commit order: once the marker's announcement is in, any of `change`'s is too.
-    await seen.until('changed', before + 1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    return seen.count('changed') - before - 1;
+    await db.exec(`INSERT INTO "ModelAlias" (id, name, targets, "updatedAt") VALUES ($1, $2, '{x}', now())`, [randomUUID(), marker]);
+    for (let i = 0; i < 250 && !db.payloads.slice(from).includes('ModelAlias'); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const seen = db.payloads.slice(from);
+    expect(seen.at(-1)).toBe('ModelAlias');
+    return seen.slice(0, -1);
   }
 
-  it('announces each committed change to what the gateway caches', async () => {
+  it('announces each committed change to what the gateway caches, naming the table', async () => {
     const keyId = randomUUID();
-    const changes: [string, () => Promise<unknown>][] = [
+    const exec =
+      (sql: string, ...values: unknown[]) =>
+      () =>
+        db.exec(sql, values);
+    const changes: [string, () => Promise<unknown>, string][] = [
       [
         'a new gateway key',
-        () => sql(`INSERT INTO "GatewayKey" (id, "projectId", name, hash, prefix) VALUES ($1, $2, 'k', $1, 'kp_')`, keyId, projectId),
+        exec(`INSERT INTO "GatewayKey" (id, "projectId", name, hash, prefix) VALUES ($1, $2, 'k', $1, 'kp_')`, keyId, projectId),
+        'GatewayKey',
       ],
-      ['a revocation', () => sql(`UPDATE "GatewayKey" SET "revokedAt" = now() WHERE id = $1`, keyId)],
-      ['a deleted key', () => sql(`DELETE FROM "GatewayKey" WHERE id = $1`, keyId)],
-      ["a project's mode", () => sql(`UPDATE "Project" SET mode = 'CREDITS' WHERE id = $1`, projectId)],
-      ["an organization's model list", () => sql(`UPDATE "Organization" SET "deniedModels" = '{gpt-4o}' WHERE id = $1`, organizationId)],
-      ["an organization's BYOK fee", () => sql(`UPDATE "Organization" SET "byokFeeRate" = 0.05 WHERE id = $1`, organizationId)],
+      ['a revocation', exec(`UPDATE "GatewayKey" SET "revokedAt" = now() WHERE id = $1`, keyId), 'GatewayKey'],
+      ['a deleted key', exec(`DELETE FROM "GatewayKey" WHERE id = $1`, keyId), 'GatewayKey'],
+      ["a project's mode", exec(`UPDATE "Project" SET mode = 'CREDITS' WHERE id = $1`, projectId), 'Project'],
+      [
+        "an organization's model list",
+        exec(`UPDATE "Organization" SET "deniedModels" = '{gpt-4o}' WHERE id = $1`, organizationId),
+        'Organization',
+      ],
+      ["an organization's BYOK fee", exec(`UPDATE "Organization" SET "byokFeeRate" = 0.05 WHERE id = $1`, organizationId), 'Organization'],
       [
         'a flag override',
-        () =>
-          sql(
-            `INSERT INTO "FeatureFlagOverride" (id, "flagKey", scope, "scopeId", enabled, "updatedAt") VALUES ($1, 'hosted-key-llm', 'PROJECT', $2, true, now())`,
-            randomUUID(),
-            projectId,
-          ),
+        exec(
+          `INSERT INTO "FeatureFlagOverride" (id, "flagKey", scope, "scopeId", enabled, "updatedAt") VALUES ($1, 'hosted-key-llm', 'PROJECT', $2, true, now())`,
+          randomUUID(),
+          projectId,
+        ),
+        'FeatureFlagOverride',
       ],
       [
         'a limiter setting',
-        () => sql(`INSERT INTO "ProviderSetting" (provider, "limiterMode", "updatedAt") VALUES ($1, 'QUEUE', now())`, `p${randomUUID()}`),
+        exec(`INSERT INTO "ProviderSetting" (provider, "limiterMode", "updatedAt") VALUES ($1, 'QUEUE', now())`, `p${randomUUID()}`),
+        'ProviderSetting',
       ],
       [
-        'an alias',
-        () => sql(`INSERT INTO "ModelAlias" (id, name, targets, "updatedAt") VALUES ($1, 'fast', '{gpt-4o-mini}', now())`, randomUUID()),
+        'a budget',
+        exec(
+          `INSERT INTO "AttributionBudget" (id, "projectId", "organizationId", scope, value, "budgetUsd", "budgetPeriod", "updatedAt") VALUES ($1, $2, $3, 'TAG', 't', 1, 'TOTAL', now())`,
+          randomUUID(),
+          projectId,
+          organizationId,
+        ),
+        'AttributionBudget',
       ],
     ];
-    for (const [what, change] of changes) expect([what, await announcementsOf(change)]).toEqual([what, 1]);
+    for (const [what, change, table] of changes) expect([what, await announcementsOf(change)]).toEqual([what, [table]]);
   });
 
   it('announces nothing for a rolled-back change, or for settlement moving an organization’s balance', async () => {
     const rolledBack = () =>
-      db.prisma.$transaction(async (tx) => {
-        await tx.$executeRawUnsafe(`UPDATE "Project" SET mode = 'HYBRID' WHERE id = $1`, projectId);
+      db.transaction(async (exec) => {
+        await exec(`UPDATE "Project" SET mode = 'HYBRID' WHERE id = $1`, [projectId]);
         throw new Error('rolled back');
       });
-    expect(await announcementsOf(rolledBack)).toBe(0);
+    expect(await announcementsOf(rolledBack)).toEqual([]);
     const settlement = () =>
-      sql(
+      db.exec(
         `UPDATE "Organization" SET "creditBalance" = "creditBalance" - 1, "creditReserved" = "creditReserved" + 1, "updatedAt" = now() WHERE id = $1`,
-        organizationId,
+        [organizationId],
       );
-    expect(await announcementsOf(settlement)).toBe(0);
-    // A usage record or a budget's spend is not configuration either.
-    const spend = () => sql(`INSERT INTO "BudgetSpend" ("budgetId", period, "spentUsd") VALUES ($1, 'total', 1)`, randomUUID());
-    expect(await announcementsOf(spend)).toBe(0);
+    expect(await announcementsOf(settlement)).toEqual([]);
+    // A budget's spend is not configuration either.
+    const spend = () => db.exec(`INSERT INTO "BudgetSpend" ("budgetId", period, "spentUsd") VALUES ($1, 'total', 1)`, [randomUUID()]);
+    expect(await announcementsOf(spend)).toEqual([]);
+  });
+});
+
+describe.each(availableBackends())("a server's change feed (%s)", (backend) => {
+  it('goes live, and passes a committed change on', async () => {
+    const db = await createTestDatabase(backend);
+    try {
+      const seen = record(db.configChanges(logger));
+      expect(await seen.until('live', 1)).toBe(1);
+      await db.prisma.$executeRawUnsafe(
+        `INSERT INTO "ModelAlias" (id, name, targets, "updatedAt") VALUES ($1, 'a', '{x}', now())`,
+        randomUUID(),
+      );
+      expect(await seen.until('changed', 1)).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('a change feed under a burst of changes', () => {
+  it(`passes them on at most every ${ANNOUNCE_EVERY_MS} ms, the last of them included`, async () => {
+    let notify = () => {};
+    const feed = embeddedConfigChanges(async (_channel, onNotification) => {
+      notify = onNotification;
+    });
+    const seen = record(feed);
+    await seen.until('live', 1);
+    for (let i = 0; i < 100; i += 1) notify(); // one tenant's script changing its settings flat out
+    expect(seen.count('changed')).toBe(1); // the first at once
+    await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS / 2));
+    expect(seen.count('changed')).toBe(1);
+    expect(await seen.until('changed', 2)).toBe(2); // the rest merged into one, at the end of the interval
+    await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS * 2));
+    expect(seen.count('changed')).toBe(2);
+    await feed.close();
   });
 });
 

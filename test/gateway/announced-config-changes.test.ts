@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANNOUNCE_EVERY_MS } from '../../server/db/config-changes.js';
 import { seedOrganization, seedProject } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -30,6 +31,8 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
       { p: project.id },
     );
     key = { id: created.createGatewayKey.key.id, secret: created.createGatewayKey.secret };
+    // The setup's own changes are announced (and the caches cleared) before the test counts reads.
+    await new Promise((resolve) => setTimeout(resolve, 2 * ANNOUNCE_EVERY_MS));
   });
   afterAll(() => t?.close());
 
