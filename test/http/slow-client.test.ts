@@ -60,4 +60,20 @@ describe('a client trickling its request body', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(answer).toContain('{"got":{"ok":true}}');
   });
+
+  it('cuts off only the trickling client: requests that arrive meanwhile, before and after its deadline, are answered', async () => {
+    const body = JSON.stringify({ text: 'x'.repeat(60) });
+    const slow = trickle(port, head(body.length), body.split(''), 100);
+    const post = () =>
+      fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1}' }).then(
+        async (response) => [response.status, await response.text()],
+      );
+    const quick: Promise<unknown[]>[] = [];
+    for (let round = 0; round < 8; round += 1) {
+      quick.push(post(), post());
+      await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS / 4));
+    }
+    expect(await Promise.all(quick)).toEqual(Array.from({ length: 16 }, () => [200, '{"got":{"n":1}}']));
+    expect((await slow).answer).toMatch(/^HTTP\/1\.1 408/);
+  });
 });
