@@ -114,7 +114,7 @@ function writeJson(reply: FastifyReply, headers: Record<string, string>, body: s
   reply.raw.end(body);
 }
 
-/** An error before the first byte, in the front door's own error shape; after it, nothing can be sent. */
+/** An error before the first byte, in the front door's own error shape; after it, nothing can be sent and the connection is cut. */
 export function respondError(
   run: RequestRun,
   frontDoor: Pick<FrontDoor, 'renderError'>,
@@ -130,6 +130,13 @@ export function respondError(
   if (gatewayError.httpStatus >= 500 && !gatewayError.options.failureClass)
     logger.error({ err: error, requestId: run.requestId }, 'Gateway request failed');
   run.fail('FAILED', gatewayError.options.failureClass ?? null, gatewayError.httpStatus, gatewayError.message);
+  if (run.committed && !reply.raw.writableEnded) {
+    // The answer was committed (hijacked from Fastify) and nothing will end it now: the client
+    // would wait on a half-written answer, or on none if writing its head threw, until its own
+    // timeout. Cut the connection, so it knows at once.
+    reply.raw.destroy();
+    return;
+  }
   if (run.committed || reply.sent || reply.raw.headersSent) return;
   run.responding ??= run.trace.stage('respond');
   reply.code(gatewayError.httpStatus).header('x-keyplane-request-id', run.requestId);
