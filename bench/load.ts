@@ -168,11 +168,17 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 /** autocannon with `connections` keep-alive connections for `seconds` (non-streaming requests). */
 export async function flatOut(target: Target, options: { connections: number; seconds: number; stream?: boolean }): Promise<FlatOutResult> {
+  const headers = { 'content-type': 'application/json', ...target.headers };
+  const body = chatBody(options.stream ?? false);
   const result = await autocannon({
     url: target.origin + target.path,
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...target.headers },
-    body: chatBody(options.stream ?? false),
+    headers,
+    body,
+    // Each connection walks the keys in turn.
+    ...(target.rotate
+      ? { requests: target.rotate.map((extra) => ({ method: 'POST', path: target.path, headers: { ...headers, ...extra }, body })) }
+      : {}),
     connections: options.connections,
     pipelining: 1,
     duration: options.seconds,

@@ -24,6 +24,7 @@ import {
   keyplaneEnv,
   PLATFORM_KEY,
   PRODUCTION_TAGS,
+  setupManyTenants,
   setupProductionKey,
   setupTenants,
   smokeTest,
@@ -59,6 +60,8 @@ const CONFIG = {
   intentSteadyRates: [500, 1_000],
   intentSteadySeconds: 10,
   queryRuns: QUICK ? 3 : 5,
+  /** Production profile: organizations (credits, a CREDITS project, a key each) added to the first to share a row's load in turn. */
+  moreTenants: 100,
 };
 const PROFILE = flag('profile');
 /** keyplane as operators run it (Redis, rpm limit, key and tag budgets, metrics token); no Portkey, no usage checks. */
@@ -74,21 +77,30 @@ interface Subject {
 }
 interface Keyplane {
   mode: 'PGlite' | 'PostgreSQL';
+  /** The mode, or the mode and what sets this server apart ("PostgreSQL-tenants"): names its data, Redis prefix and profile. */
+  name: string;
   env: KeyplaneEnv;
   tenants: Tenants;
   child: Child;
   url: string;
   profileDir?: string;
-  /** Production profile: the key with limits and budgets, and where the loop probe writes. */
-  production?: { key: string; loopOut: string; redisPrefix: string };
+  /** Production profile: the key with limits and budgets, the other tenants' keys, and where the loop probe writes. */
+  production?: { key: string; otherKeys: string[]; loopOut: string; redisPrefix: string };
 }
 
 const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
-async function bringUpKeyplane(mode: Keyplane['mode'], openaiBase: string, databaseUrl?: string, redis?: BenchRedis): Promise<Keyplane> {
-  const redisPrefix = redis?.prefix(mode);
+async function bringUpKeyplane(
+  mode: Keyplane['mode'],
+  openaiBase: string,
+  databaseUrl?: string,
+  redis?: BenchRedis,
+  options: { name?: string; moreTenants?: number } = {},
+): Promise<Keyplane> {
+  const name = options.name ?? mode;
+  const redisPrefix = redis?.prefix(name);
   const env = keyplaneEnv(
-    `kp-${mode}`,
+    `kp-${name}`,
     openaiBase,
     databaseUrl,
     redis && redisPrefix ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redisPrefix, METRICS_TOKEN: METRICS_TOKEN } : undefined,
@@ -99,10 +111,13 @@ async function bringUpKeyplane(mode: Keyplane['mode'], openaiBase: string, datab
   let { child, url } = await startKeyplane(env);
   const tenants = await setupTenants(url, env.adminToken);
   const productionKey = redisPrefix ? await setupProductionKey(url, env.adminToken, tenants) : undefined;
+  const otherKeys = productionKey ? await setupManyTenants(url, env.adminToken, options.moreTenants ?? 0) : [];
   await child.stop();
-  const profileDir = PROFILE ? tempDir(`prof-${mode}`) : undefined;
+  const profileDir = PROFILE ? tempDir(`prof-${name}`) : undefined;
   const production =
-    productionKey && redisPrefix ? { key: productionKey, loopOut: join(tempDir(`loop-${mode}`), 'loop.json'), redisPrefix } : undefined;
+    productionKey && redisPrefix
+      ? { key: productionKey, otherKeys, loopOut: join(tempDir(`loop-${name}`), 'loop.json'), redisPrefix }
+      : undefined;
   ({ child, url } = await startKeyplane(env, {
     ...(profileDir ? { cpuProfDir: profileDir } : {}),
     ...(production
@@ -111,7 +126,7 @@ async function bringUpKeyplane(mode: Keyplane['mode'], openaiBase: string, datab
   }));
   await smokeTest(url, production?.key ?? tenants.creditsKey);
   await smokeTest(url, tenants.byokKey);
-  return { mode, env, tenants, child, url, ...(profileDir ? { profileDir } : {}), ...(production ? { production } : {}) };
+  return { mode, name, env, tenants, child, url, ...(profileDir ? { profileDir } : {}), ...(production ? { production } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -143,6 +158,17 @@ async function main(): Promise<void> {
   log(`starting keyplane (PGlite${pgUrl ? ', PostgreSQL' : ''})…`);
   const kpLite = await bringUpKeyplane('PGlite', sim.openaiBase, undefined, redis);
   const kpPg = pgUrl ? await bringUpKeyplane('PostgreSQL', sim.openaiBase, pgUrl, redis) : null;
+  // Production: a server of each kind whose load is spread over many organizations' keys, each
+  // on a database of its own, so the one-tenant rows' memory stays comparable between runs.
+  const many = { moreTenants: CONFIG.moreTenants };
+  const kpLiteTenants = PRODUCTION
+    ? await bringUpKeyplane('PGlite', sim.openaiBase, undefined, redis, { ...many, name: 'PGlite-tenants' })
+    : null;
+  const tenantsScratch = PRODUCTION && pgUrl ? await createScratchDatabase() : null;
+  const kpPgTenants =
+    tenantsScratch && !('unavailable' in tenantsScratch)
+      ? await bringUpKeyplane('PostgreSQL', sim.openaiBase, tenantsScratch.url, redis, { ...many, name: 'PostgreSQL-tenants' })
+      : null;
 
   const json = (origin: string, path: string, headers: Record<string, string>): Target => ({ origin, path, headers });
   const productionSubject = (id: string, label: string, kp: Keyplane): Subject => ({
@@ -152,10 +178,18 @@ async function main(): Promise<void> {
     child: kp.child,
     keyplane: kp,
   });
+  // The same server, its load spread over many organizations' keys: what each active tenant costs.
+  const manyTenantsSubject = (id: string, label: string, kp: Keyplane): Subject => {
+    const subject = productionSubject(id, `${label}, ${CONFIG.moreTenants + 1} tenants in turn`, kp);
+    const keys = [kp.production?.key, ...(kp.production?.otherKeys ?? [])];
+    return { ...subject, target: { ...subject.target, rotate: keys.map((key) => ({ authorization: `Bearer ${key}` })) } };
+  };
   const keyplaneSubjects: Subject[] = PRODUCTION
     ? [
         ...(kpPg ? [productionSubject('kp-pg', 'keyplane, PostgreSQL + Redis', kpPg)] : []),
+        ...(kpPgTenants ? [manyTenantsSubject('kp-pg-tenants', 'keyplane, PostgreSQL + Redis', kpPgTenants)] : []),
         productionSubject('kp-lite', 'keyplane, embedded (PGlite) + Redis', kpLite),
+        ...(kpLiteTenants ? [manyTenantsSubject('kp-lite-tenants', 'keyplane, embedded (PGlite) + Redis', kpLiteTenants)] : []),
       ]
     : [
         {
@@ -266,7 +300,7 @@ async function main(): Promise<void> {
       });
       const flat = await flatOut(subject.target, { connections: CONFIG.connections, seconds: CONFIG.flatSeconds });
       if (subject.keyplane)
-        profileWindows.set(subject.keyplane.mode, [...(profileWindows.get(subject.keyplane.mode) ?? []), [windowStart, nowUs()]]);
+        profileWindows.set(subject.keyplane.name, [...(profileWindows.get(subject.keyplane.name) ?? []), [windowStart, nowUs()]]);
       results.get(subject.id)!.push({ fixed, stream, flat, ...(loopDelayP99Ms === undefined ? {} : { loopDelayP99Ms }) });
     }
   }
@@ -301,7 +335,7 @@ async function main(): Promise<void> {
       if (file)
         profiles.push({
           mode: kp.mode,
-          text: formatProfile(summarizeProfile(join(kp.profileDir, file), { top: 30, windowsUs: profileWindows.get(kp.mode) ?? [] })),
+          text: formatProfile(summarizeProfile(join(kp.profileDir, file), { top: 30, windowsUs: profileWindows.get(kp.name) ?? [] })),
         });
     }
     const entry: (typeof usage)[number] = {
@@ -378,7 +412,7 @@ async function productionEvidence(keyplanes: Keyplane[], redis: BenchRedis): Pro
       const text = await metrics.text();
       const requests = [...text.matchAll(/^keyplane_requests_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
       const keys = await redis.keys(kp.production?.redisPrefix ?? '');
-      return `${kp.mode}: Redis ${redis.url.replace(/\/\/[^@]*@/, '//…@')} holds ${keys} key(s) under ${kp.production?.redisPrefix}; /metrics (token) answered ${metrics.status} counting ${requests} requests`;
+      return `${kp.name}: Redis ${redis.url.replace(/\/\/[^@]*@/, '//…@')} holds ${keys} key(s) under ${kp.production?.redisPrefix}; /metrics (token) answered ${metrics.status} counting ${requests} requests`;
     }),
   );
 }
