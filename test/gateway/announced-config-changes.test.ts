@@ -53,7 +53,11 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
       expect(await status()).toBe(400);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect(keyReads).toHaveLength(1);
+    // Reloaded on the timer (500 ms) it would be 4 or more; one late announcement of the setup
+    // (a slow machine) may add a second read.
+    expect(keyReads.length).toBeGreaterThanOrEqual(1);
+    expect(keyReads.length).toBeLessThanOrEqual(2);
+    const readsBeforeRevocation = keyReads.length;
 
     await t.server.db.prisma.$executeRawUnsafe(`UPDATE "GatewayKey" SET "revokedAt" = now() - interval '1 second' WHERE id = $1`, key.id);
     const revokedAt = Date.now();
@@ -67,6 +71,6 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
     }
     // The product promises within a second; announced, it is the time a NOTIFY takes to arrive.
     expect(refusedAfter).toBeLessThan(1_000);
-    expect(keyReads).toHaveLength(2);
+    expect(keyReads).toHaveLength(readsBeforeRevocation + 1);
   });
 });
