@@ -44,20 +44,26 @@ function groupOf(url: string, name: string): string {
     .join('/');
 }
 
-export function summarizeProfile(path: string, options: { top?: number; windowsUs?: [number, number][] } = {}): ProfileSummary {
-  const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+/** Self time (µs) per profile node over the samples inside the windows (all samples without any). */
+function selfTimes(profile: CpuProfile, windowsUs?: [number, number][]): { self: Map<number, number>; sampled: number } {
   const self = new Map<number, number>();
   let time = profile.startTime;
   let sampled = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const delta = profile.timeDeltas[i] ?? 0;
     time += delta;
-    if (options.windowsUs && !options.windowsUs.some(([from, to]) => time >= from && time <= to)) continue;
+    if (windowsUs && !windowsUs.some(([from, to]) => time >= from && time <= to)) continue;
     const id = profile.samples[i]!;
     self.set(id, (self.get(id) ?? 0) + delta);
     sampled += delta;
   }
+  return { self, sampled };
+}
+
+export function summarizeProfile(path: string, options: { top?: number; windowsUs?: [number, number][] } = {}): ProfileSummary {
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const { self, sampled } = selfTimes(profile, options.windowsUs);
   if (sampled === 0 && options.windowsUs) return summarizeProfile(path, { ...(options.top ? { top: options.top } : {}) });
   const functions = new Map<string, { name: string; where: string; self: number }>();
   const groups = new Map<string, number>();
@@ -91,6 +97,44 @@ export function summarizeProfile(path: string, options: { top?: number; windowsU
       .slice(0, top)
       .map(([group, us]) => ({ group, selfMs: us / 1000, percent: (100 * us) / busy })),
   };
+}
+
+/**
+ * The request thread's busy time per request (µs) over a window, by part: each of keyplane's
+ * folders, each package, node's internals as one, and native frames by name (`writev` there
+ * also holds time the thread was preempted in it; the scheduler's counters say how much).
+ */
+export function perRequestBudget(path: string, windowUs: [number, number], requests: number): Map<string, number> {
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const budget = new Map<string, number>();
+  for (const [id, us] of selfTimes(profile, [windowUs]).self) {
+    const { url, functionName } = byId.get(id)!.callFrame;
+    if (functionName === '(idle)') continue;
+    const group = !url ? functionName || '(native)' : url.startsWith('node:') ? 'node internals' : groupOf(url, functionName);
+    budget.set(group, (budget.get(group) ?? 0) + us / requests);
+  }
+  return budget;
+}
+
+/** Two budgets side by side, largest first for `a`, the rest of both on one line. */
+export function formatBudgets(
+  a: { label: string; budget: Map<string, number> },
+  b: { label: string; budget: Map<string, number> },
+  rows = 30,
+): string {
+  const total = (budget: Map<string, number>) => [...budget.values()].reduce((sum, us) => sum + us, 0);
+  const names = [...new Set([...a.budget.keys(), ...b.budget.keys()])].sort(
+    (x, y) => Math.max(a.budget.get(y) ?? 0, b.budget.get(y) ?? 0) - Math.max(a.budget.get(x) ?? 0, b.budget.get(x) ?? 0),
+  );
+  const f = (us: number | undefined) => (us === undefined ? '—' : us.toFixed(1)).padStart(8);
+  const lines = [`${'µs per request, request thread'.padEnd(44)}${a.label.padStart(10)}${b.label.padStart(10)}`];
+  lines.push(`${'busy (profile samples)'.padEnd(44)}  ${f(total(a.budget))}  ${f(total(b.budget))}`);
+  for (const name of names.slice(0, rows))
+    lines.push(`  ${name.slice(0, 42).padEnd(42)}  ${f(a.budget.get(name))}  ${f(b.budget.get(name))}`);
+  const rest = (budget: Map<string, number>) => names.slice(rows).reduce((sum, name) => sum + (budget.get(name) ?? 0), 0);
+  lines.push(`  ${'everything else'.padEnd(42)}  ${f(rest(a.budget))}  ${f(rest(b.budget))}`);
+  return lines.join('\n');
 }
 
 export function formatProfile(summary: ProfileSummary): string {

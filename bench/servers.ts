@@ -40,11 +40,19 @@ export async function startSimulator(): Promise<{ child: Child; url: string; ope
   return { child, url, openaiBase: `${url}/openai/v1` };
 }
 
-export async function startBareProxy(openaiBase: string): Promise<{ child: Child; url: string }> {
+export async function startBareProxy(openaiBase: string, options: { cpuProfDir?: string } = {}): Promise<{ child: Child; url: string }> {
   const port = await freePort();
   const child = await spawnChild({
     name: 'bare-proxy',
-    args: [...TSX, 'bench/bare-proxy.ts', '--port', String(port), '--upstream', openaiBase],
+    args: [
+      ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+      ...TSX,
+      'bench/bare-proxy.ts',
+      '--port',
+      String(port),
+      '--upstream',
+      openaiBase,
+    ],
     port,
   });
   return { child, url: `http://${HOST}:${port}` };

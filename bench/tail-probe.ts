@@ -6,20 +6,23 @@
  * With --production, the key and server are set up like the production profile (Redis, rpm
  * limit, key and tag budgets, x-keyplane-tags, METRICS_TOKEN).
  *
+ * With --flat-out, the measured window is 50 connections flat out (autocannon) instead of a fixed
+ * rate: where keyplane's CPU goes when it is the bottleneck.
+ *
  * With --tenants N, N more organizations (credits, a CREDITS project, a key each) share the load
  * in turn: what keyplane spends per active tenant rather than per request.
  *
- *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000] [--seconds 5] [--no-build]
- *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile]
+ *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--no-build]
+ *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile (and out.bare.cpuprofile)]
  */
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyStretches } from './busy-stretches.js';
-import { fixedRate } from './load.js';
+import { type FixedRateResult, type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
 import { createScratchDatabase } from './postgres.js';
 import { cleanupAll, installSignalHandlers, ROOT, sleep, tempDir } from './processes.js';
 import { benchRedis } from './production.js';
-import { formatProfile, summarizeProfile } from './profile-summary.js';
+import { formatBudgets, formatProfile, perRequestBudget, summarizeProfile } from './profile-summary.js';
 import {
   buildKeyplane,
   keyplaneEnv,
@@ -56,15 +59,56 @@ function schedMs(pid: number): { run: number; wait: number } {
   return { run: (run ?? NaN) / 1e6, wait: (wait ?? NaN) / 1e6 };
 }
 
+/** A flat-out run in the fixed-rate shape the report reads (autocannon gives no maximum). */
+function fromFlatOut(result: FlatOutResult): FixedRateResult {
+  console.log(`flat out, 50 connections: ${result.rps.toFixed(0)} req/s (${result.ok} ok of ${result.completed})`);
+  const latency = { p50: result.latencyP50, p90: NaN, p99: result.latencyP99, max: NaN };
+  return {
+    sent: result.completed,
+    ok: result.ok,
+    errors: result.errors + result.non2xx,
+    unfinished: 0,
+    errorSamples: [],
+    achievedRate: result.rps,
+    total: latency,
+    firstByte: latency,
+  };
+}
+
+/** The main thread's profile among a process's (worker threads, tsx's loader thread, write their own): the largest. */
+function mainThreadProfile(dir: string): string | undefined {
+  const profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  return profiles.sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
+}
+
 const argv = process.argv.slice(2);
 const option = (name: string) => {
   const index = argv.indexOf(`--${name}`);
   return index >= 0 ? argv[index + 1] : undefined;
 };
 const rate = Number(option('rate') ?? 1000);
+const flat = argv.includes('--flat-out');
 const seconds = Number(option('seconds') ?? 5);
 const nodeArgs = argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 const extraEnv = Object.fromEntries(argv.flatMap((a, i) => (a === '--env' ? [argv[i + 1]!.split('=') as [string, string]] : [])));
+
+/**
+ * One measured load against a server process: the results, its CPU per request from /proc, its
+ * main thread's scheduler counters over the load, and the load's window (for the CPU profile).
+ */
+async function measured(target: Target, pid: number) {
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  const started = nowUs();
+  const cpuBefore = cpuMs(pid);
+  const schedBefore = schedMs(pid);
+  const load = flat
+    ? fromFlatOut(await flatOut(target, { connections: 50, seconds }))
+    : await fixedRate(target, { rate, durationMs: seconds * 1000, warmupMs: 0, stream: false });
+  const cpuPerRequest = perRequest(cpuBefore, cpuMs(pid), load.sent);
+  const schedAfter = schedMs(pid);
+  const window: [number, number] = [started, nowUs()];
+  return { load, cpuPerRequest, sched: { run: schedAfter.run - schedBefore.run, wait: schedAfter.wait - schedBefore.wait }, window };
+}
 
 async function main(): Promise<void> {
   installSignalHandlers();
@@ -100,42 +144,36 @@ async function main(): Promise<void> {
   const direct = { origin: simulator.url, path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
   await fixedRate(target, { rate, durationMs: 2_000, warmupMs: 0, stream: false });
   const base = await fixedRate(direct, { rate, durationMs: seconds * 1000, warmupMs: 500, stream: false });
-  // The platform's floor: CPU a bare proxy spends per request at the same rate.
-  const bare = await startBareProxy(simulator.openaiBase);
+  // The platform's floor: CPU a bare proxy spends per request under the same load (profiled when flat out, for the budget below).
+  const bareProfileDir = flat ? tempDir('tail-bare-prof') : undefined;
+  const bare = await startBareProxy(simulator.openaiBase, bareProfileDir ? { cpuProfDir: bareProfileDir } : {});
   const bareTarget = { origin: bare.url, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
   await fixedRate(bareTarget, { rate, durationMs: 1_000, warmupMs: 0, stream: false });
-  const bareCpu = cpuMs(bare.child.proc.pid!);
-  const bareLoad = await fixedRate(bareTarget, { rate, durationMs: seconds * 1000, warmupMs: 0, stream: false });
-  const bareCpuPerRequest = perRequest(bareCpu, cpuMs(bare.child.proc.pid!), bareLoad.sent);
+  const bareRun = await measured(bareTarget, bare.child.proc.pid!);
   await bare.child.stop();
   child.proc.kill('SIGUSR2');
   await sleep(50);
-  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-  const started = nowUs();
-  const cpuBefore = cpuMs(child.proc.pid!);
-  const schedBefore = schedMs(child.proc.pid!);
-  const load = await fixedRate(target, { rate, durationMs: seconds * 1000, warmupMs: 0, stream: false });
-  const cpuPerRequest = perRequest(cpuBefore, cpuMs(child.proc.pid!), load.sent);
-  const schedAfter = schedMs(child.proc.pid!);
-  const window: [number, number] = [started, nowUs()];
+  const { load, cpuPerRequest, sched, window } = await measured(target, child.proc.pid!);
   await sleep(1_000);
   const memory = child.memory();
   await child.stop();
   const loop = JSON.parse(readFileSync(probeOut, 'utf8'));
-  const profile = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  const profile = mainThreadProfile(profileDir);
   const f = (n: number) => n.toFixed(2);
   console.log(
-    `keyplane ${databaseUrl ? 'PostgreSQL' : 'PGlite'}${production ? ' (production profile)' : ''}${manyKeys.length ? `, ${manyKeys.length + 1} tenants` : ''}, ${rate} req/s × ${seconds} s, node ${nodeArgs.join(' ') || '(defaults)'} env ${JSON.stringify(extraEnv)}`,
+    `keyplane ${databaseUrl ? 'PostgreSQL' : 'PGlite'}${production ? ' (production profile)' : ''}${manyKeys.length ? `, ${manyKeys.length + 1} tenants` : ''}, ${flat ? 'flat out, 50 connections' : `${rate} req/s`} × ${seconds} s, node ${nodeArgs.join(' ') || '(defaults)'} env ${JSON.stringify(extraEnv)}`,
   );
   console.log(`direct      p50 ${f(base.total.p50)}  p99 ${f(base.total.p99)}  max ${f(base.total.max)} ms`);
   console.log(`keyplane    p50 ${f(load.total.p50)}  p99 ${f(load.total.p99)}  max ${f(load.total.max)} ms  ok ${load.ok}/${load.sent}`);
   console.log(`added       p50 ${f(load.total.p50 - base.total.p50)}  p99 ${f(load.total.p99 - base.total.p99)} ms`);
-  console.log(`CPU per request: keyplane ${cpuPerRequest}, bare proxy ${bareCpuPerRequest} (same rate)`);
+  console.log(`CPU per request: keyplane ${cpuPerRequest}, bare proxy ${bareRun.cpuPerRequest} (same ${flat ? 'flat-out load' : 'rate'})`);
   const windowMs = (window[1] - window[0]) / 1000;
   console.log(
-    `main thread over ${f(windowMs / 1000)} s: on a CPU ${(schedAfter.run - schedBefore.run).toFixed(0)} ms, ` +
-      `runnable but waiting for a CPU ${(schedAfter.wait - schedBefore.wait).toFixed(0)} ms`,
+    `main thread over ${f(windowMs / 1000)} s: on a CPU ${sched.run.toFixed(0)} ms, runnable but waiting for a CPU ${sched.wait.toFixed(0)} ms`,
   );
+  const perReq = (run: { sched: { run: number; wait: number }; load: { sent: number } }) =>
+    `on a CPU ${((1000 * run.sched.run) / run.load.sent).toFixed(1)} µs, waiting ${((1000 * run.sched.wait) / run.load.sent).toFixed(1)} µs`;
+  console.log(`main thread per request: keyplane ${perReq({ sched, load })}; bare proxy ${perReq(bareRun)}`);
   console.log(`event loop delay p50 ${f(loop.loopDelayMs.p50)}  p99 ${f(loop.loopDelayMs.p99)}  max ${f(loop.loopDelayMs.max)} ms`);
   console.log(
     `GC ${loop.gc.count} pauses (${loop.gc.major} mark-sweep), total ${f(loop.gc.totalMs)} ms, p99 ${f(loop.gc.p99Ms)}, max ${f(loop.gc.maxMs)} ms`,
@@ -147,6 +185,14 @@ async function main(): Promise<void> {
   if (profile && keep) copyFileSync(join(profileDir, profile), keep);
   if (profile) console.log(`longest busy stretches:\n${busyStretches(join(profileDir, profile), window)}`);
   if (profile) console.log(formatProfile(summarizeProfile(join(profileDir, profile), { top: 25, windowsUs: [window] })));
+  const bareProfile = bareProfileDir && mainThreadProfile(bareProfileDir);
+  if (keep && bareProfileDir && bareProfile)
+    copyFileSync(join(bareProfileDir, bareProfile), keep.replace(/(\.cpuprofile)?$/, '.bare.cpuprofile'));
+  if (profile && bareProfileDir && bareProfile) {
+    const ours = perRequestBudget(join(profileDir, profile), window, load.sent);
+    const theirs = perRequestBudget(join(bareProfileDir, bareProfile), bareRun.window, bareRun.load.sent);
+    console.log(formatBudgets({ label: 'keyplane', budget: ours }, { label: 'bare', budget: theirs }));
+  }
 }
 
 main()
