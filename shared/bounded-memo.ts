@@ -6,7 +6,9 @@
 export function boundedMemo<K, V>(compute: (key: K) => V, max = 5_000): (key: K) => V {
   const cache = new Map<K, V>();
   return (key) => {
-    if (cache.has(key)) return cache.get(key) as V;
+    const hit = cache.get(key);
+    // One lookup on a hit (the common case); `has` only tells a cached undefined from a miss.
+    if (hit !== undefined || cache.has(key)) return hit as V;
     const value = compute(key);
     if (cache.size >= max) cache.clear();
     cache.set(key, value);

@@ -116,6 +116,32 @@ describe('refresh-ahead cache', () => {
     expect(await cache.get('a', { name: 'x' })).toBe('a:x');
   });
 
+  it('keeps at most `max` entries, evicting the least recently loaded', async () => {
+    const clock = { now: 1_000_000 };
+    const loads: string[] = [];
+    const cache = new RefreshAheadCache<string>(
+      async (key) => {
+        loads.push(key);
+        return `${key}@${clock.now}`;
+      },
+      { max: 2, freshMs: 500, maxAgeMs: 900, now: () => clock.now },
+    );
+    await cache.get('a');
+    clock.now += 10;
+    await cache.get('b');
+    // 'a' is reloaded (past freshMs), which makes 'b' the least recently loaded.
+    clock.now += 600;
+    await cache.get('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    await cache.get('c');
+    expect(loads).toEqual(['a', 'b', 'a', 'c']);
+    expect(await cache.get('a')).toBe('a@1000610');
+    expect(await cache.get('c')).toBe('c@1000610');
+    expect(loads).toEqual(['a', 'b', 'a', 'c']);
+    await cache.get('b');
+    expect(loads).toEqual(['a', 'b', 'a', 'c', 'b']);
+  });
+
   describe('while changes are announced', () => {
     /** A database stand-in plus a change feed the test drives. */
     function announced() {
