@@ -19,6 +19,7 @@ import { registerGatewayRoutes } from './gateway.routes.js';
 import { registerGraphQL } from './graphql.plugin.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { limitJsonDepth } from './json-body.parser.js';
+import { lazyRequestLogger } from './lazy-request-logger.js';
 import { registerMetricsRoute } from './metrics.routes.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { limitSlowClients } from './slow-client.js';
@@ -46,6 +47,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Per-request access logs cost more than the gateway's whole overhead budget.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     // A W3C trace id: the id clients get is the one to search for in traces (tracing.ts).
     genReqId: newRequestId,
     requestIdHeader: false,
