@@ -5,7 +5,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { BillingStore } from './billing-store.js';
 import type { IntentStore } from './intent-journal.js';
 import type { UsageIntent } from './usage-intent.js';
-import { intentParameters } from './usage-intent-sql.js';
+import { intentParameters, journalIntentsJson } from './usage-intent-sql.js';
 
 /** A journal file: intents appended to it, and how many of them have not settled yet. */
 interface Segment {
@@ -121,7 +121,7 @@ export class IntentFile implements IntentStore {
     }
     if (torn > 0) this.logger.warn({ lines: torn }, 'Skipped journal lines cut short when the previous process was killed');
     // A name of its own: recovery takes these as a dead instance's intents.
-    const adopted = rows.length > 0 ? await this.store.adoptIntents(`journal:${randomUUID()}`, JSON.stringify(rows)) : 0;
+    const adopted = rows.length > 0 ? await this.store.adoptIntents(`journal:${randomUUID()}`, journalIntentsJson(rows)) : 0;
     if (adopted > 0) this.logger.warn({ intents: adopted }, 'The previous process left requests it never settled; recording them');
     for (const file of files) unlinkSync(file);
     this.leftover = [];

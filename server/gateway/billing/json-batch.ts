@@ -1,64 +1,78 @@
 /**
- * Batches sent as one JSON parameter and read back with json_to_recordset: one text parameter
- * the driver serialises natively, where a parameter per column cost it an array escape per
- * value. Used by the settlement batch and the write-ahead intent insert.
+ * Batches sent as one JSON parameter: an array of rows, each the columns' values in column
+ * order, read back by position from jsonb. One text parameter the driver serialises natively,
+ * where a parameter per column cost it an array escape per value; rows as arrays because
+ * JSON.stringify writes them natively, where rows as objects had to be written member by member
+ * here, and because PostgreSQL reads positions from jsonb in half the time json_to_recordset
+ * takes to match 40-odd member names per row (31 → 14 ms per 500-row settlement batch). Used by
+ * the settlement batch and the write-ahead intent insert.
  */
 
-/** A column of a batch: its name, its type in json_to_recordset, its cast on insert, and its value in a row. */
+/** A column of a batch: its name, its SQL type when read back, its cast on insert, and its value in a row. */
 export type Column<Row> = readonly [name: string, type: string, cast: string | null, value: (row: Row) => unknown];
 
 /** A quoted SQL identifier (column names are the schema's own, never input). */
 export const q = (name: string) => `"${name}"`;
 
 /**
- * The batch as JSON text: an array of rows, one member per column (null for a missing value).
- * Written as text column by column: an object per row with 40-odd members added one by one is
- * a slow dictionary object, and building it cost more than the JSON itself.
+ * The batch as JSON text PostgreSQL accepts: one array per row, one member per column (null for
+ * a missing value, as JSON.stringify writes undefined), text made storable (`storableJson`).
  */
 export function jsonBatch<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
-  const keys = memberPrefixes(columns);
-  let json = '[';
+  const batch: unknown[][] = new Array(rows.length);
   for (let r = 0; r < rows.length; r += 1) {
     const row = rows[r] as Row;
-    json += r === 0 ? '{' : ',{';
-    for (let c = 0; c < columns.length; c += 1) {
-      json += keys[c];
-      json += jsonValue((columns[c] as Column<Row>)[3](row));
-    }
-    json += '}';
+    const values: unknown[] = new Array(columns.length);
+    for (let c = 0; c < columns.length; c += 1) values[c] = (columns[c] as Column<Row>)[3](row);
+    batch[r] = values;
   }
-  return `${json}]`;
+  return storableJson(JSON.stringify(batch));
 }
-
-/** What JSON.stringify escapes in a string (quote, backslash, control characters, lone surrogates), or any surrogate. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON must escape.
-const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
- * One value as JSON, as JSON.stringify writes it (undefined as null), without its call for the
- * common scalars: most strings are ids, names and decimals, quoted as they are.
+ * NUL and unpaired surrogates, as JSON.stringify escapes them (it writes paired surrogates as
+ * they are): PostgreSQL refuses both in JSON it reads as text. The lookbehind and the pairs of
+ * backslashes keep an escaped backslash followed by "u0000" (text the tenant typed) as it is.
  */
-function jsonValue(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
-  return JSON.stringify(value);
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
+
+/**
+ * JSON text with every NUL and unpaired surrogate replaced by U+FFFD. A batch carries many
+ * tenants' rows and fails as a whole: one model name, end user or upstream error text with a NUL
+ * in it would otherwise stop every tenant's usage records behind it, retried forever.
+ */
+export function storableJson(json: string): string {
+  return json.includes('\\u') ? json.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : json;
 }
 
-const prefixes = new WeakMap<readonly Column<never>[], readonly string[]>();
-
-/** `"id":`, `,"requestId":`, …: what precedes each column's value in a row, computed once per column list. */
-function memberPrefixes<Row>(columns: readonly Column<Row>[]): readonly string[] {
-  let keys = prefixes.get(columns);
-  if (!keys) {
-    keys = columns.map(([name], index) => `${index === 0 ? '' : ','}${JSON.stringify(name)}:`);
-    prefixes.set(columns, keys);
-  }
-  return keys;
+/**
+ * The batch in `parameter` as a table: `SELECT <each column by position, as its type>
+ * FROM jsonb_array_elements(…)`, with the row's position as `seq` when asked. A JSON null is
+ * SQL NULL in every column, `jsonb` ones included; `text[]` columns hold JSON arrays of text.
+ */
+export function batchRows<Row>(parameter: string, columns: readonly Column<Row>[], options: { seq?: boolean } = {}): string {
+  const values = columns.map(([name, type], index) => `${valueAt(index, type)} AS ${q(name)}`).join(', ');
+  return options.seq
+    ? `SELECT ${values}, b.seq FROM jsonb_array_elements(${parameter}::jsonb) WITH ORDINALITY AS b(r, seq)`
+    : `SELECT ${values} FROM jsonb_array_elements(${parameter}::jsonb) AS b(r)`;
 }
 
-/** json_to_recordset's column definition list: `"requestId" text, "inputTokens" int, …`. */
-export function recordsetColumns<Row>(columns: readonly Column<Row>[]): string {
-  return columns.map(([name, type]) => `${q(name)} ${type}`).join(', ');
+function valueAt(index: number, type: string): string {
+  if (type === 'jsonb') return `NULLIF(b.r->${index}, 'null'::jsonb)`;
+  if (type.endsWith('[]'))
+    return `CASE WHEN jsonb_typeof(b.r->${index}) = 'array' THEN ARRAY(SELECT jsonb_array_elements_text(b.r->${index}))::${type} END`;
+  return `(b.r->>${index})::${type}`;
+}
+
+/**
+ * Rows of a batch written as objects (one member per column, by name), as batches were written
+ * before they were arrays: the embedded database's intent journal may hold such lines from a
+ * process that ran the earlier version. Rows already arrays are returned as they are.
+ */
+export function positionalRows<Row>(columns: readonly Column<Row>[], rows: readonly unknown[]): unknown[] {
+  return rows.map((row) =>
+    row !== null && typeof row === 'object' && !Array.isArray(row)
+      ? columns.map(([name]) => (row as Record<string, unknown>)[name] ?? null)
+      : row,
+  );
 }

@@ -1,6 +1,6 @@
 import { picoToDecimal } from '../../../shared/money.js';
 import type { HotStatement } from '../../db/direct-sql.js';
-import { type Column, jsonBatch, q, recordsetColumns } from './json-batch.js';
+import { batchRows, type Column, jsonBatch, q } from './json-batch.js';
 import type { SettlementRow } from './settlement-row.js';
 
 /** A column of the settlement batch. */
@@ -32,7 +32,7 @@ export const USAGE_COLUMNS: readonly SettlementColumn[] = [
   ['upstreamCostUsd', 'numeric', null, (r) => picoToDecimal(r.upstreamCostPico)],
   ['billedCostUsd', 'numeric', null, (r) => picoToDecimal(r.billedCostPico)],
   ['costKnown', 'boolean', null, (r) => r.costKnown],
-  // JSON columns go as JSON members, read as jsonb: as a string they were escaped here and parsed twice there.
+  // JSON columns go as JSON values, read as jsonb: as a string they were escaped here and parsed twice there.
   ['unitPrices', 'jsonb', null, (r) => r.unitPrices],
   ['priceSource', 'text', null, (r) => r.priceSource],
   ['status', 'text', '"RequestStatus"', (r) => r.status],
@@ -219,8 +219,7 @@ SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM l
 export const SETTLE_BATCH: HotStatement = {
   name: 'keyplane_settle_batch',
   text: settleStatement(`input AS (
-  SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (${recordsetColumns(ALL_COLUMNS)}))
-  WITH ORDINALITY AS t(${ALL_COLUMNS.map(([name]) => q(name)).join(', ')}, seq)
+  ${batchRows('$1', ALL_COLUMNS, { seq: true })}
 ),
 intents AS (
   DELETE FROM "UsageIntent" u USING input i WHERE u."requestId" = i."requestId" RETURNING 1

@@ -1,12 +1,12 @@
 import { picoToDecimal } from '../../../shared/money.js';
 import type { HotStatement } from '../../db/direct-sql.js';
 import { instanceConnectedSql } from './instance-liveness.js';
-import { type Column, jsonBatch, q, recordsetColumns } from './json-batch.js';
+import { batchRows, type Column, jsonBatch, positionalRows, q, storableJson } from './json-batch.js';
 import { ALL_COLUMNS, settleStatement } from './settlement-sql.js';
 import type { UsageIntent } from './usage-intent.js';
 
 /** UsageIntent columns after "instanceId", as INSERT_INTENTS reads them from its JSON batch ($2). */
-const INTENT_COLUMNS: readonly Column<UsageIntent>[] = [
+export const INTENT_COLUMNS: readonly Column<UsageIntent>[] = [
   ['requestId', 'text', null, (i) => i.requestId],
   ['organizationId', 'text', null, (i) => i.organizationId],
   ['projectId', 'text', null, (i) => i.projectId],
@@ -40,6 +40,11 @@ export function intentParameters(instanceId: string, intents: readonly UsageInte
   return [instanceId, jsonBatch(INTENT_COLUMNS, intents)];
 }
 
+/** A journal's intent rows as INSERT_INTENTS reads them ($2), whichever way the process that wrote them batched them (json-batch.ts). */
+export function journalIntentsJson(rows: readonly unknown[]): string {
+  return storableJson(JSON.stringify(positionalRows(INTENT_COLUMNS, rows)));
+}
+
 /**
  * Insert a batch of intents, and the writing instance's row if it has none: an instance with
  * intents on record always has a row saying when it was alive. An existing row is left alone —
@@ -63,7 +68,7 @@ alive AS (
 )
 INSERT INTO "UsageIntent" ("instanceId", ${INTENT_COLUMNS.map(([name]) => q(name)).join(', ')})
 SELECT $1, ${INTENT_COLUMNS.map(([name]) => `t.${q(name)}`).join(', ')}
-FROM json_to_recordset($2::json) AS t(${recordsetColumns(INTENT_COLUMNS)}), async_commit
+FROM (${batchRows('$2', INTENT_COLUMNS)}) AS t, async_commit
 ON CONFLICT ("requestId") DO NOTHING`,
 };
 

@@ -8,6 +8,7 @@ import { IntentFile } from '../../../server/gateway/billing/intent-file.js';
 import { IntentJournal } from '../../../server/gateway/billing/intent-journal.js';
 import { settlementRow } from '../../../server/gateway/billing/settlement-row.js';
 import { SettlementWriter } from '../../../server/gateway/billing/settlement-writer.js';
+import { INTENT_COLUMNS } from '../../../server/gateway/billing/usage-intent-sql.js';
 import { createLogger } from '../../../server/observability/logger.js';
 import { type BillingTenant, seedBillingTenant, testIntent } from '../../support/billing-fixtures.js';
 import { availableBackends, createTestDatabase } from '../../support/test-database.js';
@@ -86,6 +87,28 @@ describe.each(availableBackends())('intent journal file on %s', (backend) => {
     expect(readdirSync(dir)).toEqual([]);
     expect(await journal.recover()).toBe(0);
     expect(await db.prisma.usageIntent.count({ where: { organizationId: t.organizationId } })).toBe(0);
+    await second.retireInstance('instance-2');
+  });
+
+  it('recovers a journal line the earlier version wrote, rows as objects, beside lines of this one', async () => {
+    const t = await tenant();
+    const dir = journalDir();
+    const first = new IntentFile(dir, store, logger);
+    const [current, earlier] = [`${t.organizationId}-current`, `${t.organizationId}-earlier`];
+    await first.writeIntents('instance-1', [intent(t, current)]);
+    // As the earlier version wrote a batch: one object per row, a member per column by name.
+    const asObject = Object.fromEntries(INTENT_COLUMNS.map(([name, , , value]) => [name, value(intent(t, earlier)) ?? null]));
+    const [file] = readdirSync(dir);
+    appendFileSync(join(dir, file as string), `${JSON.stringify([asObject])}\n`);
+
+    const second = new IntentFile(dir, store, logger);
+    const journal = new IntentJournal(second, logger, 'instance-2', { deadAfterMs: 60_000 });
+    expect(await journal.recover()).toBe(2);
+    const records = await db.prisma.usageRecord.findMany({ where: { organizationId: t.organizationId }, orderBy: { requestId: 'asc' } });
+    expect(records.map((r) => [r.requestId, r.status, r.model, r.billedCostUsd.toFixed(12)])).toEqual([
+      [current, 'FAILED', HOSTILE_MODEL, '0.000027000000'],
+      [earlier, 'FAILED', HOSTILE_MODEL, '0.000027000000'],
+    ]);
     await second.retireInstance('instance-2');
   });
 

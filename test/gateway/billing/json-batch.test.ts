@@ -1,11 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { type Column, jsonBatch } from '../../../server/gateway/billing/json-batch.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../server/db/database.js';
+import { batchRows, type Column, jsonBatch, positionalRows, storableJson } from '../../../server/gateway/billing/json-batch.js';
+import { availableBackends, createTestDatabase } from '../../support/test-database.js';
 
 interface Row {
   id: string;
   count: number | null;
   flag?: boolean;
   prices: Record<string, unknown> | null;
+  names: string[];
 }
 
 const COLUMNS: readonly Column<Row>[] = [
@@ -13,49 +16,78 @@ const COLUMNS: readonly Column<Row>[] = [
   ['count', 'int', null, (r) => r.count],
   ['flag', 'boolean', null, (r) => r.flag],
   ['prices', 'jsonb', null, (r) => r.prices],
+  ['names', 'text[]', null, (r) => r.names],
+];
+
+const HOSTILE = `a"b\\c'); DROP TABLE "UsageRecord"; --\n\u2028ü\u0000 lone\ud800 😀 \\u0000`;
+/** What the database can hold of it: NUL and the unpaired surrogate replaced, the rest as typed. */
+const STORED = HOSTILE.replace('\u0000', '\ufffd').replace('\ud800', '\ufffd');
+
+const ROWS: Row[] = [
+  { id: HOSTILE, count: 3, flag: true, prices: { input: '0.1', nested: [1, 'x'] }, names: ['team:a', HOSTILE] },
+  { id: 'second', count: null, prices: null, names: [] },
+  { id: 'third', count: Number.NaN, flag: false, prices: { n: Number.POSITIVE_INFINITY }, names: ['x'] },
 ];
 
 describe('jsonBatch', () => {
-  it('writes one JSON object per row with every column, null for what is missing, hostile text escaped', () => {
-    const rows: Row[] = [
-      { id: `a"b\\c'); DROP TABLE "UsageRecord"; --\n\u2028ü`, count: 3, flag: true, prices: { input: '0.1', nested: [1, 'x'] } },
-      { id: 'second', count: null, prices: null },
-      { id: 'third', count: Number.NaN, flag: false, prices: { n: Number.POSITIVE_INFINITY } },
-    ];
-    const json = jsonBatch(COLUMNS, rows);
-    expect(JSON.parse(json)).toEqual([
-      { id: rows[0]?.id, count: 3, flag: true, prices: { input: '0.1', nested: [1, 'x'] } },
-      { id: 'second', count: null, flag: null, prices: null },
-      // As JSON.stringify writes them: a non-finite number is null.
-      { id: 'third', count: null, flag: false, prices: { n: null } },
+  it('writes one array per row, values in column order, as JSON.stringify writes them (missing and non-finite as null)', () => {
+    expect(JSON.parse(jsonBatch(COLUMNS, ROWS))).toEqual([
+      [STORED, 3, true, { input: '0.1', nested: [1, 'x'] }, ['team:a', STORED]],
+      ['second', null, null, null, []],
+      ['third', null, false, { n: null }, ['x']],
     ]);
-    // Members in column order: json_to_recordset reads them by name, people read them in order.
-    expect(Object.keys(JSON.parse(json)[1])).toEqual(['id', 'count', 'flag', 'prices']);
-  });
-
-  it('writes every string exactly as JSON.stringify does: escapes, control characters, surrogates paired and lone', () => {
-    const strings = [
-      'plain-id_01',
-      '',
-      'quote"',
-      'back\\slash',
-      'tab\tnew\nline',
-      '\u0000\u001f\u007f',
-      'ü€😀',
-      'lone\ud800',
-      'lone\udfff end',
-      '\u2028\u2029',
-    ];
-    for (const id of strings)
-      expect(jsonBatch(COLUMNS, [{ id, count: 0, prices: null }]), JSON.stringify(id)).toBe(
-        `[{"id":${JSON.stringify(id)},"count":0,"flag":null,"prices":null}]`,
-      );
-  });
-
-  it('writes an empty batch as an empty array, and the same text for the same rows every time', () => {
+    expect(jsonBatch(COLUMNS, ROWS)).toBe(
+      storableJson(JSON.stringify(ROWS.map((r) => [r.id, r.count, r.flag ?? null, r.prices, r.names]))),
+    );
     expect(jsonBatch(COLUMNS, [])).toBe('[]');
-    const rows: Row[] = [{ id: 'x', count: 1, flag: false, prices: {} }];
-    expect(jsonBatch(COLUMNS, rows)).toBe('[{"id":"x","count":1,"flag":false,"prices":{}}]');
-    expect(jsonBatch(COLUMNS, rows)).toBe(jsonBatch(COLUMNS, rows));
+  });
+
+  it('makes NUL and unpaired surrogates storable, leaving pairs, other control characters and typed backslashes alone', () => {
+    const cases: [string, string][] = [
+      ['a\u0000b', 'a\ufffdb'],
+      ['x\ud800y lo\udc00w', 'x\ufffdy lo\ufffdw'],
+      ['\ud83d\ude00 ok \u0001', '\ud83d\ude00 ok \u0001'],
+      ['typed \\u0000 and \\\\u0000', 'typed \\u0000 and \\\\u0000'],
+      ['backslash then NUL \\\u0000', 'backslash then NUL \\\ufffd'],
+    ];
+    for (const [text, stored] of cases) expect(JSON.parse(storableJson(JSON.stringify({ text })))).toEqual({ text: stored });
+    const clean = JSON.stringify({ text: 'nothing to do' });
+    expect(storableJson(clean)).toBe(clean);
+  });
+
+  it('turns rows written as objects (an earlier version, e.g. in a journal) into positions, and leaves arrays alone', () => {
+    const asObject = { names: ['n'], id: 'old', prices: { a: 1 }, count: 2 };
+    expect(positionalRows(COLUMNS, [asObject, ['new', 1, true, null, []]])).toEqual([
+      ['old', 2, null, { a: 1 }, ['n']],
+      ['new', 1, true, null, []],
+    ]);
+  });
+});
+
+/** batchRows is SQL: what each database reads back from what jsonBatch wrote. */
+describe.each(availableBackends())('batchRows on %s', (backend) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await createTestDatabase(backend);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('reads every column by position as its type, hostile text intact, JSON null as SQL NULL, with the row order as seq', async () => {
+    const read = await db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT * FROM (${batchRows('$1', COLUMNS, { seq: true })}) AS t ORDER BY seq`,
+      jsonBatch(COLUMNS, [ROWS[0] as Row, ROWS[1] as Row]),
+    );
+    expect(read.map(({ seq, ...row }) => [Number(seq), row])).toEqual([
+      [1, { id: STORED, count: 3, flag: true, prices: { input: '0.1', nested: [1, 'x'] }, names: ['team:a', STORED] }],
+      [2, { id: 'second', count: null, flag: null, prices: null, names: [] }],
+    ]);
+  });
+
+  it('reads a batch without seq, and an empty batch as no rows', async () => {
+    const sql = `SELECT count(*)::int AS n, sum("count")::int AS total FROM (${batchRows('$1', COLUMNS)}) AS t`;
+    expect(await db.prisma.$queryRawUnsafe(sql, jsonBatch(COLUMNS, ROWS))).toEqual([{ n: 3, total: 3 }]);
+    expect(await db.prisma.$queryRawUnsafe(sql, jsonBatch(COLUMNS, []))).toEqual([{ n: 0, total: null }]);
   });
 });

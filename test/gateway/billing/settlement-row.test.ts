@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settlementRow } from '../../../server/gateway/billing/settlement-row.js';
-import { settlementBatchJson } from '../../../server/gateway/billing/settlement-sql.js';
+import { ALL_COLUMNS, settlementBatchJson } from '../../../server/gateway/billing/settlement-sql.js';
 
 const minimal = {
   requestId: 'req-1',
@@ -84,11 +84,13 @@ describe('settlement batch parameters', () => {
       }),
       settlementRow({ ...minimal, id: 'u-2', requestId: 'req-2', createdAt, debitedAt: createdAt }),
     ];
-    const batch = JSON.parse(settlementBatchJson(rows)) as Record<string, unknown>[];
-    const column = (name: string) => batch.map((row) => row[name]);
+    const batch = JSON.parse(settlementBatchJson(rows)) as unknown[][];
+    // Rows are arrays in ALL_COLUMNS' order (SETTLE_BATCH reads them by position).
+    const column = (name: string) => batch.map((row) => row[ALL_COLUMNS.findIndex(([column]) => column === name)]);
     expect(batch).toHaveLength(2);
     // 34 UsageRecord columns, then debit, leaseId, budgetIds, budgetPeriods, budgetSpent, budgetRelease, budgetLeaseIds, debitedAt.
-    for (const row of batch) expect(Object.keys(row)).toHaveLength(42);
+    expect(ALL_COLUMNS).toHaveLength(42);
+    for (const row of batch) expect(row).toHaveLength(42);
     expect(column('id')).toEqual(['u-1', 'u-2']);
     expect(column('requestId')).toEqual(['req-1', 'req-2']);
     expect(column('endpoint')).toEqual(['anthropic-messages', 'openai-chat']);
@@ -97,7 +99,7 @@ describe('settlement batch parameters', () => {
     expect(column('endUser')).toEqual(['user-7', null]);
     expect(column('upstreamCostUsd')).toEqual(['0.000001500000', '0.000000000000']);
     expect(column('billedCostUsd')).toEqual(['0.000001800000', '0.000000000000']);
-    // JSON columns are members of the row (read as jsonb), not strings to parse a second time.
+    // JSON columns are JSON values in the row (read as jsonb), not strings to parse a second time.
     expect(column('unitPrices')).toEqual([{ input: '3', cachedInput: '0.3', cacheWrite: '3.75', cacheWrite1h: '6', output: '15' }, null]);
     expect(column('priceSource')).toEqual(['@pydantic/genai-prices 0.1.8', null]);
     expect(column('routing')).toEqual([{ why: 'cheapest' }, null]);
