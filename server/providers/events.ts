@@ -41,12 +41,29 @@ export type ProviderEvent =
 export type UsageEvent = Extract<ProviderEvent, { type: 'usage' }>;
 export type ErrorEvent = Extract<ProviderEvent, { type: 'error' }>;
 
-/** Build a `usage` event from counts, leaving out the cache-write and reasoning counts that are zero. */
+/** The most tokens one count can say: the usage record's columns are 32-bit integers. */
+export const MAX_TOKEN_COUNT = 2_147_483_647;
+
+/**
+ * A count as usage holds it: a whole number from 0 to MAX_TOKEN_COUNT. An upstream can send
+ * anything (a tenant's custom provider is theirs to write): 1.5, -3 or 1e12 would fail the
+ * price computation, or the settlement batch that carries other tenants' records too.
+ */
+export function tokenCount(value: number | undefined): number {
+  if (value === undefined || !Number.isFinite(value) || value <= 0) return 0;
+  return Math.min(Math.floor(value), MAX_TOKEN_COUNT);
+}
+
+/** Build a `usage` event from counts, each a token count, leaving out the cache-write and reasoning counts that are zero. */
 export function toUsageEvent(counts: Omit<UsageEvent, 'type'>): UsageEvent {
-  const { cacheWriteTokens, cacheWrite1hTokens, reasoningTokens, ...always } = counts;
+  const cacheWriteTokens = tokenCount(counts.cacheWriteTokens);
+  const cacheWrite1hTokens = tokenCount(counts.cacheWrite1hTokens);
+  const reasoningTokens = tokenCount(counts.reasoningTokens);
   return {
     type: 'usage',
-    ...always,
+    inputTokens: tokenCount(counts.inputTokens),
+    cachedInputTokens: tokenCount(counts.cachedInputTokens),
+    outputTokens: tokenCount(counts.outputTokens),
     ...(cacheWriteTokens ? { cacheWriteTokens } : {}),
     ...(cacheWrite1hTokens ? { cacheWrite1hTokens } : {}),
     ...(reasoningTokens ? { reasoningTokens } : {}),

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { ProviderAdapter } from '../../providers/adapter.js';
 import type { EmbeddingsAdapter, EmbeddingsRequest, EmbeddingsResult } from '../../providers/embeddings.js';
+import { toUsageEvent } from '../../providers/events.js';
 import { GatewayError } from '../gateway-error.js';
 import type { RequestRun } from '../request-run.js';
 import type { AttemptResult } from './pass-through-relay.js';
@@ -44,7 +45,7 @@ export async function relayEmbeddings(
     return { done: false, failure: { failureClass: 'UPSTREAM_ERROR', message }, retry: true };
   }
   // No count from the provider (Gemini): settlement estimates from the input and marks it so.
-  if (result.inputTokens !== null) run.observe({ type: 'usage', inputTokens: result.inputTokens, cachedInputTokens: 0, outputTokens: 0 });
+  if (result.inputTokens !== null) run.observe(toUsageEvent({ inputTokens: result.inputTokens, cachedInputTokens: 0, outputTokens: 0 }));
   await input.deliver(result);
   return { done: true };
 }
