@@ -54,9 +54,7 @@ export const chunkSchema = z.object({
   choices: z
     .array(
       z.object({
-        delta: z
-          .looseObject({ content: contentSchema.nullish(), ...reasoningFields, tool_calls: z.array(toolCallSchema).nullish() })
-          .nullish(),
+        delta: z.object({ content: contentSchema.nullish(), ...reasoningFields, tool_calls: z.array(toolCallSchema).nullish() }).nullish(),
         finish_reason: z.string().nullish(),
       }),
     )
