@@ -26,7 +26,12 @@ export function jsonBatch<Row>(columns: readonly Column<Row>[], rows: readonly R
     for (let c = 0; c < columns.length; c += 1) values[c] = (columns[c] as Column<Row>)[3](row);
     batch[r] = values;
   }
-  return storableJson(JSON.stringify(batch));
+  return batchText(batch);
+}
+
+/** Rows already in column order (arrays) as the JSON text a batch parameter takes: what jsonBatch writes. */
+export function batchText(rows: readonly unknown[]): string {
+  return storableJson(JSON.stringify(rows));
 }
 
 /**

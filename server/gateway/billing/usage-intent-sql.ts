@@ -1,7 +1,7 @@
 import { picoToDecimal } from '../../../shared/money.js';
 import type { HotStatement } from '../../db/direct-sql.js';
 import { instanceConnectedSql } from './instance-liveness.js';
-import { batchRows, type Column, jsonBatch, positionalRows, q, storableJson } from './json-batch.js';
+import { batchRows, batchText, type Column, jsonBatch, positionalRows, q } from './json-batch.js';
 import { ALL_COLUMNS, settleStatement } from './settlement-sql.js';
 import type { UsageIntent } from './usage-intent.js';
 
@@ -42,7 +42,7 @@ export function intentParameters(instanceId: string, intents: readonly UsageInte
 
 /** A journal's intent rows as INSERT_INTENTS reads them ($2), whichever way the process that wrote them batched them (json-batch.ts). */
 export function journalIntentsJson(rows: readonly unknown[]): string {
-  return storableJson(JSON.stringify(positionalRows(INTENT_COLUMNS, rows)));
+  return batchText(positionalRows(INTENT_COLUMNS, rows));
 }
 
 /**
