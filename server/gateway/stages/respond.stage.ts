@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import type { FailureClass } from '../../../shared/domain.js';
 import type { Logger } from '../../observability/logger.js';
@@ -32,7 +33,7 @@ export function createResponder(
   const raw = reply.raw;
   let renderer: StreamRenderer | null = null;
   const write = async (text: string) => {
-    if (text && !raw.write(text) && !raw.destroyed) await new Promise((resolve) => raw.once('drain', resolve));
+    if (text && !raw.write(text) && !raw.destroyed) await writable(raw);
   };
   const commitStream = () => {
     if (run.committed) return;
@@ -97,6 +98,22 @@ export function createEmbeddingsResponder(
       JSON.stringify(frontDoor.renderResponse(result, { model: run.model, encodingFormat, inputTokens })),
     );
   };
+}
+
+/**
+ * Resolves once the client can take more, or once it is gone: a client that stops reading and
+ * then leaves never drains, and a relay waiting only for 'drain' would never reach settlement.
+ */
+function writable(raw: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      resolve();
+    };
+    raw.once('drain', done);
+    raw.once('close', done);
+  });
 }
 
 /**
