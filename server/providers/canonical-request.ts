@@ -4,6 +4,7 @@
  * front door validates with it directly; it lives here because adapters import only providers/.
  */
 import { z } from 'zod';
+import { MAX_MODEL_NAME_LENGTH } from '../../shared/catalog/model-ref.js';
 
 // Nested objects are loose: OpenAI-shaped upstreams receive fields keyplane does not model
 // (e.g. `cache_control` on parts); translating adapters read only what they know.
@@ -72,9 +73,15 @@ const responseFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** A request's model name, bounded (MAX_MODEL_NAME_LENGTH): every front door's schema uses it. */
+export const modelNameSchema = z
+  .string()
+  .min(1)
+  .max(MAX_MODEL_NAME_LENGTH, { error: `model is at most ${MAX_MODEL_NAME_LENGTH} characters` });
+
 /** The OpenAI Chat Completions request fields keyplane understands. */
 const chatRequestSchema = z.object({
-  model: z.string().min(1),
+  model: modelNameSchema,
   messages: z.array(chatMessageSchema).min(1),
   tools: z.array(toolSchema).optional(),
   tool_choice: toolChoice.optional(),
@@ -99,6 +106,17 @@ export type ChatRequest = z.infer<typeof chatRequestSchema>;
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 /** A validated request plus the fields keyplane does not know, kept apart. */
+/**
+ * The most output a request lets the model write: the larger of its two limits when it sends
+ * both, since upstreams differ in which one they obey (an OpenAI-compatible one may be sent
+ * `max_tokens` where Anthropic's and Google's read `max_completion_tokens`). Holds are sized on
+ * it, so no upstream's choice can make a request cost more than was held. Null: no limit sent.
+ */
+export function outputLimit(request: Pick<ChatRequest, 'max_tokens' | 'max_completion_tokens'>): number | null {
+  const limits = [request.max_tokens, request.max_completion_tokens].filter((limit): limit is number => limit != null);
+  return limits.length > 0 ? Math.max(...limits) : null;
+}
+
 export interface ParsedChatRequest {
   request: ChatRequest;
   /** Unknown top-level fields; adapters forward them only where the provider accepts them. */

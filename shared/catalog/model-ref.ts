@@ -92,6 +92,9 @@ function knownNames(): readonly string[] {
 }
 
 let namesCache: readonly string[] | undefined;
+let longestName: number | undefined;
+
+const longestNameLength = (names: readonly string[]) => (longestName ??= Math.max(0, ...names.map((name) => name.length)));
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -107,6 +110,13 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
+ * The longest model name a request may carry. Real names (a provider, a path of a model, a
+ * version) are well under 200 characters; the name is compared with every known name, logged,
+ * and kept in caches, so its length is bounded before any of that.
+ */
+export const MAX_MODEL_NAME_LENGTH = 256;
+
+/**
  * The known names nearest to an unknown one, nearest first: by edit distance, with names that
  * share a longer prefix first among equals; only those within half the name's length.
  */
@@ -119,6 +129,9 @@ export function nearestModelNames(ref: string, limit = 3): string[] {
     return i;
   };
   const threshold = Math.max(2, Math.ceil(wanted.length / 2));
+  // An edit distance is at least the difference in length: past this, no name is near enough,
+  // and comparing would cost time in proportion to the name (a URL's path can be long).
+  if (wanted.length - longestNameLength(namesCache) > threshold) return [];
   return namesCache
     .map((name) => ({ name, distance: editDistance(wanted, name.toLowerCase()), prefix: sharedPrefix(name.toLowerCase()) }))
     .filter((c) => c.distance <= threshold)

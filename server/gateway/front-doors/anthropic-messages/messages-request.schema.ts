@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelNameSchema } from '../../../providers/canonical-request.js';
 
 // Loose objects throughout: Anthropic adds block types and fields often (cache_control, citations,
 // caller, …). Routed to Anthropic the body passes through as sent, so validation only rejects
@@ -52,7 +53,7 @@ const thinkingConfig = z.looseObject({ type: z.string(), budget_tokens: z.number
 
 /** The Messages API request fields keyplane reads (`POST /v1/messages`, and `count_tokens` without `max_tokens`). */
 export const messagesRequestSchema = z.looseObject({
-  model: z.string().min(1),
+  model: modelNameSchema,
   messages: z.array(messageParam).min(1),
   max_tokens: z.number().int().positive().optional(),
   system: z.union([z.string(), z.array(textBlock)]).optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelNameSchema } from '../../../providers/canonical-request.js';
 import type { EmbeddingsRequest } from '../../../providers/embeddings.js';
 
 /** OpenAI's limit on inputs in one request. */
@@ -9,7 +10,7 @@ const text = z.string().min(1, 'input must not be an empty string');
 
 /** OpenAI's `/v1/embeddings` body; fields it does not model are ignored, like OpenAI's own server does. */
 const embeddingsBodySchema = z.looseObject({
-  model: z.string().min(1),
+  model: modelNameSchema,
   input: z.union([text, z.array(text).min(1).max(MAX_INPUTS), tokenIds, z.array(tokenIds).min(1).max(MAX_INPUTS)]),
   encoding_format: z.enum(['float', 'base64']).optional(),
   dimensions: z.number().int().positive().optional(),

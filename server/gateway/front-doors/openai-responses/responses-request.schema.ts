@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelNameSchema } from '../../../providers/canonical-request.js';
 
 // Loose objects throughout: OpenAI adds fields to the Responses API often, and a request that
 // passes through to OpenAI must not be refused for a field keyplane does not translate.
@@ -87,7 +88,7 @@ const textFormat = z.union([
 
 /** The Responses request fields keyplane reads; the rest stays in the raw body (and passes through to OpenAI). */
 export const responsesRequestSchema = z.looseObject({
-  model: z.string().min(1),
+  model: modelNameSchema,
   input: z.union([z.string(), z.array(inputItem)]).optional(),
   instructions: z.string().nullish(),
   tools: z.array(tool).nullish(),
