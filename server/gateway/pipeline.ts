@@ -3,6 +3,7 @@ import type { CatalogOverrides } from '../domain/catalog/catalog-overrides.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Tracing } from '../observability/tracing.js';
+import { outputLimit } from '../providers/canonical-request.js';
 import type { CallerKeyRef } from '../secrets/caller-key-ref.js';
 import type { StateStore } from '../state/state-store.js';
 import { requestEndUser, requestTags, TAGS_HEADER } from './attribution.js';
@@ -76,7 +77,7 @@ export async function handleFrontDoorRequest(
     // Tool definitions are billed input too (an agent's can outweigh its messages).
     run.inputChars = JSON.stringify(body.messages).length + (body.tools ? JSON.stringify(body.tools).length : 0);
 
-    const maxOutput = body.max_completion_tokens ?? body.max_tokens ?? null;
+    const maxOutput = outputLimit(body);
     const { scope, payable } = await routeAndReserve(run, identity, request, maxOutput, deps);
     const includeUsage = body.stream_options?.include_usage === true;
     const input = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentText, parseChatRequest } from '../../server/providers/canonical-request.js';
+import { contentText, outputLimit, parseChatRequest } from '../../server/providers/canonical-request.js';
 
 describe('parseChatRequest', () => {
   it('accepts a full request and keeps unknown fields apart', () => {
@@ -61,5 +61,14 @@ describe('parseChatRequest', () => {
       ]),
     ).toBe('ab');
     expect(contentText(null)).toBe('');
+  });
+});
+
+describe('outputLimit', () => {
+  it('is the larger limit when both are sent: holds must cover whichever one the upstream obeys', () => {
+    expect(outputLimit({ max_completion_tokens: 1, max_tokens: 32_000 })).toBe(32_000);
+    expect(outputLimit({ max_completion_tokens: 500, max_tokens: 20 })).toBe(500);
+    expect(outputLimit({ max_tokens: 64 })).toBe(64);
+    expect(outputLimit({ max_completion_tokens: null, max_tokens: undefined })).toBeNull();
   });
 });
