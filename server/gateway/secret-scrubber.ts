@@ -1,6 +1,7 @@
 import type { ClassifiedFailure } from '../providers/classify-failure.js';
 import { redactSecrets } from '../providers/classify-failure.js';
 import type { ProviderEvent } from '../providers/events.js';
+import { cutText, replaceMasked } from '../providers/scrub-text.js';
 
 const REDACTED = '[redacted]';
 /** A run of the key this long is the key: shorter runs are too common in ordinary text to remove. */
@@ -12,7 +13,8 @@ const MIN_MASK_END = 2;
 /** Characters a key's visible part is made of, so a hit widens to its whole token. */
 const KEY_CHAR = /[A-Za-z0-9_-]/;
 const TOKEN = /[A-Za-z0-9_-]+/g;
-const MASKED = /[A-Za-z0-9_-]*(?:\*{2,}|\.{3}|…)[A-Za-z0-9_-]*/g;
+/** A mask; `replaceMasked` widens it to the key characters either side in linear time. */
+const MASK = /\*{2,}|\.{3}|…/;
 
 /** Removes the one key an attempt sent upstream from everything the upstream answered. */
 export interface SecretScrubber {
@@ -29,7 +31,8 @@ export interface SecretScrubber {
  * and then applies the generic patterns as a second net.
  */
 export function secretScrubber(secret: string): SecretScrubber {
-  const text = (message: string) => redactSecrets(scrubKey(message, secret));
+  // Cut before searching (never inside a key): the search's cost stays bounded, and no half key is left.
+  const text = (message: string) => redactSecrets(scrubKey(cutText(message), secret));
   return {
     text,
     failure: (failure) => ({ ...failure, message: text(failure.message) }),
@@ -42,9 +45,7 @@ export function secretScrubber(secret: string): SecretScrubber {
 function scrubKey(message: string, secret: string): string {
   if (secret.length < MIN_WHOLE || message === '') return message;
   let out = secret.length < MIN_RUN ? message.split(secret).join(REDACTED) : redactRuns(message, secret);
-  out = out.replace(MASKED, (masked) => {
-    const head = /^[A-Za-z0-9_-]*/.exec(masked)?.[0] ?? '';
-    const tail = /[A-Za-z0-9_-]*$/.exec(masked)?.[0] ?? '';
+  out = replaceMasked(out, MASK, (masked, head, tail) => {
     const named = (head.length >= MIN_MASK_END && secret.startsWith(head)) || (tail.length >= MIN_MASK_END && secret.endsWith(tail));
     return named ? REDACTED : masked;
   });
@@ -61,11 +62,14 @@ function redactRuns(message: string, secret: string): string {
   const ranges: [number, number][] = [];
   for (let i = 0; i + MIN_RUN <= message.length; i++) {
     if (!grams.has(message.slice(i, i + MIN_RUN))) continue;
+    const last = ranges[ranges.length - 1];
+    // Inside a range already widened to its whole token: widening again (a scan of the token
+    // per hit) would make a long echo of the key quadratic and find nothing new.
+    if (last && i + MIN_RUN <= last[1]) continue;
     let start = i;
     let end = i + MIN_RUN;
     while (start > 0 && KEY_CHAR.test(message[start - 1] as string)) start--;
     while (end < message.length && KEY_CHAR.test(message[end] as string)) end++;
-    const last = ranges[ranges.length - 1];
     if (last && start <= last[1]) last[1] = Math.max(last[1], end);
     else ranges.push([start, end]);
   }

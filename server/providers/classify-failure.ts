@@ -1,5 +1,6 @@
 import { PROVIDERS } from '../../shared/catalog/providers.js';
 import type { FailureClass } from '../../shared/domain.js';
+import { cutText, replaceMasked } from './scrub-text.js';
 
 /** A failure in one of the failure classes (docs/api.md), with what the caller may show and when to retry. */
 export interface ClassifiedFailure {
@@ -109,26 +110,33 @@ const SECRET_LIKE = new RegExp(
   'g',
 );
 // A mask around a key's visible ends (`****BBB2`, `ab12****`): masks are only ever put on keys.
-const MASKED_KEY = /[A-Za-z0-9_-]*\*{3,}[A-Za-z0-9_-]*/g;
+// The token around it is widened by `replaceMasked`, not by a regex (which backtracks quadratically).
+const KEY_MASK = /\*{3,}/;
 // Keys without a prefix (Mistral's 32 alphanumerics, Together's 64 hex, custom servers' tokens):
 // a long unbroken run mixing letters and digits. Model names and ids break into short words.
 const LONG_TOKEN = /[A-Za-z0-9]{24,}/g;
-const MIXED = /(?=.*[0-9])(?=.*[A-Za-z])/;
+// Two plain tests, not lookaheads: an unanchored `(?=.*[0-9])` rescans the token from each position.
+const mixed = (token: string) => /[0-9]/.test(token) && /[A-Za-z]/.test(token);
 
-/** Replace anything shaped like an API key (even masked, as upstreams echo them) with `[redacted]`. */
+/**
+ * Replace anything shaped like an API key (even masked, as upstreams echo them) with `[redacted]`.
+ * A text longer than MAX_SCRUBBED_CHARS is cut first (never inside a key), so its cost is bounded.
+ */
 export function redactSecrets(message: string): string {
-  return message
-    .replace(SECRET_LIKE, '[redacted]')
-    .replace(MASKED_KEY, (masked) => (/[A-Za-z0-9]/.test(masked) ? '[redacted]' : masked))
-    .replace(LONG_TOKEN, (token) => (MIXED.test(token) ? '[redacted]' : token));
+  const masked = replaceMasked(cutText(message).replace(SECRET_LIKE, '[redacted]'), KEY_MASK, (token) =>
+    /[A-Za-z0-9]/.test(token) ? '[redacted]' : token,
+  );
+  return masked.replace(LONG_TOKEN, (token) => (mixed(token) ? '[redacted]' : token));
 }
 
 /** The one classifier for upstream HTTP failures; every adapter calls it. Messages come back redacted. */
 export function classifyHttpFailure(input: HttpFailureInput): ClassifiedFailure {
   const codes = (input.codes ?? []).filter((c): c is string => typeof c === 'string').map((c) => c.toLowerCase());
-  const failureClass = classOf(input.status, input.message, codes);
+  // The upstream's text is the tenant's upstream's to choose: only its start is read.
+  const text = cutText(input.message);
+  const failureClass = classOf(input.status, text, codes);
   const retryAfterMs = parseRetryAfter(input.headers) ?? input.bodyRetryAfterMs;
-  const message = redactSecrets(input.message) || `Upstream answered HTTP ${input.status}`;
+  const message = redactSecrets(text) || `Upstream answered HTTP ${input.status}`;
   return retryAfterMs === undefined ? { failureClass, message } : { failureClass, message, retryAfterMs };
 }
 

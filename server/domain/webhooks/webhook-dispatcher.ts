@@ -5,6 +5,7 @@ import { UpstreamAddressRefused } from '../../net/upstream-address.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { redactSecrets } from '../../providers/classify-failure.js';
+import { cutOffText } from '../../providers/scrub-text.js';
 import type { KeyRing } from '../../secrets/key-ring.js';
 import { AlertOutbox, type ClaimedDelivery, type DeliveryOutcome } from './alert-outbox.js';
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './retry-delay.js';
@@ -25,6 +26,11 @@ export interface WebhookDispatcherOptions {
 
 /** How much of a receiver's answer the delivery log keeps. */
 const RESPONSE_LIMIT = 500;
+/**
+ * How much of it is read: RESPONSE_LIMIT characters in any UTF-8, with room for a key that
+ * straddles the 500th to be read whole (and so redacted whole) before the log's cut.
+ */
+const READ_LIMIT_BYTES = 8 * RESPONSE_LIMIT;
 
 /**
  * Delivers the alert outbox off the request path, on every instance: fans new events out to
@@ -41,6 +47,10 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** Attempts under way (at most batchSize): a pass claims only the free slots. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The last pass filled every free slot, so more may be due: the next pass runs when a slot frees. */
+  private saturated = false;
 
   constructor(
     prisma: PrismaClient,
@@ -65,23 +75,54 @@ export class WebhookDispatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await Promise.all(this.inFlight);
     await this.agent.close();
   }
 
-  /** One pass: fan out new events, then attempt what is due. Returns how many attempts were made. */
+  /** One pass, waiting for its attempts: fan out new events, then attempt what is due. Returns how many attempts were made. */
   async runOnce(): Promise<number> {
+    const attempts = await this.startDue();
+    await Promise.all(attempts);
+    return attempts.length;
+  }
+
+  /**
+   * Fan out new events, then claim as many due deliveries as there are free slots and start them.
+   * Scheduled passes do not wait for the attempts: waiting for a whole batch let one tenant's
+   * receivers that hang for the full timeout hold every other organization's alerts back with
+   * them. Now they hold only their own slots; each slot is claimed again as soon as it frees.
+   */
+  private async startDue(): Promise<Promise<void>[]> {
     for (const type of await this.outbox.fanOut()) this.metrics.alertEvents.inc({ event: type });
-    const claimed = await this.outbox.claimDue(this.batchSize, this.timeoutMs + 30_000);
-    await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
-    return claimed.length;
+    const free = this.batchSize - this.inFlight.size;
+    const claimed = free > 0 ? await this.outbox.claimDue(free, this.timeoutMs + 30_000) : [];
+    this.saturated = claimed.length === free;
+    return claimed.map((delivery) => {
+      const attempt = this.attempt(delivery);
+      const slot: Promise<void> = attempt
+        .catch((err: unknown) => this.logger.warn({ err }, 'Webhook delivery attempt failed; its lease will expire and it is retried'))
+        .finally(() => {
+          this.inFlight.delete(slot);
+          if (this.saturated && this.timer === null && this.running === null) this.schedule(0);
+        });
+      this.inFlight.add(slot);
+      return attempt;
+    });
   }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then((attempted) => this.schedule(attempted === this.batchSize ? 0 : this.options.intervalMs))
+      this.timer = null;
+      this.running = this.startDue()
+        .then(() => {
+          this.running = null;
+          // Saturated: the next pass starts when a slot frees (or now, if one already has).
+          if (!this.saturated) this.schedule(this.options.intervalMs);
+          else if (this.inFlight.size < this.batchSize) this.schedule(0);
+        })
         .catch((err: unknown) => {
+          this.running = null;
           this.logger.warn({ err }, 'Webhook delivery pass failed; will retry');
           this.schedule(this.options.intervalMs);
         });
@@ -151,13 +192,24 @@ export class WebhookDispatcher {
   }
 }
 
-/** The first RESPONSE_LIMIT characters of a body; the rest is drained unread. */
+/**
+ * The first READ_LIMIT_BYTES of a body as text. The rest is not read: leaving the loop ends the
+ * body (and its connection), where draining it let a receiver hold the attempt with an endless answer.
+ */
 async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {
-  let text = '';
+  const chunks: Buffer[] = [];
+  let length = 0;
   for await (const chunk of body) {
-    if (text.length < RESPONSE_LIMIT) text += Buffer.from(chunk as Uint8Array).toString('utf8');
+    const bytes = chunk as Buffer;
+    if (length + bytes.byteLength > READ_LIMIT_BYTES) {
+      chunks.push(bytes.subarray(0, READ_LIMIT_BYTES - length));
+      // `stream: true` leaves out a character cut in half; the cut may also split a key.
+      return cutOffText(new TextDecoder().decode(Buffer.concat(chunks), { stream: true }));
+    }
+    chunks.push(bytes);
+    length += bytes.byteLength;
   }
-  return text;
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 const scrubbed = (text: string) => {
