@@ -19,6 +19,7 @@ import { resolveModel } from './routing/model-resolution.js';
 import type { RoutableOffer } from './routing/router.js';
 import { secretScrubber } from './secret-scrubber.js';
 import { passThroughRequest } from './stages/pass-through-relay.js';
+import { MAX_ERROR_BYTES, readAnswerText } from './stages/upstream-body.js';
 
 const COUNT_TOKENS: Pick<PassThrough, 'path' | 'forwardHeaders' | 'prepareBody'> = {
   path: '/v1/messages/count_tokens',
@@ -89,7 +90,10 @@ export async function handleCountTokens(request: FastifyRequest, reply: FastifyR
         await response?.body.dump();
         break;
       }
-      const text = secretScrubber(apiKey).text(await response.body.text());
+      // A count is a few bytes of JSON: an answer past the error-body ceiling is not one, and leaves the estimate.
+      const answer = await readAnswerText(response.body, MAX_ERROR_BYTES).catch(() => null);
+      if (answer === null) break;
+      const text = secretScrubber(apiKey).text(answer);
       reply.header('x-keyplane-provider', offer.provider);
       return void (await reply.code(response.statusCode).type('application/json').send(text));
     }

@@ -11,22 +11,48 @@ export interface SseStreamHandler {
   finished(): boolean;
 }
 
-type SseItem = { kind: 'message'; message: EventSourceMessage } | { kind: 'transport-error'; error: unknown };
+/**
+ * The most characters one SSE event (or a line not yet ended) may hold. Events are small deltas;
+ * the largest real ones carry a whole generated image as base64 (a few MB). An upstream that
+ * never ends its line or event would otherwise grow the buffer until the process runs out of memory.
+ */
+export const MAX_SSE_EVENT_CHARS = 16 * 1024 * 1024;
 
-/** SSE messages of a byte stream; a failing body yields one `transport-error` item and stops. */
+/** What a stream that outgrew MAX_SSE_EVENT_CHARS fails with. */
+export const SSE_EVENT_TOO_LARGE = `The upstream's answer was too large: a stream event over ${MAX_SSE_EVENT_CHARS / (1024 * 1024)} MB`;
+
+type SseItem = { kind: 'message'; message: EventSourceMessage } | { kind: 'transport-error'; error: unknown } | { kind: 'too-large' };
+
+/**
+ * SSE messages of a byte stream; a failing body yields one `transport-error` item and stops, an
+ * event over MAX_SSE_EVENT_CHARS one `too-large` item (and the rest of the body is not read).
+ */
 export async function* readSseMessages(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseItem> {
   const queue: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (message) => queue.push(message) });
+  let tooLarge = false;
+  const parser = createParser({
+    onEvent: (message) => queue.push(message),
+    maxBufferSize: MAX_SSE_EVENT_CHARS,
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') tooLarge = true;
+    },
+  });
   const decoder = new TextDecoder();
   try {
     for await (const chunk of body) {
       parser.feed(decoder.decode(chunk, { stream: true }));
       while (queue.length > 0) yield { kind: 'message', message: queue.shift() as EventSourceMessage };
+      // Leaving the loop ends the body: the connection closes, nothing more is buffered.
+      if (tooLarge) break;
     }
     // A last event without its blank line still counts (some servers end that way).
-    parser.feed(`${decoder.decode()}\n\n`);
+    if (!tooLarge) parser.feed(`${decoder.decode()}\n\n`);
   } catch (error) {
     yield { kind: 'transport-error', error };
+    return;
+  }
+  if (tooLarge) {
+    yield { kind: 'too-large' };
     return;
   }
   while (queue.length > 0) yield { kind: 'message', message: queue.shift() as EventSourceMessage };
@@ -49,6 +75,11 @@ export async function* runSseStream(body: AsyncIterable<Uint8Array>, handler: Ss
   for await (const item of readSseMessages(body)) {
     if (item.kind === 'transport-error') {
       yield errorEvent('STREAM_INTERRUPTED', `Upstream stream broke: ${describe(item.error)}`);
+      return;
+    }
+    // A malformed answer like an unparseable chunk: retried elsewhere while nothing was sent.
+    if (item.kind === 'too-large') {
+      yield errorEvent('UPSTREAM_ERROR', SSE_EVENT_TOO_LARGE);
       return;
     }
     let events: ProviderEvent[];

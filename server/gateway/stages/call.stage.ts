@@ -23,6 +23,7 @@ import type { RouteCandidate } from '../routing/router.js';
 import { type SecretScrubber, secretScrubber } from '../secret-scrubber.js';
 import { type EmbeddingsCallInput, embeddingsOf, relayEmbeddings } from './embeddings-relay.js';
 import { type AttemptResult, passThroughRequest, relayPassThrough } from './pass-through-relay.js';
+import { readAnswerText, readErrorText, unreadableAnswerMessage } from './upstream-body.js';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -246,7 +247,7 @@ async function attempt(
   }
   span.set({ 'http.response.status_code': response.statusCode });
   if (response.statusCode >= 300) {
-    const text = await response.body.text().catch(() => '');
+    const text = await readErrorText(response.body);
     const failure = scrub.failure(adapter.classifyError({ status: response.statusCode, body: text, headers: response.headers }));
     return { done: false, failure, retry: failure.failureClass !== 'BAD_REQUEST' };
   }
@@ -269,15 +270,11 @@ async function relayJson(
 ): Promise<AttemptResult> {
   let events: ProviderEvent[];
   try {
-    events = adapter.parseResponse(await response.body.json());
+    events = adapter.parseResponse(JSON.parse(await readAnswerText(response.body)));
   } catch (error) {
     if (run.cancellation.aborted)
       return { done: false, failure: { failureClass: 'CANCELLED', message: 'The client went away' }, retry: false };
-    return {
-      done: false,
-      failure: { failureClass: 'UPSTREAM_ERROR', message: `Unreadable response: ${(error as Error).message}` },
-      retry: true,
-    };
+    return { done: false, failure: { failureClass: 'UPSTREAM_ERROR', message: unreadableAnswerMessage(error) }, retry: true };
   }
   const error = events.find((event) => event.type === 'error');
   if (error)

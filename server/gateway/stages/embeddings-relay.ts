@@ -5,6 +5,7 @@ import { toUsageEvent } from '../../providers/events.js';
 import { GatewayError } from '../gateway-error.js';
 import type { RequestRun } from '../request-run.js';
 import type { AttemptResult } from './pass-through-relay.js';
+import { readAnswerText, unreadableAnswerMessage } from './upstream-body.js';
 
 /** What the call stage sends for `/v1/embeddings`, and where the vectors go (the respond stage). */
 export interface EmbeddingsCallInput {
@@ -28,15 +29,11 @@ export async function relayEmbeddings(
 ): Promise<AttemptResult> {
   let result: ReturnType<EmbeddingsAdapter['parseResponse']>;
   try {
-    result = embeddings.parseResponse(await response.body.json());
+    result = embeddings.parseResponse(JSON.parse(await readAnswerText(response.body)));
   } catch (error) {
     if (run.cancellation.aborted)
       return { done: false, failure: { failureClass: 'CANCELLED', message: 'The client went away' }, retry: false };
-    return {
-      done: false,
-      failure: { failureClass: 'UPSTREAM_ERROR', message: `Unreadable response: ${(error as Error).message}` },
-      retry: true,
-    };
+    return { done: false, failure: { failureClass: 'UPSTREAM_ERROR', message: unreadableAnswerMessage(error) }, retry: true };
   }
   if ('type' in result) return { done: false, failure: { failureClass: result.failureClass, message: result.message }, retry: true };
   // One vector per input, or the client would pair texts with the wrong vectors.

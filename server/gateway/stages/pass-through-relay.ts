@@ -3,10 +3,12 @@ import type { Dispatcher } from 'undici';
 import type { BuildContext, ProviderAdapter, UpstreamRequest } from '../../providers/adapter.js';
 import type { ClassifiedFailure } from '../../providers/classify-failure.js';
 import type { UsageEvent } from '../../providers/events.js';
+import { MAX_SSE_EVENT_CHARS, SSE_EVENT_TOO_LARGE } from '../../providers/sse-stream.js';
 import type { PassThrough } from '../front-doors/front-door.js';
 import type { ResponseSink } from '../request-context.js';
 import type { RequestRun } from '../request-run.js';
 import type { SecretScrubber } from '../secret-scrubber.js';
+import { readAnswerText, unreadableAnswerMessage } from './upstream-body.js';
 
 /** One attempt's outcome: answered, or failed (retryable only while nothing reached the client). */
 export type AttemptResult = { done: true } | { done: false; failure: ClassifiedFailure; retry: boolean };
@@ -58,16 +60,12 @@ export async function relayPassThrough(
     let text: string;
     let json: unknown;
     try {
-      text = await response.body.text();
+      text = await readAnswerText(response.body);
       json = JSON.parse(text);
     } catch (error) {
       if (run.cancellation.aborted)
         return { done: false, failure: { failureClass: 'CANCELLED', message: 'The client went away' }, retry: false };
-      return {
-        done: false,
-        failure: { failureClass: 'UPSTREAM_ERROR', message: `Unreadable response: ${(error as Error).message}` },
-        retry: true,
-      };
+      return { done: false, failure: { failureClass: 'UPSTREAM_ERROR', message: unreadableAnswerMessage(error) }, retry: true };
     }
     run.firstTokenAt ??= Date.now();
     observe(passThrough.usageFromJson(json));
@@ -78,11 +76,17 @@ export async function relayPassThrough(
   }
   let upstreamError: string | null = null;
   const readUsage = passThrough.createStreamUsageReader?.() ?? passThrough.usageFromStreamEvent;
+  let tooLarge = false;
   const parser = createParser({
     onEvent: (message) => {
       // The upstream's own error event reaches the client as it is; the run records the failure.
       if (message.event === 'error') upstreamError = message.data.slice(0, 300);
       observe(readUsage(message.event, message.data));
+    },
+    // The parser holds an event until its blank line: the same ceiling as translated streams.
+    maxBufferSize: MAX_SSE_EVENT_CHARS,
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') tooLarge = true;
     },
   });
   const decoder = new TextDecoder();
@@ -91,6 +95,8 @@ export async function relayPassThrough(
       const text = decoder.decode(chunk as Uint8Array, { stream: true });
       if (!text) continue;
       parser.feed(text);
+      // Thrown out of the loop, which ends the body: nothing more is read or buffered.
+      if (tooLarge) throw new Error(SSE_EVENT_TOO_LARGE);
       run.firstTokenAt ??= Date.now();
       await sink.passChunk(text);
     }

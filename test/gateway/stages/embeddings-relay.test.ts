@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { RequestRun } from '../../../server/gateway/request-run.js';
@@ -5,7 +6,7 @@ import { relayEmbeddings } from '../../../server/gateway/stages/embeddings-relay
 import type { EmbeddingsResult } from '../../../server/providers/embeddings.js';
 import { getProvider } from '../../../server/providers/registry.js';
 
-const answer = (json: unknown) => ({ body: { json: async () => json } }) as unknown as Dispatcher.ResponseData;
+const answer = (json: unknown) => ({ body: Readable.from([Buffer.from(JSON.stringify(json))]) }) as unknown as Dispatcher.ResponseData;
 
 describe('embeddings relay', () => {
   const embeddings = getProvider('openai')?.adapter.embeddings;
