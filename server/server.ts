@@ -81,6 +81,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       password: config.admin.password,
       token: config.admin.token,
       generatePassword: () => randomBase62(20),
+      warn: (message) => logger.warn(message),
     });
     if (embedded) secureDataDir(config.dataDir);
     const tracing = await startTracing(config.tracing, logger);

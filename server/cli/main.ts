@@ -31,7 +31,7 @@ Commands:
                                   Issue an access token. R is OPERATOR, or OWNER|ADMIN|MEMBER with --org
   reset-password --email E [--password-stdin]
                                   Set a new password (generated and printed once, or read from stdin)
-                                  and end that account's sessions
+                                  and end that account's sessions and access tokens
   rotate-encryption-key           Re-encrypt every stored secret (${SEALED_TABLES.map((table) => table.holds).join(', ')})
                                   with the first KEYPLANE_ENCRYPTION_KEY
   seed-demo [--records N]         Fill the database with demo organizations, members, keys, credits
@@ -160,7 +160,9 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const chosen = values['password-stdin'] ? (await readStdin()).replace(/\r?\n$/, '') : undefined;
     await withServices(async ({ services }) => {
       const result = await services.auth.setPassword(values.email as string, chosen);
-      say(`Set a new password for ${result.email}; its sessions were signed out.`);
+      say(
+        `Set a new password for ${result.email}; its sessions were signed out and ${result.revokedAccessTokens} access token(s) revoked.`,
+      );
       if (result.generated) {
         say('It is shown once:');
         say(result.password);

@@ -10,6 +10,8 @@ export interface Actor {
   roles: ReadonlyMap<string, OrgRole>;
   /** How the actor appears in the audit log. */
   label: string;
+  /** The access token the caller authenticated with; absent for a session or an operator tool. */
+  accessToken?: { id: string; expiresAt: Date | null };
 }
 
 const RANK: Record<OrgRole, number> = { MEMBER: 1, ADMIN: 2, OWNER: 3 };

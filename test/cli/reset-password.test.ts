@@ -41,6 +41,16 @@ async function passwordWorks(email: string, password: string): Promise<boolean> 
   }
 }
 
+/** The account's access tokens still in force. */
+async function liveTokens(email: string): Promise<number> {
+  const db = await openDatabase({ dataDir: join(dataDir, 'db') });
+  try {
+    return await db.prisma.accessToken.count({ where: { user: { email }, revokedAt: null } });
+  } finally {
+    await db.close();
+  }
+}
+
 describe('keyplane reset-password', () => {
   it('prints a generated password once, or takes one from stdin; unknown accounts are named', async () => {
     expect((await cli(['create-token', '--email', 'ops@example.test', '--role', 'OPERATOR'])).code).toBe(0);
@@ -49,6 +59,9 @@ describe('keyplane reset-password', () => {
     const password = generated.stdout.trim().split('\n').at(-1) ?? '';
     expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
     expect(await passwordWorks('ops@example.test', password)).toBe(true);
+    // A token minted before the reset (by whoever had the old password) does not outlive it.
+    expect(generated.stdout).toContain('1 access token(s) revoked');
+    expect(await liveTokens('ops@example.test')).toBe(0);
 
     const chosen = await cli(['reset-password', '--email', 'ops@example.test', '--password-stdin'], 'chosen-password-123\n');
     expect(chosen.code, chosen.stderr).toBe(0);

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codesOf, expectAudit, gqlWithCookie, type SeededUser, seedOrganization, seedUser, signIn } from '../support/control-plane.js';
+import {
+  auditEntries,
+  codesOf,
+  expectAudit,
+  gqlWithCookie,
+  type SeededUser,
+  seedOrganization,
+  seedUser,
+  signIn,
+} from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -142,6 +151,104 @@ describe.each(availableBackends())('authentication on %s', (backend) => {
 
     const past = await t.gql(CREATE_TOKEN, { input: { name: 'past', expiresAt: '2000-01-01T00:00:00Z' } }, admin.token);
     expect(codesOf(past)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('a password reset revokes every access token of the account along with its sessions', async () => {
+    const victim = await seedUser(t, org.id, 'MEMBER', { password: PASSWORD });
+    // What someone holding the old password could have left behind: a session and a token of their own.
+    const { cookie } = await signIn(t, victim.email, PASSWORD);
+    const minted = await t.gqlOk<{ createAccessToken: { secret: string } }>(CREATE_TOKEN, { input: { name: 'kept' } }, victim.token);
+    const reset = await t.server.services.auth.setPassword(victim.email, 'a brand new password');
+    expect(reset.revokedAccessTokens).toBe(2);
+    for (const token of [victim.token, minted.createAccessToken.secret])
+      expect(codesOf(await t.gql('{ viewer { id } }', {}, token))).toEqual(['UNAUTHENTICATED']);
+    expect(codesOf(await gqlWithCookie(t, cookie as string, '{ viewer { id } }'))).toEqual(['UNAUTHENTICATED']);
+    const entry = await expectAudit(t, null, { action: 'user.set-password', targetId: victim.userId });
+    expect(entry.details).toMatchObject({ revokedAccessTokens: 2 });
+    // The account itself goes on: signed in with the new password, its owner makes new tokens.
+    const fresh = await signIn(t, victim.email, 'a brand new password');
+    expect(fresh.status).toBe(200);
+    expect((await gqlWithCookie(t, fresh.cookie as string, CREATE_TOKEN, { input: { name: 'after reset' } })).errors).toBeUndefined();
+  });
+
+  it('a token that expires cannot make a token that outlives it; a session can', async () => {
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const parent = await t.gqlOk<{ createAccessToken: { secret: string; token: { expiresAt: string } } }>(
+      CREATE_TOKEN,
+      { input: { name: 'expiring parent', expiresAt } },
+      admin.token,
+    );
+    const parentSecret = parent.createAccessToken.secret;
+    expect(parent.createAccessToken.token.expiresAt).toBe(expiresAt);
+
+    const inherited = await t.gqlOk<{ createAccessToken: { token: { expiresAt: string | null } } }>(
+      CREATE_TOKEN,
+      { input: { name: 'child without expiry' } },
+      parentSecret,
+    );
+    expect(inherited.createAccessToken.token.expiresAt).toBe(expiresAt);
+    const later = await t.gql(
+      CREATE_TOKEN,
+      { input: { name: 'child outliving', expiresAt: new Date(Date.now() + 7_200_000).toISOString() } },
+      parentSecret,
+    );
+    expect(codesOf(later)).toEqual(['BAD_USER_INPUT']);
+    expect(later.errors?.[0]?.message).toContain(expiresAt);
+    const sooner = new Date(Date.now() + 600_000).toISOString();
+    const shorter = await t.gqlOk<{ createAccessToken: { token: { expiresAt: string } } }>(
+      CREATE_TOKEN,
+      { input: { name: 'child sooner', expiresAt: sooner } },
+      parentSecret,
+    );
+    expect(shorter.createAccessToken.token.expiresAt).toBe(sooner);
+
+    // Signed in with a password (a session), or with a token that never expires: no ceiling.
+    const { cookie } = await signIn(t, admin.email, PASSWORD);
+    const viaSession = await gqlWithCookie<{ createAccessToken: { token: { expiresAt: string | null } } }>(
+      t,
+      cookie as string,
+      CREATE_TOKEN,
+      {
+        input: { name: 'from the dashboard' },
+      },
+    );
+    expect(viaSession.data?.createAccessToken.token.expiresAt).toBeNull();
+    const viaLasting = await t.gqlOk<{ createAccessToken: { token: { expiresAt: string | null } } }>(
+      CREATE_TOKEN,
+      { input: { name: 'from a lasting token' } },
+      admin.token,
+    );
+    expect(viaLasting.createAccessToken.token.expiresAt).toBeNull();
+  });
+
+  it('create-token (the operator CLI) audits the membership it adds or changes and keeps the last OWNER', async () => {
+    const cli = (email: string, organization?: { id: string; role: 'OWNER' | 'ADMIN' | 'MEMBER' }) =>
+      t.server.services.auth.createTokenForUser({ email, name: 'cli', operator: false, ...(organization ? { organization } : {}) });
+    const own = await seedOrganization(t);
+    const email = `cli-${Date.now()}@example.test`;
+    const added = await cli(email, { id: own.id, role: 'MEMBER' });
+    const userId = added.token.userId;
+    expect((await expectAudit(t, own.id, { action: 'member.add', targetId: userId })).details).toEqual({ email, role: 'MEMBER' });
+    await cli(email, { id: own.id, role: 'ADMIN' });
+    const changed = await expectAudit(t, own.id, { action: 'member.change-role', targetId: userId });
+    expect(changed.details).toEqual({ email, role: 'ADMIN', previousRole: 'MEMBER' });
+    // The same role again changes nothing, so it writes nothing.
+    const before = (await auditEntries(t, own.id)).length;
+    await cli(email, { id: own.id, role: 'ADMIN' });
+    expect((await auditEntries(t, own.id)).length).toBe(before);
+
+    // The operator created the organization and is its only OWNER: the CLI cannot demote them.
+    const operator = await t.gqlOk<{ viewer: { id: string; email: string } }>('{ viewer { id email } }');
+    await expect(cli(operator.viewer.email, { id: own.id, role: 'MEMBER' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    const role = () =>
+      t.server.db.prisma.membership.findUniqueOrThrow({
+        where: { userId_organizationId: { userId: operator.viewer.id, organizationId: own.id } },
+      });
+    expect((await role()).role).toBe('OWNER');
+    // With another OWNER, it can.
+    await cli(email, { id: own.id, role: 'OWNER' });
+    await cli(operator.viewer.email, { id: own.id, role: 'MEMBER' });
+    expect((await role()).role).toBe('MEMBER');
   });
 
   it('does not accept a gateway key as a control-plane token', async () => {

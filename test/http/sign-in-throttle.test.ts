@@ -60,6 +60,40 @@ describe('sign-in throttling', () => {
   });
 });
 
+describe('sign-in throttling under concurrent attempts', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer('pglite');
+  });
+  afterAll(() => t?.close());
+
+  it(`lets at most ${SIGN_IN_LIMITS.failuresPerAccount} of 20 concurrent wrong passwords reach the password check`, async () => {
+    const user = await seedUser(t, null, 'MEMBER', { password: PASSWORD });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(t, user.email, `wrong-${i}`)));
+    const statuses = answers.map((answer) => answer.status).sort();
+    // A 401 means the password was checked; a 429 that it was not.
+    expect(statuses).toEqual([
+      ...Array(SIGN_IN_LIMITS.failuresPerAccount).fill(401),
+      ...Array(20 - SIGN_IN_LIMITS.failuresPerAccount).fill(429),
+    ]);
+    expect(answers.every((answer) => answer.status === 401 || answer.retryAfter !== null)).toBe(true);
+    // The last allowed failure locked the account, as sequential guesses do.
+    expect((await attempt(t, user.email, PASSWORD)).status).toBe(429);
+  });
+
+  it('concurrent right passwords sign in, or are asked to retry within a second, and leave the account unlocked', async () => {
+    const user = await seedUser(t, null, 'MEMBER', { password: PASSWORD });
+    const answers = await Promise.all(
+      Array.from({ length: SIGN_IN_LIMITS.failuresPerAccount + 1 }, () => attempt(t, user.email, PASSWORD)),
+    );
+    // Past the allowed number, a right password may find every place taken by checks still running.
+    const waiting = answers.filter((answer) => answer.status !== 200);
+    expect(waiting.map((answer) => [answer.status, answer.retryAfter])).toEqual(waiting.map(() => [429, '1']));
+    expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(SIGN_IN_LIMITS.failuresPerAccount);
+    expect((await signIn(t, user.email, PASSWORD)).status).toBe(200);
+  });
+});
+
 describe('sign-in throttling per address', () => {
   let t: TestServer;
   beforeAll(async () => {
@@ -100,6 +134,12 @@ describe.runIf(await redisAvailable())('sign-in throttling through Redis', () =>
       expect((await attempt(a, 'shared@example.test', 'wrong')).status).toBe(401);
     const other = await attempt(b, 'shared@example.test', 'wrong');
     expect([other.status, other.retryAfter === null]).toEqual([429, false]);
+  });
+
+  it(`20 concurrent wrong passwords spread over two instances: at most ${SIGN_IN_LIMITS.failuresPerAccount} are checked`, async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(i % 2 ? a : b, 'spread@example.test', `wrong-${i}`)));
+    expect(answers.filter((answer) => answer.status === 401)).toHaveLength(SIGN_IN_LIMITS.failuresPerAccount);
+    expect(answers.filter((answer) => answer.status === 429)).toHaveLength(20 - SIGN_IN_LIMITS.failuresPerAccount);
   });
 });
 

@@ -40,7 +40,8 @@ export async function seedProject(t: TestServer, organizationId: string, name = 
 
 /**
  * A member made and given a token the way the operator CLI does (`create-token --org`, no
- * invitation: the operator is trusted); a password is set as `reset-password` does.
+ * invitation: the operator is trusted); a password is set as `reset-password` does, before the
+ * token that is returned (a reset revokes the account's tokens).
  */
 export async function seedUser(
   t: TestServer,
@@ -49,13 +50,18 @@ export async function seedUser(
   options: { email?: string; password?: string } = {},
 ): Promise<SeededUser> {
   const email = options.email ?? `${role.toLowerCase()}-${unique()}@example.test`;
-  const { token, secret } = await t.server.services.auth.createTokenForUser({
-    email,
-    name: 'test',
-    operator: false,
-    ...(organizationId ? { organization: { id: organizationId, role } } : {}),
-  });
-  if (options.password) await t.server.services.auth.setPassword(email, options.password);
+  const createToken = () =>
+    t.server.services.auth.createTokenForUser({
+      email,
+      name: 'test',
+      operator: false,
+      ...(organizationId ? { organization: { id: organizationId, role } } : {}),
+    });
+  let { token, secret } = await createToken();
+  if (options.password) {
+    await t.server.services.auth.setPassword(email, options.password);
+    ({ token, secret } = await createToken());
+  }
   return { userId: token.userId, email, token: secret };
 }
 

@@ -1,6 +1,6 @@
 import type { OrgRole } from '../../../shared/domain.js';
 import type { PrismaClient } from '../../db/database.js';
-import type { AccessToken, Membership, User } from '../../db/generated/client.js';
+import type { AccessToken, Membership, Prisma, User } from '../../db/generated/client.js';
 import {
   hashPassword,
   hashSecret,
@@ -13,13 +13,15 @@ import {
 import type { Actor } from '../actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { badInput, notFound, unauthenticated } from '../errors.js';
-import { normalizeEmail } from '../members/member.service.js';
+import { assertAnotherOwner, lockOrganizationMembers, normalizeEmail } from '../members/member.service.js';
 import { cleanText } from '../text.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 // A placeholder hash so a sign-in for an unknown email costs the same as a wrong password.
 const DUMMY_HASH = hashPassword('keyplane-timing-placeholder');
+
+type Tx = Prisma.TransactionClient;
 
 export type AccessTokenView = Omit<AccessToken, 'tokenHash'>;
 export interface NewSession {
@@ -51,7 +53,7 @@ export class AuthService {
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
       void this.prisma.accessToken.update({ where: { id: token.id }, data: { lastUsedAt: now } }).catch(() => {});
     }
-    return toActor(token.user, `${token.user.email} (token ${token.name})`);
+    return toActor(token.user, `${token.user.email} (token ${token.name})`, { id: token.id, expiresAt: token.expiresAt });
   }
 
   async actorForSession(secret: string, now = new Date()): Promise<Actor | null> {
@@ -69,14 +71,12 @@ export class AuthService {
    */
   async signIn(emailInput: string, password: string, client: { address: string }, now = new Date()): Promise<NewSession> {
     const email = emailInput.trim().toLowerCase();
-    await this.throttle.admit(email, client.address);
-    const user = await this.prisma.user.findUnique({ where: { email } });
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH));
-    if (!user?.passwordHash || !ok) {
-      await this.throttle.failed(email);
-      throw unauthenticated('Email or password is wrong');
-    }
-    await this.throttle.succeeded(email);
+    const user = await this.throttle.guard(email, client.address, async () => {
+      const found = await this.prisma.user.findUnique({ where: { email } });
+      const ok = await verifyPassword(password, found?.passwordHash ?? (await DUMMY_HASH));
+      return found?.passwordHash && ok ? found : null;
+    });
+    if (!user) throw unauthenticated('Email or password is wrong');
     return this.startSession(user.id, now);
   }
 
@@ -90,28 +90,35 @@ export class AuthService {
 
   /**
    * For operator tools (CLI reset-password, seed-demo): set a password (generated when none is
-   * given), end the account's sessions and lift its sign-in lock. Returns the password so the
-   * operator can pass it on, once.
+   * given), end the account's sessions, revoke its access tokens and lift its sign-in lock. A
+   * reset takes an account back, so nothing minted before it (by whoever had the old password)
+   * may outlive it. Returns the password so the operator can pass it on, once.
    */
-  async setPassword(emailInput: string, chosen?: string): Promise<{ email: string; password: string; generated: boolean }> {
+  async setPassword(
+    emailInput: string,
+    chosen?: string,
+    now = new Date(),
+  ): Promise<{ email: string; password: string; generated: boolean; revokedAccessTokens: number }> {
     const email = normalizeEmail(emailInput);
     const password = chosen === undefined ? randomBase62(20) : checkNewPassword(chosen);
     const user = await this.prisma.user.findUnique({ where: { email }, select: { id: true } });
     if (!user) throw notFound(`Account ${email}`);
     const passwordHash = await hashPassword(password);
-    await this.prisma.$transaction(async (tx) => {
+    const revokedAccessTokens = await this.prisma.$transaction(async (tx) => {
       await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
       await tx.session.deleteMany({ where: { userId: user.id } });
+      const revoked = await tx.accessToken.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: now } });
       await this.audit.record(tx, null, {
         organizationId: null,
         action: 'user.set-password',
         targetType: 'User',
         targetId: user.id,
-        details: { email },
+        details: { email, revokedAccessTokens: revoked.count },
       });
+      return revoked.count;
     });
     await this.throttle.succeeded(email);
-    return { email, password, generated: chosen === undefined };
+    return { email, password, generated: chosen === undefined, revokedAccessTokens };
   }
 
   async signOut(secret: string): Promise<void> {
@@ -122,12 +129,24 @@ export class AuthService {
     return this.prisma.accessToken.findMany({ where: { userId: actor.userId }, omit: { tokenHash: true }, orderBy: { createdAt: 'asc' } });
   }
 
-  /** A token acting as the caller. The secret is returned once. */
+  /**
+   * A token acting as the caller. The secret is returned once. Made with an access token that
+   * expires, it expires no later, or an expiring token could mint a lasting one: without
+   * `expiresAt` it takes the caller's expiry, and a later `expiresAt` is refused rather than
+   * quietly shortened.
+   */
   async createAccessToken(actor: Actor, input: { name: string; expiresAt?: Date | null }, now = new Date()) {
     const name = cleanText('name', input.name);
     if (input.expiresAt && (Number.isNaN(input.expiresAt.getTime()) || input.expiresAt <= now))
       throw badInput('expiresAt must be in the future');
-    return this.issueToken(actor, actor.userId, name, input.expiresAt ?? null);
+    const latest = actor.accessToken?.expiresAt ?? null;
+    if (latest && input.expiresAt && input.expiresAt > latest) {
+      throw badInput(
+        `expiresAt must not be later than ${latest.toISOString()}, when the access token you are using expires; leave it out to take that expiry`,
+      );
+    }
+    const expiresAt = input.expiresAt ?? latest;
+    return this.prisma.$transaction((tx) => this.issueToken(tx, actor, actor.userId, name, expiresAt));
   }
 
   async revokeAccessToken(actor: Actor, id: string, now = new Date()): Promise<AccessTokenView> {
@@ -149,59 +168,90 @@ export class AuthService {
 
   /**
    * For the CLI: a token for the user with this email (created if missing), optionally made an
-   * operator or given a role in an organization.
+   * operator or given a role in an organization. The operator is trusted, but these changes are
+   * audited like any other, and the organization keeps its last OWNER.
    */
   async createTokenForUser(input: { email: string; name: string; operator: boolean; organization?: { id: string; role: OrgRole } }) {
     const email = normalizeEmail(input.email);
-    const user = await this.prisma.user.upsert({
-      where: { email },
-      create: { email, isOperator: input.operator },
-      update: input.operator ? { isOperator: true } : {},
-    });
-    if (input.organization) {
-      const organizationId = input.organization.id;
-      await this.prisma.membership.upsert({
-        where: { userId_organizationId: { userId: user.id, organizationId } },
-        create: { userId: user.id, organizationId, role: input.organization.role },
-        update: { role: input.organization.role },
+    return this.prisma.$transaction(async (tx) => {
+      const before = await tx.user.findUnique({ where: { email }, select: { isOperator: true } });
+      const user = await tx.user.upsert({
+        where: { email },
+        create: { email, isOperator: input.operator },
+        update: input.operator ? { isOperator: true } : {},
       });
-    }
-    return this.issueToken(null, user.id, input.name, null);
+      if (input.operator && !before?.isOperator) {
+        await this.audit.record(tx, null, {
+          organizationId: null,
+          action: 'user.grant-operator',
+          targetType: 'User',
+          targetId: user.id,
+          details: { email },
+        });
+      }
+      if (input.organization) await this.setRoleDirectly(tx, { id: user.id, email }, input.organization.id, input.organization.role);
+      return this.issueToken(tx, null, user.id, input.name, null);
+    });
   }
 
-  private async issueToken(actor: Actor | null, userId: string, name: string, expiresAt: Date | null, secret = newAccessTokenSecret()) {
-    return this.prisma.$transaction(async (tx) => {
-      const token = await tx.accessToken.create({
-        // A token chosen through the environment may be short: show none of it.
-        data: {
-          userId,
-          name,
-          tokenHash: hashSecret(secret),
-          prefix: secret.startsWith('kpat_') ? secretPrefix(secret) : '(env)',
-          expiresAt,
-        },
-        omit: { tokenHash: true },
-      });
-      await this.audit.record(tx, actor, {
-        organizationId: null,
-        action: 'access-token.create',
-        targetType: 'AccessToken',
-        targetId: token.id,
-        details: { name, prefix: token.prefix, userId },
-      });
-      return { token, secret };
+  /** The CLI's membership change, without an invitation: the same lock and last-OWNER rule as MemberService. */
+  private async setRoleDirectly(tx: Tx, user: { id: string; email: string }, organizationId: string, role: OrgRole): Promise<void> {
+    await lockOrganizationMembers(tx, organizationId);
+    const where = { userId_organizationId: { userId: user.id, organizationId } };
+    const existing = await tx.membership.findUnique({ where, select: { role: true } });
+    if (existing?.role === role) return;
+    if (existing?.role === 'OWNER') await assertAnotherOwner(tx, organizationId, user.id);
+    await tx.membership.upsert({ where, create: { userId: user.id, organizationId, role }, update: { role } });
+    await this.audit.record(tx, null, {
+      organizationId,
+      action: existing ? 'member.change-role' : 'member.add',
+      targetType: 'User',
+      targetId: user.id,
+      details: existing ? { email: user.email, role, previousRole: existing.role } : { email: user.email, role },
     });
+  }
+
+  private async issueToken(
+    tx: Tx,
+    actor: Actor | null,
+    userId: string,
+    name: string,
+    expiresAt: Date | null,
+    secret = newAccessTokenSecret(),
+  ) {
+    const token = await tx.accessToken.create({
+      // A token chosen through the environment may be short: show none of it.
+      data: {
+        userId,
+        name,
+        tokenHash: hashSecret(secret),
+        prefix: secret.startsWith('kpat_') ? secretPrefix(secret) : '(env)',
+        expiresAt,
+      },
+      omit: { tokenHash: true },
+    });
+    await this.audit.record(tx, actor, {
+      organizationId: null,
+      action: 'access-token.create',
+      targetType: 'AccessToken',
+      targetId: token.id,
+      details: { name, prefix: token.prefix, userId },
+    });
+    return { token, secret };
   }
 
   /**
    * First start: create the operator account. With KEYPLANE_ADMIN_TOKEN, make sure an operator
-   * token with exactly that value exists (idempotent, for scripts and tests).
+   * token with exactly that value exists (idempotent, for scripts and tests). One that was
+   * revoked stays revoked, or a restart would bring back a token an operator retired (leaked,
+   * or ended by a password reset): `warn` says a new value must be configured.
    */
   async bootstrap(options: {
     email?: string | undefined;
     password?: string | undefined;
     token?: string | undefined;
     generatePassword: () => string;
+    warn?: (message: string) => void;
   }) {
     const email = (options.email ?? 'admin@keyplane.local').toLowerCase();
     let created: { email: string; password: string; generated: boolean } | null = null;
@@ -223,21 +273,25 @@ export class AuthService {
       if (!existing) {
         const operator = await this.prisma.user.findFirst({ where: { isOperator: true }, orderBy: { createdAt: 'asc' } });
         if (!operator) throw new Error('No operator account to attach KEYPLANE_ADMIN_TOKEN to');
-        await this.issueToken(null, operator.id, 'KEYPLANE_ADMIN_TOKEN', null, options.token);
+        const token = options.token;
+        await this.prisma.$transaction((tx) => this.issueToken(tx, null, operator.id, 'KEYPLANE_ADMIN_TOKEN', null, token));
       } else if (existing.revokedAt) {
-        await this.prisma.accessToken.update({ where: { id: existing.id }, data: { revokedAt: null } });
+        options.warn?.(
+          `KEYPLANE_ADMIN_TOKEN is set to an access token that was revoked on ${existing.revokedAt.toISOString()}; it stays revoked. Set KEYPLANE_ADMIN_TOKEN to a new value, or unset it.`,
+        );
       }
     }
     return created;
   }
 }
 
-function toActor(user: User & { memberships: Membership[] }, label: string): Actor {
+function toActor(user: User & { memberships: Membership[] }, label: string, accessToken?: Actor['accessToken']): Actor {
   return {
     userId: user.id,
     email: user.email,
     isOperator: user.isOperator,
     roles: new Map(user.memberships.map((membership) => [membership.organizationId, membership.role])),
     label,
+    ...(accessToken ? { accessToken } : {}),
   };
 }

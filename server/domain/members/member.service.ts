@@ -64,7 +64,7 @@ export class MemberService {
       if (existing.role === 'OWNER' && input.role !== 'OWNER') {
         // Demoting an OWNER takes an OWNER, as removing one does.
         requireOrgRole(current, input.organizationId, 'OWNER');
-        await this.assertAnotherOwner(tx, input.organizationId, existing.userId);
+        await assertAnotherOwner(tx, input.organizationId, existing.userId);
       }
       const member = await tx.membership.update({ where: { id: existing.id }, data: { role: input.role }, include: { user: true } });
       await this.audit.record(tx, actor, {
@@ -114,7 +114,7 @@ export class MemberService {
       if (!membership) throw notFound('Member');
       if (membership.role === 'OWNER') {
         requireOrgRole(current, organizationId, 'OWNER');
-        await this.assertAnotherOwner(tx, organizationId, userId);
+        await assertAnotherOwner(tx, organizationId, userId);
       }
       await tx.membership.delete({ where: { id: membership.id } });
       await this.audit.record(tx, actor, {
@@ -135,8 +135,7 @@ export class MemberService {
    * may have taken it.
    */
   private async lockMemberships(tx: Tx, actor: Actor, organizationId: string): Promise<Actor> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Organization" WHERE "id" = ${organizationId} FOR UPDATE`;
-    if (locked.length === 0) throw notFound('Organization');
+    await lockOrganizationMembers(tx, organizationId);
     const own = await tx.membership.findUnique({
       where: { userId_organizationId: { userId: actor.userId, organizationId } },
       select: { role: true },
@@ -146,11 +145,21 @@ export class MemberService {
     else roles.delete(organizationId);
     return { ...actor, roles };
   }
+}
 
-  private async assertAnotherOwner(tx: Tx, organizationId: string, userId: string): Promise<void> {
-    const others = await tx.membership.count({ where: { organizationId, role: 'OWNER', userId: { not: userId } } });
-    if (others === 0) throw badInput('An organization must keep at least one OWNER');
-  }
+/**
+ * Serializes membership changes per organization until the transaction ends (see
+ * lockMemberships); also for the operator CLI, which changes memberships without an actor.
+ */
+export async function lockOrganizationMembers(tx: Tx, organizationId: string): Promise<void> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Organization" WHERE "id" = ${organizationId} FOR UPDATE`;
+  if (locked.length === 0) throw notFound('Organization');
+}
+
+/** Before an OWNER is removed or demoted, under lockOrganizationMembers. */
+export async function assertAnotherOwner(tx: Tx, organizationId: string, userId: string): Promise<void> {
+  const others = await tx.membership.count({ where: { organizationId, role: 'OWNER', userId: { not: userId } } });
+  if (others === 0) throw badInput('An organization must keep at least one OWNER');
 }
 
 export function normalizeEmail(value: string): string {

@@ -5,7 +5,10 @@ import { AccessToken, CreateAccessTokenInput, CreatedAccessToken } from './acces
 @Resolver(() => AccessToken)
 export class AccessTokenResolver {
   @Authorized()
-  @Mutation(() => CreatedAccessToken, { description: 'A token acting as you; the secret is shown once' })
+  @Mutation(() => CreatedAccessToken, {
+    description:
+      'A token acting as you; the secret is shown once. Called with an access token that expires, the new token expires no later: without expiresAt it takes that expiry, and a later expiresAt is refused (BAD_USER_INPUT)',
+  })
   createAccessToken(@Arg('input', () => CreateAccessTokenInput) input: CreateAccessTokenInput, @Ctx() ctx: GraphQLContext) {
     return ctx.services.auth.createAccessToken(actorOf(ctx), input);
   }

@@ -40,6 +40,9 @@ export class CreateAccessTokenInput {
   @MaxLength(120)
   name!: string;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'None: never expires, or, when you call with an access token that expires, expires with it. No later than that token',
+  })
   expiresAt?: Date | null;
 }
