@@ -39,6 +39,19 @@ describe('catalog operations reach the gateway', () => {
     await expectLedgerConsistent(g.t, tenant.organizationId);
   });
 
+  it('an unpriced model on a platform key is refused with 402 at a zero balance, before any upstream call', async () => {
+    const tenant = await createTenant(g.t, { mode: 'CREDITS' });
+    const before = g.sim.requests.length;
+    expectOpenAiError(await chat(g.t, tenant.secret, { model: UNPRICED }), 402, 'insufficient_credits');
+    expect(g.sim.requests.length).toBe(before);
+    // HYBRID at a zero balance: the organization's own key (no fee) still serves it.
+    const hybrid = await createTenant(g.t, { mode: 'HYBRID', byok: { openai: fakeKey('openai', 'hybrid') } });
+    const served = await chat(g.t, hybrid.secret, { model: UNPRICED });
+    expect(served.status, served.text).toBe(200);
+    expect(served.keySource).toBe('byok');
+    await expectLedgerConsistent(g.t, tenant.organizationId);
+  });
+
   it('with refuse-unpriced-credits on, CREDITS refuses an unpriced model with 403 model_unpriced until an operator prices it', async () => {
     const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '1' });
     await refuseUnpriced(tenant.organizationId);

@@ -16,6 +16,7 @@ import {
 
 const POOL = { OPENAI_API_KEY_1: fakeKey('openai', 'streamA'), OPENAI_API_KEY_2: fakeKey('openai', 'streamB') };
 type KeyName = keyof typeof POOL;
+const ANTHROPIC_KEY = fakeKey('anthropic');
 const TOOLS = [
   { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
 ];
@@ -34,7 +35,7 @@ describe('streaming', () => {
       ...POOL,
       HOSTED_KEY_LLM: 'true',
       UPSTREAM_TIMEOUT_MS: '500',
-      ANTHROPIC_API_KEY: fakeKey('anthropic'),
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
     });
     tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '5' });
   });
@@ -162,6 +163,56 @@ describe('streaming', () => {
     // Cancelling is the client's doing, not a key failure.
     const states = await g.t.server.gateway.state.keyStates(Object.keys(POOL));
     for (const state of states.values()) expect([state.disabled, state.cooldownUntil > Date.now()]).toEqual([false, false]);
+    await expectLedgerConsistent(g.t, tenant.organizationId);
+  });
+
+  it('a client that cancels an Anthropic stream pays for the text relayed, not the 1 output token message_start reports', async () => {
+    g.sim.setKeyBehavior(ANTHROPIC_KEY, { kind: 'slow', chunkDelayMs: 150 });
+    const abort = new AbortController();
+    const response = await fetch(`${g.t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.secret}` },
+      body: JSON.stringify({ model: 'claude-haiku-4-5', stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+      signal: abort.signal,
+    });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-keyplane-request-id') as string;
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let seen = '';
+    while (!seen.includes(' can')) seen += new TextDecoder().decode((await reader.read()).value);
+    abort.abort();
+    await reader.cancel().catch(() => {});
+    const usage = await usageOf(g.t, requestId);
+    g.sim.clearKeyBehaviors();
+    // "Hello! How can" went out (14 characters): at least 4 tokens, where message_start said 1.
+    expect(usage).toMatchObject({ status: 'CANCELLED', provider: 'anthropic', inputTokens: 25, tokensEstimated: true });
+    expect(usage.outputTokens).toBeGreaterThanOrEqual(4);
+    expect(usage.outputTokens).toBeLessThan(9);
+    expect(pico(usage.billedCostUsd)).toBeGreaterThan(0n);
+    await expectLedgerConsistent(g.t, tenant.organizationId);
+  });
+
+  it('a client that cancels a /v1/messages stream (passed through as it is) pays for the text relayed too', async () => {
+    g.sim.setKeyBehavior(ANTHROPIC_KEY, { kind: 'slow', chunkDelayMs: 150 });
+    const abort = new AbortController();
+    const response = await fetch(`${g.t.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': tenant.secret, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+      signal: abort.signal,
+    });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-keyplane-request-id') as string;
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let seen = '';
+    while (!seen.includes(' can')) seen += new TextDecoder().decode((await reader.read()).value);
+    abort.abort();
+    await reader.cancel().catch(() => {});
+    const usage = await usageOf(g.t, requestId);
+    g.sim.clearKeyBehaviors();
+    expect(usage).toMatchObject({ status: 'CANCELLED', provider: 'anthropic', endpoint: 'anthropic-messages', tokensEstimated: true });
+    expect(usage.outputTokens).toBeGreaterThanOrEqual(4);
+    expect(pico(usage.billedCostUsd)).toBeGreaterThan(0n);
     await expectLedgerConsistent(g.t, tenant.organizationId);
   });
 

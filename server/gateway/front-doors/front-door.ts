@@ -66,6 +66,12 @@ export interface PassThrough {
    * `usageFromStreamEvent` when present, returning the totals so far.
    */
   createStreamUsageReader?(): (event: string | undefined, data: string) => UsageEvent | null;
+  /**
+   * Characters of the answer (text, reasoning, tool names and arguments) one SSE event of a
+   * streaming answer carries, counted as `RequestRun.observe` counts translated events: what an
+   * answer cut short (client gone, stream broken) is billed by when its usage never arrived whole.
+   */
+  outputCharsOfStreamEvent?(event: string | undefined, data: string): number;
 }
 
 /** A parsed request. `droppedTools` and `translationError` matter only when the request is translated (no pass-through). */

@@ -82,6 +82,8 @@ export async function relayPassThrough(
       // The upstream's own error event reaches the client as it is; the run records the failure.
       if (message.event === 'error') upstreamError = message.data.slice(0, 300);
       observe(readUsage(message.event, message.data));
+      // What reached the client, for the bill of a stream that ends early (settle.stage.ts).
+      run.outputChars += passThrough.outputCharsOfStreamEvent?.(message.event, message.data) ?? 0;
     },
     // The parser holds an event until its blank line: the same ceiling as translated streams.
     maxBufferSize: MAX_SSE_EVENT_CHARS,

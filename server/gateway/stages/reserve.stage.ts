@@ -70,10 +70,15 @@ export class Reserver {
     // One fee policy in every mode: whatever bills more than nothing (platform keys, or the
     // organization's own keys with a BYOK fee rate) is held from credits and debited, so an
     // API_KEYS project with a fee is refused at a zero balance exactly like a HYBRID one.
-    if (worst === 0n) return candidates;
-    const lease = await this.leases.hold({ kind: 'credits', organizationId: identity.organizationId }, worst);
+    // A platform key serving an unpriced model bills nothing it can compute, yet it is paid with
+    // credits all the same: a non-positive balance refuses it too. The least hold there is asks
+    // exactly that (balance − what is held > 0).
+    const paidWithCredits = worst > 0n || candidates.some((candidate) => !isKeyed(candidate.key.source));
+    if (!paidWithCredits) return candidates;
+    const hold = worst > 0n ? worst : 1n;
+    const lease = await this.leases.hold({ kind: 'credits', organizationId: identity.organizationId }, hold);
     if (lease) {
-      run.reservation.credits = { lease, pico: worst };
+      run.reservation.credits = { lease, pico: hold };
       return candidates;
     }
     // Out of credits: only calls that cost nothing (the organization's own keys, no fee) remain.

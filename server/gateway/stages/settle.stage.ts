@@ -97,21 +97,36 @@ const PROMPT_READ: ReadonlySet<string> = new Set(['TIMEOUT', 'STREAM_INTERRUPTED
  */
 function countTokens(run: RequestRun) {
   const promptRead = run.failureClass !== null && PROMPT_READ.has(run.failureClass);
-  if (run.usage && (run.usage.inputTokens > 0 || !promptRead)) return counted(run.usage, run.usage.inputTokens, false);
-  if (run.usage) return counted(run.usage, estimateTokens(run.inputChars), true);
+  const usage = run.usage;
+  if (usage) {
+    const inputReported = usage.inputTokens > 0 || !promptRead;
+    // An answer that did not end normally (client gone, stream cut or stalled) has only the usage
+    // reported before its end — Anthropic's message_start says 1 output token — while the text
+    // relayed since was generated all the same: that text's estimate is the least it is billed.
+    // A completed answer's final usage is billed as reported.
+    const outputFloor = run.status === 'SUCCESS' ? 0 : estimateTokens(run.outputChars);
+    const outputReported = usage.outputTokens >= outputFloor;
+    return counted(
+      usage,
+      inputReported ? usage.inputTokens : estimateTokens(run.inputChars),
+      outputReported ? usage.outputTokens : outputFloor,
+      !inputReported || !outputReported,
+    );
+  }
   if (run.outputChars === 0 && run.status === 'FAILED' && !promptRead) return null;
   const inputTokens = estimateTokens(run.inputChars);
-  return counted({ inputTokens, cachedInputTokens: 0, outputTokens: estimateTokens(run.outputChars) }, inputTokens, true);
+  const outputTokens = estimateTokens(run.outputChars);
+  return counted({ inputTokens, cachedInputTokens: 0, outputTokens }, inputTokens, outputTokens, true);
 }
 
-/** The provider's counts with the input settled on, written out: spreading them was most of settlement's own time. */
-function counted(usage: NonNullable<RequestRun['usage']>, inputTokens: number, estimated: boolean) {
+/** The provider's counts with input and output settled on, written out: spreading them was most of settlement's own time. */
+function counted(usage: NonNullable<RequestRun['usage']>, inputTokens: number, outputTokens: number, estimated: boolean) {
   return {
     inputTokens,
     cachedInputTokens: usage.cachedInputTokens,
     cacheWriteTokens: usage.cacheWriteTokens,
     cacheWrite1hTokens: usage.cacheWrite1hTokens,
-    outputTokens: usage.outputTokens,
+    outputTokens,
     reasoningTokens: usage.reasoningTokens,
     estimated,
   };

@@ -5,14 +5,10 @@
 
 import { parseMessage } from '../../../providers/anthropic/parse-response.js';
 import type { UsageEvent } from '../../../providers/events.js';
-import { parseJson } from '../../../providers/sse-stream.js';
 import type { PassThrough } from '../front-door.js';
+import { record, streamEventJson, textLength } from '../stream-event-json.js';
 
 type Usage = Record<string, unknown>;
-
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
 
 /** Canonical usage for one Anthropic usage object, by the adapter's own rules (cache tokens counted into input). */
 function usageEvent(usage: Usage): UsageEvent | null {
@@ -21,11 +17,26 @@ function usageEvent(usage: Usage): UsageEvent | null {
 
 /** The usage object a stream event carries: `message_start.message.usage` or `message_delta.usage`. */
 function streamUsage(data: string): Usage | null {
-  const json = parseJson(data);
-  const event = json.ok ? record(json.value) : null;
+  const event = streamEventJson(data);
   if (event?.type === 'message_start') return record(record(event.message)?.usage);
   if (event?.type === 'message_delta') return record(event.usage);
   return null;
+}
+
+/**
+ * The answer's characters in one stream event, as the adapter's events count them: text,
+ * thinking, a tool's name and its input JSON (signatures and redacted thinking are not text).
+ */
+function streamOutputChars(data: string): number {
+  const event = streamEventJson(data);
+  if (event?.type === 'content_block_delta') {
+    const delta = record(event.delta);
+    return textLength(delta?.text) + textLength(delta?.thinking) + textLength(delta?.partial_json);
+  }
+  if (event?.type !== 'content_block_start') return 0;
+  const block = record(event.content_block);
+  if (block?.type === 'tool_use') return textLength(block.name);
+  return block?.type === 'text' ? textLength(block.text) : block?.type === 'thinking' ? textLength(block.thinking) : 0;
 }
 
 // Later events repeat or extend earlier counts (message_delta's are cumulative); absent or null ones keep the earlier value.
@@ -57,4 +68,5 @@ export const messagesPassThrough: PassThrough = {
       return usageEvent(totals);
     };
   },
+  outputCharsOfStreamEvent: (_event, data) => streamOutputChars(data),
 };

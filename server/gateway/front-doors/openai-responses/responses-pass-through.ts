@@ -4,12 +4,8 @@
  * read from the response object, or from the `response` of the stream's final event.
  */
 import { toUsageEvent, type UsageEvent } from '../../../providers/events.js';
-import { parseJson } from '../../../providers/sse-stream.js';
 import type { PassThrough } from '../front-door.js';
-
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
+import { record, streamEventJson, textLength } from '../stream-event-json.js';
 
 function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
@@ -30,6 +26,31 @@ export function usageOfResponse(response: unknown): UsageEvent | null {
 /** Final stream events carry the whole response, usage included. */
 const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
+/** Events whose `delta` is more of the answer: text, refusal, reasoning, a tool call's arguments or input. */
+const OUTPUT_DELTAS = new Set([
+  'response.output_text.delta',
+  'response.refusal.delta',
+  'response.reasoning_text.delta',
+  'response.reasoning_summary_text.delta',
+  'response.function_call_arguments.delta',
+  'response.custom_tool_call_input.delta',
+]);
+
+/** The type of a stream event: its payload's `type`, or the SSE event name. */
+function eventType(event: string | undefined, payload: Record<string, unknown> | null): string | undefined {
+  return typeof payload?.type === 'string' ? payload.type : event;
+}
+
+/** The answer's characters in one stream event, as the adapter's events count them (a tool call's name with its arguments). */
+function streamOutputChars(event: string | undefined, data: string): number {
+  const payload = streamEventJson(data);
+  const type = eventType(event, payload);
+  if (type && OUTPUT_DELTAS.has(type)) return textLength(payload?.delta);
+  if (type !== 'response.output_item.added') return 0;
+  const item = record(payload?.item);
+  return item?.type === 'function_call' || item?.type === 'custom_tool_call' ? textLength(item.name) : 0;
+}
+
 export const responsesPassThrough: PassThrough = {
   adapterKind: 'openai',
   // OpenAI's base URL already ends in /v1.
@@ -38,9 +59,9 @@ export const responsesPassThrough: PassThrough = {
   prepareBody: (body, upstreamModel) => ({ ...body, model: upstreamModel }),
   usageFromJson: usageOfResponse,
   usageFromStreamEvent(event, data) {
-    const json = parseJson(data);
-    const payload = json.ok ? record(json.value) : null;
-    const type = typeof payload?.type === 'string' ? payload.type : event;
+    const payload = streamEventJson(data);
+    const type = eventType(event, payload);
     return type && FINAL_EVENTS.has(type) ? usageOfResponse(payload?.response) : null;
   },
+  outputCharsOfStreamEvent: streamOutputChars,
 };

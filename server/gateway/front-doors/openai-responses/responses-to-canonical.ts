@@ -162,6 +162,24 @@ function unsupported(request: ResponsesRequest): string | null {
   return null;
 }
 
+/**
+ * The canonical request of a body that only passes through to OpenAI as sent (every translated
+ * candidate answers 400 with the translation error), holding what the gateway itself reads from
+ * it: streaming (the relay reads an SSE answer, not JSON), the output cap and the end user, and
+ * the input whole — instructions, input items, tools — as one opaque part, so that the credit
+ * hold and any estimate see the input's real size, not an empty message's.
+ */
+function passThroughOnly(request: ResponsesRequest, raw: Record<string, unknown>): Record<string, unknown> {
+  const input = { type: 'responses_input', instructions: raw.instructions, input: raw.input, tools: raw.tools };
+  return {
+    model: request.model,
+    messages: [{ role: 'user', content: [input] }],
+    ...(request.max_output_tokens != null ? { max_completion_tokens: request.max_output_tokens } : {}),
+    ...(request.stream ? { stream: true } : {}),
+    ...(request.user ? { user: request.user } : {}),
+  };
+}
+
 /** Validate a Responses body and translate it into the canonical request. */
 export function parseResponsesRequest(body: unknown): ParseResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -173,12 +191,11 @@ export function parseResponsesRequest(body: unknown): ParseResult {
   if (refusal) return { ok: false, message: refusal };
   const raw = body as Record<string, unknown>;
   const { tools, dropped } = toTools(request.tools ?? []);
-  let translationError: string | undefined;
-  let canonical: Record<string, unknown> = { model: request.model, messages: [{ role: 'user', content: '' }] };
+  let translationError: string;
   try {
     const format = toResponseFormat(request.text?.format);
     const choice = tools.length > 0 || typeof request.tool_choice !== 'string' ? toToolChoice(request.tool_choice) : undefined;
-    canonical = {
+    const chat = parseChatRequest({
       model: request.model,
       messages: toMessages(request.input, request.instructions),
       ...(tools.length > 0 ? { tools } : {}),
@@ -190,18 +207,15 @@ export function parseResponsesRequest(body: unknown): ParseResult {
       ...(format ? { response_format: format } : {}),
       ...(request.stream ? { stream: true } : {}),
       ...(request.user ? { user: request.user } : {}),
-    };
+    });
+    if (chat.ok) return { ok: true, value: chat.value, raw, droppedTools: dropped };
+    // What only a translation trips over (an empty input, say) still passes through to OpenAI.
+    translationError = chat.message;
   } catch (error) {
     if (!(error instanceof Untranslatable)) throw error;
     translationError = error.message;
   }
-  const chat = parseChatRequest(canonical);
-  if (!chat.ok) {
-    // What only a translation trips over (an empty input, say) still passes through to OpenAI.
-    translationError ??= chat.message;
-    const fallback = parseChatRequest({ model: request.model, messages: [{ role: 'user', content: '' }], stream: request.stream === true });
-    if (!fallback.ok) return { ok: false, message: fallback.message };
-    return { ok: true, value: fallback.value, raw, droppedTools: dropped, translationError };
-  }
-  return { ok: true, value: chat.value, raw, droppedTools: dropped, ...(translationError ? { translationError } : {}) };
+  const fallback = parseChatRequest(passThroughOnly(request, raw));
+  if (!fallback.ok) return { ok: false, message: fallback.message };
+  return { ok: true, value: fallback.value, raw, droppedTools: dropped, translationError };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { anthropicMessagesFrontDoor as door } from '../../../../server/gateway/front-doors/anthropic-messages/anthropic-messages.front-door.js';
 import { messagesPassThrough } from '../../../../server/gateway/front-doors/anthropic-messages/messages-pass-through.js';
 import type { RenderContext } from '../../../../server/gateway/front-doors/front-door.js';
+import { RequestRun } from '../../../../server/gateway/request-run.js';
 import { parseMessage, parseMessageStream } from '../../../../server/providers/anthropic/parse-response.js';
 import type { ProviderEvent } from '../../../../server/providers/events.js';
 import { FIXTURES_DIR, sseEvents } from '../../../../tools/simulator/fixture-store.js';
@@ -261,6 +262,21 @@ describe('pass-through usage', () => {
       outputTokens: 9,
     });
   });
+
+  it.each(['text', 'tools', 'thinking'])(
+    'counts the answer in a recorded %s stream as the adapter events count it (what a cut stream is billed by)',
+    async (name) => {
+      const sse = fixture(`${name}.sse`);
+      const translated = new RequestRun('r');
+      for (const event of await streamEvents(sse)) translated.observe(event);
+      expect(translated.outputChars).toBeGreaterThan(0);
+      const passed = sseEvents(sse).reduce((sum, frame) => {
+        const event = /^event: (.*)$/m.exec(frame)?.[1];
+        return sum + (messagesPassThrough.outputCharsOfStreamEvent?.(event, /^data: (.*)$/m.exec(frame)?.[1] ?? '') ?? 0);
+      }, 0);
+      expect(passed).toBe(translated.outputChars);
+    },
+  );
 
   it('sends the body as written with only the model replaced', () => {
     const body = { model: 'claude-opus-4-8', max_tokens: 5, messages: agentRequest.messages };

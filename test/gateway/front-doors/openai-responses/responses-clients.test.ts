@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, run, setDefaultOpenAIClient, setOpenAIAPI, setTracingDisabled, tool } from '@openai/agents';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, fakeKey, type GatewayEnv, startGatewayEnv, type Tenant, usageOf } from '../../support/tenant.js';
+import { createTenant, fakeKey, type GatewayEnv, pico, startGatewayEnv, type Tenant, usageOf } from '../../support/tenant.js';
 
 const WEATHER: OpenAI.Responses.FunctionTool = {
   type: 'function',
@@ -69,6 +69,41 @@ describe('/v1/responses with the official clients', () => {
     expect(text).toBe(TEXT);
     expect(final.output_text).toBe(TEXT);
     expect(final.usage?.total_tokens).toBe(34);
+  });
+
+  it('streams a body only OpenAI can take through as a stream: one upstream call, billed once', async () => {
+    g.sim.clearRequests();
+    // An item_reference has no canonical form: the request passes through untranslated.
+    const input = [
+      { role: 'user', content: 'Hi' },
+      { type: 'item_reference', id: 'msg_1' },
+    ];
+    const body = { model: 'openai/gpt-4o-mini', stream: true, max_output_tokens: 256, input };
+    const response = await fetch(`${g.t.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.secret}` },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(text).toContain('event: response.completed');
+    expect(g.sim.requests).toHaveLength(1);
+    expect(g.sim.requests[0]?.body).toEqual({ ...body, model: 'gpt-4o-mini' });
+    const requestId = response.headers.get('x-keyplane-request-id') as string;
+    const usage = await usageOf(g.t, requestId);
+    expect(usage).toMatchObject({
+      status: 'SUCCESS',
+      streamed: true,
+      attempts: 1,
+      inputTokens: 25,
+      outputTokens: 9,
+      tokensEstimated: false,
+    });
+    const ledger = await g.t.server.db.prisma.creditLedgerEntry.findMany({ where: { requestId } });
+    expect(ledger.map((entry) => pico(entry.amountUsd))).toEqual([-pico(usage.billedCostUsd)]);
+    expect(pico(usage.billedCostUsd)).toBeGreaterThan(0n);
   });
 
   it.each(['anthropic/claude-haiku-4-5', 'gemini-2.5-flash'])('%s: translated, plain and streamed', async (model) => {

@@ -124,6 +124,24 @@ describe('Responses requests → canonical', () => {
     expect(parsed({ model: 'm', input: [{ type: 'item_reference', id: 'x' }] }).translationError).toMatch(/item_reference/);
   });
 
+  it.each([
+    ['an item only OpenAI reads', [{ type: 'item_reference', id: 'msg_1' }]],
+    ['an input the canonical request refuses', [{ type: 'function_call_output', call_id: '', output: 'ok' }]],
+  ])('a body that only passes through (%s) keeps stream, the output cap and the real input size', (_, tail) => {
+    const history = Array.from({ length: 50 }, (_, i) => ({ role: 'user', content: `turn ${i}: ${'lorem ipsum '.repeat(40)}` }));
+    const tools = [{ type: 'function', name: 'exec_command', parameters: { type: 'object', properties: { cmd: { type: 'string' } } } }];
+    const body = { model: 'gpt-5', stream: true, max_output_tokens: 2048, user: 'u-9', input: [...history, ...tail], tools };
+    const result = parsed(body);
+    expect(result.translationError).toEqual(expect.any(String));
+    const { request } = result.value;
+    expect(request).toMatchObject({ model: 'gpt-5', stream: true, max_completion_tokens: 2048, user: 'u-9' });
+    // The hold and the estimates size the input from the canonical messages and tools (pipeline.ts).
+    const sized = JSON.stringify(request.messages).length + (request.tools ? JSON.stringify(request.tools).length : 0);
+    const sent = JSON.stringify(body.input).length + JSON.stringify(tools).length;
+    expect(sized).toBeGreaterThanOrEqual(sent);
+    expect(sized).toBeLessThan(sent + 200);
+  });
+
   it('refuses what needs stored responses, and invalid bodies, with a sentence saying why', () => {
     expect(door.parse({ model: 'm', input: 'hi', previous_response_id: 'resp_1' })).toEqual({
       ok: false,
@@ -299,5 +317,18 @@ describe('pass-through to OpenAI', () => {
     });
     expect(seen.filter(Boolean)).toEqual([expected]);
     expect(pass?.usageFromStreamEvent(undefined, 'not json')).toBeNull();
+  });
+
+  it('counts the answer in a recorded stream: output text, and a tool call’s name with its arguments', () => {
+    const outputChars = (file: string) =>
+      sseEvents(upstream(file)).reduce((sum, frame) => {
+        const [eventLine, dataLine] = frame.trim().split('\n');
+        return sum + (pass?.outputCharsOfStreamEvent?.(eventLine?.slice(7), dataLine?.slice(6) ?? '') ?? 0);
+      }, 0);
+    expect(outputChars('text.sse')).toBe('Hello! How can I help you today?'.length);
+    const done = frames(upstream('tools.sse')).find((f) => f.event === 'response.output_item.done')?.data.item;
+    expect(done).toMatchObject({ type: 'function_call', name: expect.any(String), arguments: expect.any(String) });
+    expect(outputChars('tools.sse')).toBe(done.name.length + done.arguments.length);
+    expect(pass?.outputCharsOfStreamEvent?.(undefined, 'not json')).toBe(0);
   });
 });
