@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirBusyError } from './db/data-dir-lock.js';
 import { chooseWasmTier } from './db/wasm-tier.js';
+import { startReturningFreedMemory } from './runtime/return-freed-memory.js';
 import { KeyRingError } from './secrets/key-ring.js';
 import { createServer } from './server.js';
 
@@ -21,12 +22,14 @@ async function main(): Promise<void> {
     );
   }
   server.logger.info({ url, database: server.db.kind }, `keyplane listening on ${url} (GraphQL ${url}/graphql)`);
+  const stopReturningMemory = startReturningFreedMemory(server.logger);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     server.logger.info({ signal }, 'Shutting down');
+    stopReturningMemory();
     try {
       await server.close();
       process.exit(0);
