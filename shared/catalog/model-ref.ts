@@ -92,6 +92,20 @@ function knownNames(): readonly string[] {
 }
 
 let namesCache: readonly string[] | undefined;
+let namesSet: ReadonlySet<string> | undefined;
+
+/**
+ * The known model name an id routes to (`gpt-4o`, or `openai/gpt-4o` → `gpt-4o`), or null for a
+ * name only a caller made up: an open `provider/<anything>`, a custom provider's model, an alias.
+ * For labels that must come from a bounded set whatever callers send.
+ */
+export function knownModelName(id: string): string | null {
+  namesSet ??= new Set((namesCache ??= knownNames()));
+  if (namesSet.has(id)) return id;
+  const slash = id.indexOf('/');
+  const rest = slash > 0 && isProviderId(id.slice(0, slash)) ? id.slice(slash + 1) : null;
+  return rest !== null && namesSet.has(rest) ? rest : null;
+}
 let longestName: number | undefined;
 
 const longestNameLength = (names: readonly string[]) => (longestName ??= Math.max(0, ...names.map((name) => name.length)));

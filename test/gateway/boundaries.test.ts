@@ -102,9 +102,13 @@ describe('gateway boundaries: internal fields, metrics, models, secrets', () => 
     const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '1' });
     const junk = Array.from({ length: 5 }, (_, i) => `made-up-model-${i}-${Date.now()}`);
     for (const model of junk) expect((await chat(g.t, tenant.secret, { model })).status).toBe(404);
+    // Open names ("provider/<anything>") route, so they are served and counted: as "other".
+    const open = Array.from({ length: 3 }, (_, i) => `open-junk-${i}-${Date.now()}`);
+    for (const name of open) expect((await chat(g.t, tenant.secret, { model: `openai/${name}` })).status).toBeLessThan(500);
     const text = await metrics(g.t);
-    for (const model of junk) expect(text).not.toContain(model);
+    for (const model of [...junk, ...open]) expect(text).not.toContain(model);
     expect(metricValue(text, 'keyplane_requests_total', { status: 'FAILED', key_source: 'none' })).toBeGreaterThanOrEqual(5);
+    expect(metricValue(text, 'keyplane_requests_total', { provider: 'openai', model: 'other' })).toBeGreaterThanOrEqual(3);
   });
 
   it('GET /v1/models lists what the key can use, in OpenAI list shape', async () => {

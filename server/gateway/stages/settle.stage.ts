@@ -1,3 +1,5 @@
+import { knownModelName } from '../../../shared/catalog/model-ref.js';
+import { isProviderId } from '../../../shared/catalog/providers.js';
 import { applyRate } from '../../../shared/money.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { estimateTokens } from '../billing/estimate.js';
@@ -74,10 +76,12 @@ export function settle(run: RequestRun, writer: SettlementWriter, leases: Leases
     }),
   );
 
-  const provider = run.provider ?? 'none';
-  // Label by the model routing resolved, never the raw request string: clients can send any
-  // text as `model`, and each distinct label value is a new series held forever.
-  const model = run.routing?.model ?? 'unknown';
+  // Labels come from bounded sets, never from what a tenant names: each distinct value is a new
+  // series held forever. Built-in providers by id (custom providers, whose slugs tenants choose,
+  // as "custom"); models by their known name, any other (an open provider/<name>, a custom
+  // provider's model, an alias) as "other".
+  const provider = run.provider === null ? 'none' : isProviderId(run.provider) ? run.provider : 'custom';
+  const model = run.routing ? (knownModelName(run.routing.model) ?? 'other') : 'unknown';
   metrics.requests.inc({ provider, model, status: run.status, key_source: run.keySource ?? 'none' });
   metrics.requestDuration.observe({ provider, status: run.status }, run.latencyMs() / 1000);
   if (run.keySource === 'hosted' && run.keyRef && run.status !== 'FAILED') {
