@@ -27,6 +27,34 @@ const frames = (text: string) =>
     .filter((d) => d !== '[DONE]')
     .map((d) => JSON.parse(d) as any);
 
+/**
+ * A streamed request the client reads until `marker` has arrived, then abandons: its usage
+ * record once settled. The upstream sends a chunk every 150 ms, so the client leaves mid-stream.
+ */
+async function cancelAfter(
+  g: GatewayEnv,
+  request: { path: string; headers: Record<string, string>; body: Record<string, unknown> },
+  marker: string,
+) {
+  const abort = new AbortController();
+  const response = await fetch(`${g.t.url}${request.path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...request.headers },
+    body: JSON.stringify({ stream: true, messages: [{ role: 'user', content: 'Hi' }], ...request.body }),
+    signal: abort.signal,
+  });
+  expect(response.status).toBe(200);
+  const requestId = response.headers.get('x-keyplane-request-id') as string;
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  let seen = '';
+  while (!seen.includes(marker)) seen += new TextDecoder().decode((await reader.read()).value);
+  abort.abort();
+  await reader.cancel().catch(() => {});
+  const usage = await usageOf(g.t, requestId);
+  g.sim.clearKeyBehaviors();
+  return { requestId, usage };
+}
+
 describe('streaming', () => {
   let g: GatewayEnv;
   let tenant: Tenant;
@@ -137,22 +165,8 @@ describe('streaming', () => {
 
   it('a client that cancels mid-stream: CANCELLED, billed for what was generated', async () => {
     for (const secret of Object.values(POOL)) g.sim.setKeyBehavior(secret, { kind: 'slow', chunkDelayMs: 150 });
-    const abort = new AbortController();
-    const response = await fetch(`${g.t.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.secret}` },
-      body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
-      signal: abort.signal,
-    });
-    expect(response.status).toBe(200);
-    const requestId = response.headers.get('x-keyplane-request-id') as string;
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    let seen = '';
-    while (!seen.includes('Hello')) seen += new TextDecoder().decode((await reader.read()).value);
-    abort.abort();
-    await reader.cancel().catch(() => {});
-    const usage = await usageOf(g.t, requestId);
-    g.sim.clearKeyBehaviors();
+    const chatRequest = { path: '/v1/chat/completions', headers: { authorization: `Bearer ${tenant.secret}` } };
+    const { requestId, usage } = await cancelAfter(g, { ...chatRequest, body: { model: 'gpt-4o-mini' } }, 'Hello');
     expect(usage).toMatchObject({ status: 'CANCELLED', failureClass: 'CANCELLED', streamed: true, tokensEstimated: true });
     expect(usage.outputTokens).toBeGreaterThan(0);
     expect(usage.outputTokens).toBeLessThan(9);
@@ -168,22 +182,8 @@ describe('streaming', () => {
 
   it('a client that cancels an Anthropic stream pays for the text relayed, not the 1 output token message_start reports', async () => {
     g.sim.setKeyBehavior(ANTHROPIC_KEY, { kind: 'slow', chunkDelayMs: 150 });
-    const abort = new AbortController();
-    const response = await fetch(`${g.t.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.secret}` },
-      body: JSON.stringify({ model: 'claude-haiku-4-5', stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
-      signal: abort.signal,
-    });
-    expect(response.status).toBe(200);
-    const requestId = response.headers.get('x-keyplane-request-id') as string;
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    let seen = '';
-    while (!seen.includes(' can')) seen += new TextDecoder().decode((await reader.read()).value);
-    abort.abort();
-    await reader.cancel().catch(() => {});
-    const usage = await usageOf(g.t, requestId);
-    g.sim.clearKeyBehaviors();
+    const chatRequest = { path: '/v1/chat/completions', headers: { authorization: `Bearer ${tenant.secret}` } };
+    const { usage } = await cancelAfter(g, { ...chatRequest, body: { model: 'claude-haiku-4-5' } }, ' can');
     // "Hello! How can" went out (14 characters): at least 4 tokens, where message_start said 1.
     expect(usage).toMatchObject({ status: 'CANCELLED', provider: 'anthropic', inputTokens: 25, tokensEstimated: true });
     expect(usage.outputTokens).toBeGreaterThanOrEqual(4);
@@ -194,22 +194,9 @@ describe('streaming', () => {
 
   it('a client that cancels a /v1/messages stream (passed through as it is) pays for the text relayed too', async () => {
     g.sim.setKeyBehavior(ANTHROPIC_KEY, { kind: 'slow', chunkDelayMs: 150 });
-    const abort = new AbortController();
-    const response = await fetch(`${g.t.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': tenant.secret, 'anthropic-version': '2023-06-01' },
-      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
-      signal: abort.signal,
-    });
-    expect(response.status).toBe(200);
-    const requestId = response.headers.get('x-keyplane-request-id') as string;
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    let seen = '';
-    while (!seen.includes(' can')) seen += new TextDecoder().decode((await reader.read()).value);
-    abort.abort();
-    await reader.cancel().catch(() => {});
-    const usage = await usageOf(g.t, requestId);
-    g.sim.clearKeyBehaviors();
+    const headers = { 'x-api-key': tenant.secret, 'anthropic-version': '2023-06-01' };
+    const body = { model: 'claude-haiku-4-5', max_tokens: 100 };
+    const { usage } = await cancelAfter(g, { path: '/v1/messages', headers, body }, ' can');
     expect(usage).toMatchObject({ status: 'CANCELLED', provider: 'anthropic', endpoint: 'anthropic-messages', tokensEstimated: true });
     expect(usage.outputTokens).toBeGreaterThanOrEqual(4);
     expect(pico(usage.billedCostUsd)).toBeGreaterThan(0n);
