@@ -100,7 +100,8 @@ let namesSet: ReadonlySet<string> | undefined;
  * For labels that must come from a bounded set whatever callers send.
  */
 export function knownModelName(id: string): string | null {
-  namesSet ??= new Set((namesCache ??= knownNames()));
+  namesCache ??= knownNames();
+  namesSet ??= new Set(namesCache);
   if (namesSet.has(id)) return id;
   const slash = id.indexOf('/');
   const rest = slash > 0 && isProviderId(id.slice(0, slash)) ? id.slice(slash + 1) : null;
