@@ -116,6 +116,26 @@ describe('sign-in throttling per address', () => {
   });
 });
 
+describe('invitation links guessed in parallel', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer('pglite');
+  });
+  afterAll(() => t?.close());
+
+  it(`looks up at most ${SIGN_IN_LIMITS.failuresPerAccount} of 20 concurrent guesses from one address`, async () => {
+    const guess = (i: number) =>
+      t.fetch('/auth/accept-invitation', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: `kpinv_guess-${i}`, password: 'whatever-123' }),
+      });
+    const statuses = (await Promise.all(Array.from({ length: 20 }, (_, i) => guess(i)))).map((response) => response.status);
+    // Anything but a 429 means the token was looked up.
+    expect(statuses.filter((status) => status !== 429)).toHaveLength(SIGN_IN_LIMITS.failuresPerAccount);
+  });
+});
+
 describe.runIf(await redisAvailable())('sign-in throttling through Redis', () => {
   const prefix = uniqueRedisPrefix();
   let a: TestServer;

@@ -80,23 +80,6 @@ export class SignInThrottle {
     return opened;
   }
 
-  /**
-   * For a check `guard` cannot wrap: counts the attempt against the address; refuses while the
-   * account is locked or has no attempt left. Report a wrong secret with `failed`.
-   */
-  async admit(account: string, address: string): Promise<void> {
-    await this.countAddress(address);
-    const lock = await this.locked.get(account);
-    if (lock) throw tooMany(lock.msBeforeNext);
-    const held = await this.failures.get(account);
-    if (held && held.consumedPoints >= this.limits.failuresPerAccount) throw tooMany(CHECKS_RUNNING_RETRY_MS);
-  }
-
-  /** A wrong secret after `admit`. */
-  async failed(account: string): Promise<void> {
-    await this.lockAfter(account, (await this.failures.penalty(account, 1)).consumedPoints);
-  }
-
   async succeeded(account: string): Promise<void> {
     await Promise.all([this.failures.delete(account), this.locked.delete(account), this.locks.delete(account)]);
   }

@@ -122,12 +122,11 @@ export class InvitationService {
    */
   async accept(input: AcceptInvitationInput, now = new Date()): Promise<{ userId: string; organizationId: string; role: OrgRole }> {
     const account = `invitation@${input.address}`;
-    await this.throttle.admit(account, input.address);
-    const invitation = await this.prisma.invitation.findUnique({ where: { tokenHash: hashSecret(input.token) } });
-    if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) {
-      await this.throttle.failed(account);
-      throw invalidLink();
-    }
+    const invitation = await this.throttle.guard(account, input.address, async () => {
+      const found = await this.prisma.invitation.findUnique({ where: { tokenHash: hashSecret(input.token) } });
+      return found && !found.acceptedAt && !found.revokedAt && found.expiresAt > now ? found : null;
+    });
+    if (!invitation) throw invalidLink();
     if (input.actor && input.actor.email !== invitation.email) {
       throw forbidden('This invitation is for another email address: sign in as that account to accept it');
     }
