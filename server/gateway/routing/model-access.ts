@@ -5,11 +5,18 @@ import type { ResolvedModel } from './model-resolution.js';
 /**
  * Whether a model list entry names a model: an entry is a catalog id or alias, `provider/model`,
  * or a prefix ending in `*` (`anthropic/*`, `gpt-4o*`). A model goes by every name it has: the
- * name the caller wrote, what it resolved to, and each offer's `provider/providerModel`.
+ * name the caller wrote, what it resolved to, and each offer's `provider/providerModel`. An
+ * entry without a provider names the model whoever serves it: `gpt-4o*` covers
+ * `openai/gpt-4o-2024-08-06` too, or a deny list would miss every dated snapshot asked for
+ * with its provider.
  */
 export function modelEntryMatches(entry: string, name: string): boolean {
-  return entry.endsWith('*') ? name.startsWith(entry.slice(0, -1)) : entry === name;
+  if (namesModel(entry, name)) return true;
+  const slash = name.indexOf('/');
+  return slash > 0 && !entry.includes('/') && namesModel(entry, name.slice(slash + 1));
 }
+
+const namesModel = (entry: string, name: string) => (entry.endsWith('*') ? name.startsWith(entry.slice(0, -1)) : entry === name);
 
 const matchesAny = (list: readonly string[], names: readonly string[]) =>
   list.some((entry) => names.some((name) => modelEntryMatches(entry, name)));
