@@ -1,8 +1,8 @@
 /**
  * `POST /v1/messages/count_tokens`: authenticated and model-checked like every /v1 route, never
  * billed (no upstream generation, no usage record, no requests-per-minute count). Routed to
- * Anthropic with a key at hand, Anthropic's own endpoint answers (the body passes through);
- * otherwise keyplane answers an estimate, marked `x-keyplane-estimated: true`.
+ * Anthropic with a key of the organization's own, Anthropic's own endpoint answers (the body
+ * passes through); otherwise keyplane answers an estimate, marked `x-keyplane-estimated: true`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { request as undiciRequest } from 'undici';
@@ -11,7 +11,7 @@ import { anthropicMessagesFrontDoor } from './front-doors/anthropic-messages/ant
 import { parseMessagesRequest } from './front-doors/anthropic-messages/messages-to-canonical.js';
 import type { PassThrough } from './front-doors/front-door.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
-import { chooseKey } from './keys/key-choice.js';
+import { chooseKey, isKeyed } from './keys/key-choice.js';
 import type { PipelineDependencies } from './pipeline.js';
 import type { GatewayIdentity, ProjectScope } from './request-context.js';
 import { enforceModelAccess } from './routing/model-access.js';
@@ -32,13 +32,13 @@ type CountTokensDependencies = Pick<
   'authenticator' | 'scopes' | 'endpoints' | 'catalogOverrides' | 'platformKeys' | 'pool' | 'call'
 >;
 
-/** The secret to call one Anthropic offer with (a hosted key leased from the pool), or null when none is at hand. */
-async function anthropicKey(
-  offer: RoutableOffer,
-  identity: GatewayIdentity,
-  scope: ProjectScope,
-  deps: CountTokensDependencies,
-): Promise<string | null> {
+/**
+ * The secret to call one Anthropic offer with: the organization's own (a stored key, or its
+ * custom provider's), or null when none is at hand. Never a platform key (env or hosted pool):
+ * counting is free and counts against no limit of the tenant's, so with the platform's keys one
+ * tenant could spend their provider rate limits (and the pool's per-key windows) for everyone.
+ */
+function anthropicKey(offer: RoutableOffer, identity: GatewayIdentity, scope: ProjectScope, deps: CountTokensDependencies): string | null {
   const keys = {
     organizationId: identity.organizationId,
     mode: identity.mode,
@@ -49,10 +49,7 @@ async function anthropicKey(
     customProviders: scope.customProviders,
   };
   const choice = chooseKey(offer.provider, keys, deps.platformKeys, deps.pool);
-  if (!choice) return null;
-  if (choice.secret !== null) return choice.secret;
-  const leased = await deps.pool.acquire(offer.provider, identity.organizationId, scope.limiter(offer.provider));
-  return leased.ok ? leased.key.secret : null;
+  return choice && isKeyed(choice.source) ? choice.secret : null;
 }
 
 export async function handleCountTokens(request: FastifyRequest, reply: FastifyReply, deps: CountTokensDependencies): Promise<void> {
@@ -68,7 +65,7 @@ export async function handleCountTokens(request: FastifyRequest, reply: FastifyR
     reply.header('x-keyplane-request-id', request.id);
 
     for (const offer of resolved.offers.filter((candidate) => candidate.endpoint.adapter.kind === 'anthropic')) {
-      const apiKey = await anthropicKey(offer, identity, scope, deps);
+      const apiKey = anthropicKey(offer, identity, scope, deps);
       if (!apiKey) continue;
       const context = { baseUrl: offer.endpoint.baseUrl, apiKey, upstreamModel: offer.providerModel, stream: false };
       const upstream = passThroughRequest(

@@ -145,14 +145,21 @@ describe('the official @anthropic-ai/sdk client on /v1/messages', () => {
     expect(final.content[0]).toMatchObject({ type: 'thinking', signature });
   });
 
-  it('count_tokens: Anthropic answers for its models; an estimate, marked, for the others; neither is billed', async () => {
-    const anthropic = client(tenant.secret);
-    await g.t.server.gateway.writer.flush();
-    const before = await g.t.server.db.prisma.usageRecord.count({ where: { projectId: tenant.projectId } });
-    const native = await anthropic.messages.countTokens({ model: 'claude-haiku-4-5', messages: HI, tools: TOOLS }).withResponse();
+  it("count_tokens: Anthropic answers with the organization's own key; an estimate, marked, otherwise; neither is billed", async () => {
+    const byok = await createTenant(g.t, { mode: 'API_KEYS', byok: { anthropic: fakeKey('anthropic', 'count') } });
+    const native = await client(byok.secret).messages.countTokens({ model: 'claude-haiku-4-5', messages: HI, tools: TOOLS }).withResponse();
     expect(native.data.input_tokens).toBeGreaterThan(0);
     expect(native.response.headers.get('x-keyplane-estimated')).toBeNull();
     expect(lastUpstream()?.path).toBe('/anthropic/v1/messages/count_tokens');
+
+    const anthropic = client(tenant.secret);
+    await g.t.server.gateway.writer.flush();
+    const before = await g.t.server.db.prisma.usageRecord.count({ where: { projectId: tenant.projectId } });
+    const upstreamCalls = g.sim.requests.length;
+    // The platform's key (CREDITS): counting would spend its rate limit for every tenant.
+    const platform = await anthropic.messages.countTokens({ model: 'claude-haiku-4-5', messages: HI }).withResponse();
+    expect(platform.response.headers.get('x-keyplane-estimated')).toBe('true');
+    expect(g.sim.requests.length).toBe(upstreamCalls);
 
     const estimated = await anthropic.messages.countTokens({ model: 'openai/gpt-4o-mini', messages: HI }).withResponse();
     expect(estimated.data.input_tokens).toBeGreaterThan(0);
