@@ -138,6 +138,7 @@ export type UsageFilterInput = {
 
 export type CreateAccessTokenInput = {
   name: string;
+  /** None: never expires, or, when you call with an access token that expires, expires with it. No later than that token */
   expiresAt?: string | null | undefined;
 };
 
