@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Dispatcher } from 'undici';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { createCustomProvider, getProvider, resolveBaseUrl } from '../providers/registry.js';
@@ -23,7 +24,8 @@ export interface CustomEndpointConfig {
  * custom ones, built once and reused.
  */
 export class Endpoints {
-  private readonly cache = new Map<string, Endpoint>();
+  /** A handful of built-in providers, and custom ones per id and base URL: tenants make the set, hence the bound. */
+  private readonly cache = new LRUCache<string, Endpoint>({ max: 10_000 });
 
   constructor(
     private readonly env: Readonly<Record<string, string | undefined>>,

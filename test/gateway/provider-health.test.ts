@@ -15,4 +15,13 @@ describe('provider health', () => {
     expect(health.uptime('groq')).toBeNull();
     expect(health.isHealthy('groq')).toBe(true);
   });
+
+  it("holds nothing for providers with no recent outcome (custom providers are tenants' to make)", () => {
+    let now = 0;
+    const health = new ProviderHealth(() => now);
+    for (let i = 0; i < 1_000; i += 1) health.record(`custom-${i}`, false);
+    now = 61_000;
+    for (let i = 0; i < 1_000; i += 1) health.isHealthy(`custom-${i}`);
+    expect((health as unknown as { outcomes: Map<string, unknown> }).outcomes.size).toBe(0);
+  });
 });

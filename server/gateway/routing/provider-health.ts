@@ -34,7 +34,9 @@ export class ProviderHealth {
   private recent(provider: string): { ok: boolean; at: number }[] {
     const cutoff = this.now() - MAX_AGE_MS;
     const list = (this.outcomes.get(provider) ?? []).filter((outcome) => outcome.at >= cutoff);
-    this.outcomes.set(provider, list);
+    // A provider with nothing recent is forgotten: custom providers' slugs are tenants' to make.
+    if (list.length > 0) this.outcomes.set(provider, list);
+    else this.outcomes.delete(provider);
     return list;
   }
 }
