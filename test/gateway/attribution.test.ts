@@ -79,10 +79,17 @@ describe.each(availableBackends())('attribution on %s', (backend) => {
     expect(JSON.parse(result.text).error.message).toContain('x-keyplane-tags');
   });
 
-  it('refuses an end user over 128 characters', async () => {
-    const result = await post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: HELLO, user: 'u'.repeat(129) });
+  it('refuses an end user over 256 characters', async () => {
+    const result = await post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: HELLO, user: 'u'.repeat(257) });
     expect(result.status, result.text).toBe(400);
-    expect(JSON.parse(result.text).error.message).toContain('at most 128 characters');
+    expect(JSON.parse(result.text).error.message).toContain('at most 256 characters');
+  });
+
+  it("takes Claude Code's metadata.user_id (JSON of a device, an account and a session id) as the end user", async () => {
+    const userId = JSON.stringify({ device_id: 'a'.repeat(64), account_uuid: crypto.randomUUID(), session_id: crypto.randomUUID() });
+    expect(userId.length).toBeGreaterThan(128);
+    const result = await post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: HELLO, user: userId });
+    expect(result.status, result.text).toBe(200);
   });
 
   it('refuses invalid default tags on a gateway key', async () => {

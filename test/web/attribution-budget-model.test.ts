@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_END_USER_LENGTH } from '../../shared/attribution-tags.js';
 import {
   budgetUsage,
   EMPTY_BUDGET_FORM,
@@ -37,7 +38,9 @@ describe('tag and end-user budgets', () => {
     }
     // An end user is free text (the gateway takes what the app sends), up to its length limit.
     expect(parseBudgetForm('p1', { ...EMPTY_BUDGET_FORM, scope: 'END_USER', value: 'user 42 <x>', budgetUsd: '1.5' }).ok).toBe(true);
-    expect(parseBudgetForm('p1', { ...EMPTY_BUDGET_FORM, scope: 'END_USER', value: 'x'.repeat(129), budgetUsd: '1' }).ok).toBe(false);
+    expect(
+      parseBudgetForm('p1', { ...EMPTY_BUDGET_FORM, scope: 'END_USER', value: 'x'.repeat(MAX_END_USER_LENGTH + 1), budgetUsd: '1' }).ok,
+    ).toBe(false);
     expect(parseBudgetForm('p1', { ...EMPTY_BUDGET_FORM, budgetUsd: '1e3', value: 'a' }).ok).toBe(false);
     expect(
       formFromBudget({
