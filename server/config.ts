@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { listProviders } from './providers/registry.js';
 
@@ -35,6 +36,11 @@ export interface Config {
   httpRequestTimeoutMs: number;
   /** KEYPLANE_ALLOW_PRIVATE_UPSTREAMS: organizations' custom providers may target private addresses. */
   allowPrivateUpstreams: boolean;
+  /**
+   * KEYPLANE_TRUST_PROXY: the reverse proxies whose X-Forwarded-For names the client (their
+   * addresses or CIDRs); false: the connection's own address is the client's.
+   */
+  trustProxy: false | string[];
   /** Set: /metrics answers only `Authorization: Bearer <metricsToken>`; unset: open. */
   metricsToken: string | undefined;
   /** The origin people reach the dashboard at: invitation links use it; `https:` makes cookies Secure. */
@@ -110,6 +116,16 @@ const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   // Strictly true/false: a typo must not quietly open the internal network to tenants.
   KEYPLANE_ALLOW_PRIVATE_UPSTREAMS: optionalString.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).default('false')),
+  // Addresses, not `true`: trusting every hop would let any client name its own address.
+  KEYPLANE_TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        (value) => value.split(',').every((entry) => isAddressOrCidr(entry.trim())),
+        "must be your reverse proxies' addresses or CIDRs, comma-separated (e.g. 10.0.0.0/8,127.0.0.1)",
+      )
+      .optional(),
+  ),
   KEYPLANE_PUBLIC_URL: optionalString.pipe(
     z.string().refine(isHttpOrigin, 'must be an http:// or https:// origin such as https://keyplane.example.com').optional(),
   ),
@@ -161,11 +177,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhooks: { intervalMs: e.WEBHOOK_INTERVAL_MS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
     httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     allowPrivateUpstreams: e.KEYPLANE_ALLOW_PRIVATE_UPSTREAMS === 'true',
+    trustProxy: trustedProxies(e.KEYPLANE_TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN,
     publicUrl: e.KEYPLANE_PUBLIC_URL ? new URL(e.KEYPLANE_PUBLIC_URL).origin : `http://${e.HOST}:${e.PORT}`,
     tracing: tracingConfig(e),
     env,
   };
+}
+
+function trustedProxies(value: string | undefined): false | string[] {
+  return value ? value.split(',').map((entry) => entry.trim()) : false;
+}
+
+/** An IPv4 or IPv6 address, optionally with a /prefix. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
 }
 
 /** The OTLP variables as the OpenTelemetry spec reads them: the signal-specific URL is used as is, the base one gets /v1/traces. */

@@ -98,6 +98,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       webRoot: options.webRoot ?? WEB_ROOT,
       secureCookies: config.publicUrl.startsWith('https:'),
       requestTimeoutMs: config.httpRequestTimeoutMs,
+      trustProxy: config.trustProxy,
       ...(options.migrations ? { migrations: options.migrations } : {}),
     });
     const usageRollups =

@@ -87,6 +87,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('trusts X-Forwarded-For only from the reverse proxies KEYPLANE_TRUST_PROXY names', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ KEYPLANE_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
+    // Trusting every hop would let any client name its own address, and its own sign-in budget.
+    for (const value of ['true', '1', '10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/2']) {
+      expect(configError({ KEYPLANE_TRUST_PROXY: value }).message).toContain(
+        "KEYPLANE_TRUST_PROXY: must be your reverse proxies' addresses",
+      );
+    }
+  });
+
   it('keeps a credit lease TTL at least three renewals long: a live lease is never swept', () => {
     expect(loadConfig({}).creditLease).toEqual({ renewEveryMs: 1_000, ttlMs: 5_000 });
     expect(loadConfig({ CREDIT_LEASE_RENEW_MS: '500', CREDIT_LEASE_TTL_MS: '1500' }).creditLease).toEqual({

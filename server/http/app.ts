@@ -38,6 +38,8 @@ export interface AppDependencies {
   metricsToken?: string | undefined;
   secureCookies?: boolean;
   requestTimeoutMs?: number;
+  /** Reverse proxies trusted to name the client (X-Forwarded-For): sign-in limits count per client address. */
+  trustProxy?: false | string[];
   /** Where /readyz finds the migrations it compares the database with (default: prisma/). */
   migrations?: MigrationPaths;
 }
@@ -54,6 +56,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     // Headers that never finish arriving are Node's to cut off; slow bodies are limitSlowClients'.
     requestTimeout: deps.requestTimeoutMs ?? 60_000,
+    trustProxy: deps.trustProxy ?? false,
   });
   app.setErrorHandler(errorHandler);
   limitSlowClients(app, deps.requestTimeoutMs ?? 60_000);

@@ -9,10 +9,10 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const PASSWORD = 'the-right-password';
 
-async function attempt(t: TestServer, email: string, password: string) {
+async function attempt(t: TestServer, email: string, password: string, headers: Record<string, string> = {}) {
   const response = await t.fetch('/auth/sign-in', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ email, password }),
   });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() };
@@ -113,6 +113,36 @@ describe('sign-in throttling per address', () => {
       body: JSON.stringify({ token: 'kpinv_guess', password: 'whatever-1' }),
     });
     expect([tokenGuess.status, tokenGuess.headers.has('retry-after')]).toEqual([429, true]);
+  });
+});
+
+describe('sign-in throttling per address behind a reverse proxy', () => {
+  const spend = async (t: TestServer, address: string) => {
+    const statuses: number[] = [];
+    for (let i = 0; i <= SIGN_IN_LIMITS.attemptsPerAddressPerMinute; i += 1)
+      statuses.push((await attempt(t, `spray-${i}@example.test`, 'guess', { 'x-forwarded-for': address })).status);
+    return statuses;
+  };
+
+  it('counts per client (X-Forwarded-For) when KEYPLANE_TRUST_PROXY names the proxy', async () => {
+    const t = await startTestServer('pglite', { KEYPLANE_TRUST_PROXY: '127.0.0.1,::1' });
+    try {
+      expect((await spend(t, '203.0.113.1')).at(-1)).toBe(429);
+      // Another client behind the same proxy still has its own attempts.
+      expect((await attempt(t, 'someone@example.test', 'guess', { 'x-forwarded-for': '203.0.113.2' })).status).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For from a peer it does not trust (a client cannot name its own address)', async () => {
+    const t = await startTestServer('pglite');
+    try {
+      expect((await spend(t, '203.0.113.1')).at(-1)).toBe(429);
+      expect((await attempt(t, 'someone@example.test', 'guess', { 'x-forwarded-for': '203.0.113.2' })).status).toBe(429);
+    } finally {
+      await t.close();
+    }
   });
 });
 
