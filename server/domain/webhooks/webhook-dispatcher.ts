@@ -1,5 +1,6 @@
 import { type Dispatcher, request } from 'undici';
 import type { PrismaClient } from '../../db/database.js';
+import { readUpTo } from '../../net/read-up-to.js';
 import { createGuardedAgent } from '../../net/safe-dispatcher.js';
 import { UpstreamAddressRefused } from '../../net/upstream-address.js';
 import type { Logger } from '../../observability/logger.js';
@@ -197,19 +198,10 @@ export class WebhookDispatcher {
  * body (and its connection), where draining it let a receiver hold the attempt with an endless answer.
  */
 async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of body) {
-    const bytes = chunk as Buffer;
-    if (length + bytes.byteLength > READ_LIMIT_BYTES) {
-      chunks.push(bytes.subarray(0, READ_LIMIT_BYTES - length));
-      // `stream: true` leaves out a character cut in half; the cut may also split a key.
-      return cutOffText(new TextDecoder().decode(Buffer.concat(chunks), { stream: true }));
-    }
-    chunks.push(bytes);
-    length += bytes.byteLength;
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const { bytes, complete } = await readUpTo(body, READ_LIMIT_BYTES);
+  if (complete) return new TextDecoder().decode(bytes);
+  // `stream: true` leaves out a character cut in half; the cut may also split a key.
+  return cutOffText(new TextDecoder().decode(bytes, { stream: true }));
 }
 
 const scrubbed = (text: string) => {

@@ -4,6 +4,7 @@
  * streams), and a tenant's custom upstream may send without end: each read here stops at its
  * limit and ends the body, so the connection closes instead of the process buffering it.
  */
+import { readUpTo } from '../../net/read-up-to.js';
 
 const MB = 1024 * 1024;
 
@@ -50,19 +51,4 @@ export async function readErrorText(body: AsyncIterable<Uint8Array>, limit: numb
   } catch {
     return '';
   }
-}
-
-/** At most `limit` bytes; leaving the loop early ends (destroys) the body. */
-async function readUpTo(body: AsyncIterable<Uint8Array>, limit: number): Promise<{ bytes: Uint8Array; complete: boolean }> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of body) {
-    if (length + chunk.byteLength > limit) {
-      chunks.push(chunk.subarray(0, limit - length));
-      return { bytes: Buffer.concat(chunks, limit), complete: false };
-    }
-    chunks.push(chunk);
-    length += chunk.byteLength;
-  }
-  return { bytes: Buffer.concat(chunks, length), complete: true };
 }
