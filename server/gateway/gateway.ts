@@ -19,6 +19,7 @@ import { settlementPath } from './billing/settlement-path.js';
 import { usageIntent } from './billing/usage-intent.js';
 import { Endpoints } from './endpoints.js';
 import { HostedKeyPool } from './keys/hosted-pool.js';
+import { KeyCheck } from './keys/key-check.js';
 import { PlatformAlerts } from './keys/platform-alerts.js';
 import type { PipelineDependencies } from './pipeline.js';
 import { ProviderHealth } from './routing/provider-health.js';
@@ -71,6 +72,7 @@ export function createGateway(
       upstreamTimeoutMs: config.upstreamTimeoutMs,
       writeAhead: (run) => journal.record(usageIntent(run)),
       alerts: new PlatformAlerts(new AlertOutbox(db.prisma), pool, logger),
+      keyCheck: new KeyCheck({ timeoutMs: Math.min(config.upstreamTimeoutMs, 10_000) }),
     },
     endpoints: new Endpoints(config.env, customDispatcher),
     platformKeys: platform.platformKeys,

@@ -55,6 +55,11 @@ export interface ProviderAdapter {
   parseStream(body: AsyncIterable<Uint8Array>): AsyncIterable<ProviderEvent>;
   /** The upstream's credential headers (plus any it always needs), for a request sent as the client wrote it. */
   authHeaders(apiKey: string): Record<string, string>;
+  /**
+   * A GET, relative to the base URL, that only the key itself can fail: the provider's model
+   * list. Asked before a key is disabled for a 401/403, to tell a refused key from a refused request.
+   */
+  readonly keyCheckPath: string;
   /** Classify a non-2xx answer using the shared classifier plus this provider's error-body shape. */
   classifyError(response: UpstreamErrorResponse): ClassifiedFailure;
   /** Embeddings, for providers that offer them; absent means the provider is no candidate for `/v1/embeddings`. */

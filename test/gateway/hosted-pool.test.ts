@@ -107,9 +107,11 @@ describe('hosted key pool', () => {
   });
 
   it('a 401 disables the key until it is re-enabled', async () => {
-    g.sim.setKeyBehavior(POOL.OPENAI_API_KEY_1, { kind: 'unauthorized', times: 1 });
+    // Refused for its call and for the key check that follows: a revoked key (restored at the provider after).
+    g.sim.setKeyBehavior(POOL.OPENAI_API_KEY_1, { kind: 'unauthorized' });
     let hit = false;
     for (let i = 0; i < 3 && !hit; i += 1) hit = (await served()).tried.includes('OPENAI_API_KEY_1');
+    g.sim.setKeyBehavior(POOL.OPENAI_API_KEY_1, { kind: 'ok' });
     expect(hit).toBe(true);
     expect(await poolState('OPENAI_API_KEY_1')).toBe('DISABLED');
     const after = [];

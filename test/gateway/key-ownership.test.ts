@@ -38,10 +38,11 @@ describe.each(availableBackends())('putting keys back in service (%s)', (backend
     return data.organization.providerKeys[0] as StoredKey;
   };
 
-  /** A 401 for the key's next call; returns the refused call's status. */
+  /** The provider refuses the key (its call and the key check), then takes it again: as a key revoked, then restored. */
   const rejectOnce = async (tenant: Tenant, secret: string) => {
-    g.sim.setKeyBehavior(secret, { kind: 'unauthorized', times: 1 });
+    g.sim.setKeyBehavior(secret, { kind: 'unauthorized' });
     const refused = await chat(g.t, tenant.secret, { model: 'gpt-4o-mini' });
+    g.sim.setKeyBehavior(secret, { kind: 'ok' });
     expect(refused.status).not.toBe(200);
     expect((await usageOf(g.t, refused.requestId)).failureClass).toBe('AUTH');
   };

@@ -6,7 +6,7 @@ export type Wire = 'openai-compatible' | 'anthropic' | 'google' | 'openai-respon
 
 /** Fixture names: `text`/`tools` answers (`thinking`: Anthropic's, with a signed thinking block), `error-<kind>` error answers. */
 export type AnswerKind = 'text' | 'tools' | 'thinking';
-export type ErrorKind = 'unauthorized' | 'forbidden' | 'rate-limit' | 'quota' | 'server';
+export type ErrorKind = 'unauthorized' | 'forbidden' | 'forbidden-request' | 'rate-limit' | 'quota' | 'server';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
 

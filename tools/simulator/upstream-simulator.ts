@@ -14,6 +14,7 @@ import { type EchoVia, echoAnswer } from './echo-key-answer.js';
 import { embeddingsAnswer } from './embeddings-answer.js';
 import { rewriteBody, rewriteEvents, withModelName } from './fixture-rewrite.js';
 import { type AnswerKind, type ErrorKind, errorAnswer, fixtureText, streamAnswer, type Wire } from './fixture-store.js';
+import { modelListAnswer, modelListWire } from './model-list-answer.js';
 import { planReply, type Reply } from './reply-plan.js';
 import { type SimUsage, withUsageBody, withUsageEvents } from './usage-rewrite.js';
 
@@ -24,6 +25,11 @@ export type SimBehavior = (
   | { kind: 'ok' }
   | { kind: 'unauthorized' }
   | { kind: 'forbidden' }
+  /**
+   * 403 to every generation and embeddings request, while the key itself is fine: its model list
+   * answers (anthropic, google: `error-forbidden-request.json`).
+   */
+  | { kind: 'forbidden-request' }
   | { kind: 'rate-limit'; retryAfterSeconds?: number }
   | { kind: 'quota' }
   | { kind: 'server-error' }
@@ -86,6 +92,7 @@ const GEMINI_PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerate
 const ERROR_KIND: Partial<Record<SimBehavior['kind'], ErrorKind>> = {
   unauthorized: 'unauthorized',
   forbidden: 'forbidden',
+  'forbidden-request': 'forbidden-request',
   'rate-limit': 'rate-limit',
   quota: 'quota',
   'server-error': 'server',
@@ -126,6 +133,14 @@ function route(pathname: string): Route | undefined {
     };
   }
   return undefined;
+}
+
+/** A model-list GET (`modelListWire`) on a provider's base path: the gateway checking a key. */
+function modelListRoute(pathname: string): { provider: string; wire: Exclude<Wire, 'openai-responses'> } | undefined {
+  const match = PREFIX.exec(pathname);
+  const wire = modelListWire(match?.[2] ?? pathname);
+  if (!wire) return undefined;
+  return { provider: match?.[1] ?? (wire === 'openai-compatible' ? 'openai' : wire), wire };
 }
 
 function apiKeyOf(req: IncomingMessage, url: URL): string | undefined {
@@ -195,6 +210,39 @@ export async function startUpstreamSimulator(options: SimulatorOptions = {}): Pr
     }
     if (pathname === '/__sim/base-urls') return sendJson(res, 200, JSON.stringify(simulator.baseUrls));
     sendJson(res, 404, JSON.stringify({ error: { message: `Unknown control path ${pathname}` } }));
+  }
+
+  /**
+   * A key check: the key's model list, or the error a refused key gets. It reads the key's
+   * behavior without using up a `times` count: it is not a generation request.
+   */
+  function answerModelList(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    target: NonNullable<ReturnType<typeof modelListRoute>>,
+  ): void {
+    const apiKey = apiKeyOf(req, url);
+    if (!options.fast) {
+      const recorded: RecordedRequest = {
+        provider: target.provider,
+        wire: target.wire,
+        method: 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: { ...req.headers },
+        body: undefined,
+        apiKey,
+        model: undefined,
+        stream: false,
+      };
+      requests.push(recorded);
+    }
+    const kind = apiKey === undefined ? undefined : behaviors.get(apiKey)?.kind;
+    if (kind === 'unauthorized' || kind === 'forbidden') {
+      const { status, body } = errorAnswer(target.provider, target.wire, kind);
+      sendJson(res, status, body);
+    } else sendJson(res, 200, modelListAnswer(target.wire));
   }
 
   async function answer(req: IncomingMessage, res: ServerResponse, url: URL, target: Route): Promise<void> {
@@ -286,6 +334,8 @@ export async function startUpstreamSimulator(options: SimulatorOptions = {}): Pr
     const url = new URL(req.url ?? '/', 'http://simulator');
     const handle = async () => {
       if (url.pathname.startsWith('/__sim/')) return control(req, res, url.pathname);
+      const modelList = req.method === 'GET' ? modelListRoute(url.pathname) : undefined;
+      if (modelList) return answerModelList(req, res, url, modelList);
       const target = req.method === 'POST' ? route(url.pathname) : undefined;
       if (!target) {
         const message = `Simulator has no route for ${req.method} ${url.pathname}`;

@@ -14,6 +14,7 @@ import type { PassThrough } from '../front-doors/front-door.js';
 import { GatewayError, upstreamFailure } from '../gateway-error.js';
 import { keyVerdict } from '../keys/cooldown-policy.js';
 import type { HostedKeyPool } from '../keys/hosted-pool.js';
+import type { KeyCheck } from '../keys/key-check.js';
 import type { PlatformAlerts } from '../keys/platform-alerts.js';
 import type { GatewayIdentity, ProjectScope, ResponseSink } from '../request-context.js';
 import type { RequestRun } from '../request-run.js';
@@ -43,6 +44,8 @@ export interface CallDependencies {
   writeAhead: (run: RequestRun) => Promise<void>;
   /** Operators' alerts when platform keys go out of service. */
   alerts: Pick<PlatformAlerts, 'keyDisabled' | 'keyCooling'>;
+  /** Asks the provider whether a key refused with 401/403 is itself refused, before it is disabled. */
+  keyCheck: Pick<KeyCheck, 'check'>;
 }
 
 /** The key one attempt uses: its secret, its name on usage records, where its state lives. */
@@ -113,18 +116,26 @@ export async function callUpstream(
       if (failed) span.fail(failed);
       return outcome;
     });
-    const outcome = result.done ? 'ok' : result.failure.failureClass;
-    run.routing?.attempts.push({ provider: candidate.provider, source: candidate.key.source, keyRef: key.keyRef, outcome });
+    if (result.done) {
+      run.routing?.attempts.push({ provider: candidate.provider, source: candidate.key.source, keyRef: key.keyRef, outcome: 'ok' });
+      deps.health.record(candidate.provider, true);
+      return;
+    }
+    const { failure, retry, keyRejected } = await checkedFailure(candidate, key, result, deps);
+    run.routing?.attempts.push({
+      provider: candidate.provider,
+      source: candidate.key.source,
+      keyRef: key.keyRef,
+      outcome: failure.failureClass,
+    });
     // Provider health is about the upstream, not one tenant's key: a 429, quota or auth failure
     // of one organization's key must not steer every other organization away from the provider.
-    if (result.done) deps.health.record(candidate.provider, true);
-    else if (PROVIDER_FAULTS.has(result.failure.failureClass)) deps.health.record(candidate.provider, false);
-    if (result.done) return;
+    if (PROVIDER_FAULTS.has(failure.failureClass)) deps.health.record(candidate.provider, false);
 
-    await applyKeyVerdict(candidate, key, result.failure, deps);
-    upstreamError = upstreamFailure(result.failure.failureClass, result.failure.message, result.failure.retryAfterMs);
+    await applyKeyVerdict(candidate, key, failure, keyRejected, deps);
+    upstreamError = upstreamFailure(failure.failureClass, failure.message, failure.retryAfterMs);
     lastError = upstreamError;
-    if (!result.retry || run.committed || run.cancellation.aborted) throw lastError;
+    if (!retry || run.committed || run.cancellation.aborted) throw lastError;
     if (candidate.key.source === 'hosted') triedHosted.add(key.keyRef);
     else index += 1;
     await backoff(run.attempts);
@@ -160,10 +171,38 @@ async function keyFor(
   };
 }
 
+/**
+ * An attempt's failure once the key is checked: a 401/403 (AUTH) with a key other than the
+ * caller's own is confirmed by asking the provider with the key alone (KeyCheck). A key the
+ * provider still serves was not the cause: the request was, so it is the caller's failure
+ * (BAD_REQUEST), not retried on other keys, and the key stays in service. Only a key the check
+ * also sees refused is disabled; when the check cannot tell, the key stays in service too.
+ */
+async function checkedFailure(
+  candidate: RouteCandidate,
+  key: AttemptKey,
+  result: Extract<AttemptResult, { done: false }>,
+  deps: CallDependencies,
+): Promise<{ failure: ClassifiedFailure; retry: boolean; keyRejected: boolean }> {
+  const { failure, retry } = result;
+  if (failure.failureClass !== 'AUTH' || candidate.key.source === 'user')
+    return { failure, retry, keyRejected: failure.failureClass === 'AUTH' };
+  const outcome = await deps.keyCheck.check({
+    stateKey: key.stateKey,
+    adapter: candidate.endpoint.adapter,
+    baseUrl: candidate.endpoint.baseUrl,
+    apiKey: key.secret,
+    dispatcher: candidate.endpoint.dispatcher ?? deps.dispatcher,
+  });
+  if (outcome === 'accepted') return { failure: { ...failure, failureClass: 'BAD_REQUEST' }, retry: false, keyRejected: false };
+  return { failure, retry, keyRejected: outcome === 'rejected' };
+}
+
 async function applyKeyVerdict(
   candidate: RouteCandidate,
   key: AttemptKey,
   failure: ClassifiedFailure,
+  keyRejected: boolean,
   deps: CallDependencies,
 ): Promise<void> {
   if (candidate.key.source === 'hosted') {
@@ -175,8 +214,8 @@ async function applyKeyVerdict(
     await deps.state.setCooldown(key.stateKey, verdict.untilMs);
     if (candidate.key.source === 'hosted') deps.alerts.keyCooling(candidate.provider);
   }
-  // The caller's own header key is theirs to fix; only stored and platform keys are disabled.
-  if (verdict.action === 'disable' && candidate.key.source !== 'user') {
+  // The caller's own header key is theirs to fix; only stored and platform keys are disabled, and only once checked.
+  if (verdict.action === 'disable' && keyRejected && candidate.key.source !== 'user') {
     await deps.state.setDisabled(key.stateKey, true, verdict.reason);
     if (platformKey) deps.alerts.keyDisabled(candidate.provider, key.keyRef, verdict.reason);
   }

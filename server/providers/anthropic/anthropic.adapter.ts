@@ -13,6 +13,7 @@ export function createAnthropicAdapter(): ProviderAdapter {
   return {
     kind: 'anthropic',
     authHeaders,
+    keyCheckPath: '/v1/models?limit=1',
     buildRequest(parsed: ParsedChatRequest, context: BuildContext): UpstreamRequest {
       return {
         url: `${context.baseUrl.replace(/\/+$/, '')}/v1/messages`,

@@ -11,6 +11,7 @@ export function createGoogleAdapter(): ProviderAdapter {
   return {
     kind: 'google',
     authHeaders,
+    keyCheckPath: '/v1beta/models?pageSize=1',
     buildRequest(parsed: ParsedChatRequest, context: BuildContext): UpstreamRequest {
       const base = context.baseUrl.replace(/\/+$/, '');
       const method = context.stream ? 'streamGenerateContent?alt=sse' : 'generateContent';

@@ -24,6 +24,7 @@ export function createOpenAiCompatibleAdapter(options: OpenAiCompatibleOptions):
   return {
     kind: 'openai-compatible',
     authHeaders,
+    keyCheckPath: '/models',
     buildRequest(parsed: ParsedChatRequest, context: BuildContext): UpstreamRequest {
       return {
         url: chatCompletionsUrl(context.baseUrl),
