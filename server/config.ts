@@ -20,6 +20,8 @@ export interface Config {
   logLevel: string;
   /** Upstream must answer with headers, and then send each chunk, within this long. */
   upstreamTimeoutMs: number;
+  /** Database time each organization's usage reports and request logs may take per minute (report-limiter.ts). */
+  usageReportMsPerMinute: number;
   /** Holds older than this belong to requests that never settled (a killed process) and are released. */
   reservationTtlMs: number;
   /** Credit leases: renewed this often by a live instance, released by any instance when not renewed within `ttlMs`. */
@@ -100,6 +102,7 @@ const envSchema = z.object({
   KEYPLANE_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
   KEYPLANE_ADMIN_TOKEN: optionalString,
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  USAGE_REPORT_MS_PER_MINUTE: z.coerce.number().int().min(1).max(3_600_000).default(20_000),
   RESERVATION_TTL_MS: z.coerce
     .number()
     .int()
@@ -169,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     admin: { email: e.KEYPLANE_ADMIN_EMAIL, password: e.KEYPLANE_ADMIN_PASSWORD, token: e.KEYPLANE_ADMIN_TOKEN },
     logLevel: e.LOG_LEVEL,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    usageReportMsPerMinute: e.USAGE_REPORT_MS_PER_MINUTE,
     reservationTtlMs: e.RESERVATION_TTL_MS,
     creditLease: { renewEveryMs: e.CREDIT_LEASE_RENEW_MS, ttlMs: e.CREDIT_LEASE_TTL_MS },
     instanceDeadAfterMs: e.INSTANCE_DEAD_AFTER_MS,

@@ -75,6 +75,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       allowPrivateUpstreams: config.allowPrivateUpstreams,
       publicUrl: config.publicUrl,
       configChanges: db.configChanges(logger),
+      reportLimits: { msPerMinute: config.usageReportMsPerMinute },
     });
     const createdOperator = await services.auth.bootstrap({
       email: config.admin.email,

@@ -22,6 +22,7 @@ import { ProjectService } from './projects/project.service.js';
 import { type ProviderDirectory, ProviderKeyService } from './provider-keys/provider-key.service.js';
 import { ProviderSettingService } from './provider-settings/provider-setting.service.js';
 import { StatementService } from './statements/statement.service.js';
+import { REPORT_LIMITS, ReportLimiter, type ReportLimits } from './usage/report-limiter.js';
 import { UsageService } from './usage/usage.service.js';
 import { WebhookService } from './webhooks/webhook.service.js';
 
@@ -42,6 +43,8 @@ export interface ServiceDependencies {
   allowPrivateUpstreams: boolean;
   /** The database's announced changes, for what the gateway caches (a server's; tools run without). */
   configChanges?: ConfigChanges;
+  /** Each organization's usage-report limits (report-limiter.ts); the defaults when absent. */
+  reportLimits?: Partial<ReportLimits>;
 }
 
 /** The domain services, shared by the GraphQL API, the gateway and the CLI. */
@@ -71,7 +74,9 @@ export function createServices(deps: ServiceDependencies) {
     catalog,
     catalogOverrides,
     providerSettings,
-    usage: new UsageService(deps.prisma),
+    usage: new UsageService(deps.prisma, undefined, {
+      limiter: new ReportLimiter(deps.state, { ...REPORT_LIMITS, ...deps.reportLimits }),
+    }),
     webhooks: new WebhookService(deps.prisma, audit, deps.keyRing, deps.allowPrivateUpstreams),
     statements: new StatementService(deps.prisma),
     hostedPool: new HostedKeyPoolService(deps.prisma, audit, deps.state, deps.hostedKeyNames, deps.envKeyNames, providerSettings),

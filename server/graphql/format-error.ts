@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, RateLimitedError } from '../domain/errors.js';
 
 interface Logger {
   error(object: object, message: string): void;
@@ -16,7 +16,8 @@ export function createFormatError(logger: Logger) {
     const original = (error as { originalError?: unknown }).originalError ?? error;
     const path = formatted.path ? { path: formatted.path } : {};
     if (original instanceof DomainError) {
-      return { message: original.message, ...path, extensions: { code: original.code } };
+      const retry = original instanceof RateLimitedError ? { retryAfterSeconds: original.retryAfterSeconds } : {};
+      return { message: original.message, ...path, extensions: { code: original.code, ...retry } };
     }
     if (original instanceof ArgumentValidationError) {
       const fields = original.extensions.validationErrors.map((issue) => ({

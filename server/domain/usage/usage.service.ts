@@ -6,8 +6,9 @@ import { type Actor, requireTenantRow } from '../actor.js';
 import { badInput, notFound } from '../errors.js';
 import { afterCursor, NEWEST_FIRST, type Page, pageSize, toPage } from '../pagination.js';
 import { PLATFORM_KEY_LABEL, PLATFORM_KEY_REF, recordForViewer } from './platform-key-view.js';
+import type { ReportLimiter } from './report-limiter.js';
 import { MAX_GROUP_BY, USAGE_DIMENSIONS, USAGE_INTERVALS, type UsageDimension, type UsageInterval } from './usage-dimensions.js';
-import { isEmptyScope, resolveScope, scopeToWhere, type UsageFilterInput } from './usage-filter.js';
+import { isEmptyScope, resolveScope, scopeToWhere, type UsageFilterInput, type UsageScope } from './usage-filter.js';
 import { histogramPercentile } from './usage-histogram.js';
 import { ALL_HISTOGRAMS, type HistogramChoice } from './usage-measures.js';
 import { queryUsageGroups } from './usage-report-query.js';
@@ -82,8 +83,13 @@ export class UsageService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly now: () => Date = () => new Date(),
-    private readonly options: { rollups?: boolean } = {},
+    private readonly options: { rollups?: boolean; limiter?: ReportLimiter } = {},
   ) {}
+
+  /** Under each organization's report limits (report-limiter.ts), when a limiter is set. */
+  private limited<T>(scope: UsageScope, work: () => Promise<T>): Promise<T> {
+    return this.options.limiter ? this.options.limiter.run(scope.organizationIds, work) : work();
+  }
 
   /**
    * Aggregates per group in one SQL query — from the hourly/daily rollups for whole hours and
@@ -106,16 +112,18 @@ export class UsageService {
     const base = { from: scope.from, to: scope.to, interval: unit, groupBy: dimensions };
     if (isEmptyScope(scope)) return { ...base, groups: [], truncated: false };
 
-    const rows = await queryUsageGroups(this.prisma, scope, dimensions, unit, {
-      rollups: this.options.rollups ?? true,
-      histograms: percentiles,
-      limit: MAX_USAGE_GROUPS + 1,
+    return this.limited(scope, async () => {
+      const rows = await queryUsageGroups(this.prisma, scope, dimensions, unit, {
+        rollups: this.options.rollups ?? true,
+        histograms: percentiles,
+        limit: MAX_USAGE_GROUPS + 1,
+      });
+      const truncated = rows.length > MAX_USAGE_GROUPS;
+      const groups = rows.slice(0, MAX_USAGE_GROUPS).map(toGroup);
+      if (!scope.namesPlatformKeys) for (const group of groups) tenantCostView(group);
+      await this.attachNames(groups, dimensions);
+      return { ...base, groups, truncated };
     });
-    const truncated = rows.length > MAX_USAGE_GROUPS;
-    const groups = rows.slice(0, MAX_USAGE_GROUPS).map(toGroup);
-    if (!scope.namesPlatformKeys) for (const group of groups) tenantCostView(group);
-    await this.attachNames(groups, dimensions);
-    return { ...base, groups, truncated };
   }
 
   /** Usage records, newest first, with keyset pagination. */
@@ -128,11 +136,13 @@ export class UsageService {
     const take = pageSize(first);
     const scope = resolveScope(actor, filter, this.now());
     if (isEmptyScope(scope)) return { nodes: [], hasNextPage: false, endCursor: null };
-    const rows = await this.prisma.usageRecord.findMany({
-      where: { ...scopeToWhere(scope), ...afterCursor(after) },
-      orderBy: [...NEWEST_FIRST],
-      take: take + 1,
-    });
+    const rows = await this.limited(scope, () =>
+      this.prisma.usageRecord.findMany({
+        where: { ...scopeToWhere(scope), ...afterCursor(after) },
+        orderBy: [...NEWEST_FIRST],
+        take: take + 1,
+      }),
+    );
     return toPage(
       rows.map((row) => recordForViewer(row, scope.namesPlatformKeys)),
       take,

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimitedError } from '../../../server/domain/errors.js';
+import { ReportLimiter } from '../../../server/domain/usage/report-limiter.js';
+import { MemoryStateStore } from '../../../server/state/memory-state.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A report that runs until `finish()`; `started` says whether it got its turn. */
+function gatedReport() {
+  let finish = () => {};
+  const gate = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const report = { started: false, finish: () => finish() };
+  const work = async () => {
+    report.started = true;
+    await gate;
+    return 'rows';
+  };
+  return { report, work };
+}
+
+describe('ReportLimiter', () => {
+  it("runs two of an organization's reports at a time, queues the next in order, refuses past the queue, and never holds up another organization", async () => {
+    const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 2, maxWaiting: 2, msPerMinute: 60_000 });
+    const reports = Array.from({ length: 4 }, () => gatedReport());
+    const results = reports.map(({ work }) => limiter.run(['org-a'], work));
+    await sleep(5);
+    expect(reports.map(({ report }) => report.started)).toEqual([true, true, false, false]);
+
+    const refused = await limiter.run(['org-a'], async () => 'rows').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect((refused as RateLimitedError).retryAfterSeconds).toBe(1);
+    // Another organization, and an operator's report (no organizations), run at once.
+    expect(await limiter.run(['org-b'], async () => 'b')).toBe('b');
+    expect(await limiter.run(null, async () => 'all')).toBe('all');
+
+    reports[1]?.report.finish();
+    await sleep(5);
+    expect(reports.map(({ report }) => report.started)).toEqual([true, true, true, false]);
+    for (const { report } of reports) report.finish();
+    expect(await Promise.all(results)).toEqual(['rows', 'rows', 'rows', 'rows']);
+  });
+
+  it('gives the turn back when a report fails', async () => {
+    const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 1, maxWaiting: 0, msPerMinute: 60_000 });
+    await expect(
+      limiter.run(['org-a'], async () => {
+        throw new Error('database gone');
+      }),
+    ).rejects.toThrow('database gone');
+    expect(await limiter.run(['org-a'], async () => 'again')).toBe('again');
+  });
+
+  it("refuses an organization's reports once they used msPerMinute of time, for every organization the report covers", async () => {
+    const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 2, maxWaiting: 16, msPerMinute: 50 });
+    await limiter.run(['org-a', 'org-b'], () => sleep(60));
+    for (const org of ['org-a', 'org-b']) {
+      const refused = await limiter.run([org], async () => 'rows').catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(RateLimitedError);
+      expect((refused as RateLimitedError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect((refused as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(60);
+    }
+    expect(await limiter.run(['org-c'], async () => 'c')).toBe('c');
+    expect(await limiter.run(null, async () => 'operator')).toBe('operator');
+  });
+});
