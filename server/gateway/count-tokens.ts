@@ -69,7 +69,7 @@ export async function handleCountTokens(request: FastifyRequest, reply: FastifyR
       if (!apiKey) continue;
       const context = { baseUrl: offer.endpoint.baseUrl, apiKey, upstreamModel: offer.providerModel, stream: false };
       const upstream = passThroughRequest(
-        { ...COUNT_TOKENS, adapterKind: 'anthropic', usageFromJson: () => null, usageFromStreamEvent: () => null },
+        COUNT_TOKENS,
         { raw: request.body as Record<string, unknown>, headers: request.headers },
         offer.endpoint.adapter,
         context,

@@ -36,6 +36,8 @@ export type SimBehavior = (
   | { kind: 'hang' }
   | { kind: 'slow'; chunkDelayMs?: number }
   | { kind: 'cut'; afterChunks: number }
+  /** A stream closed cleanly after this many events, before its last one (no error, no final event). */
+  | { kind: 'end-early'; afterChunks: number }
   | { kind: 'echo-key'; via: EchoVia; status?: number }
   /** Answer as usual, reporting these token counts in the provider's own usage shape. */
   | { kind: 'usage'; usage: SimUsage }
@@ -297,6 +299,7 @@ export async function startUpstreamSimulator(options: SimulatorOptions = {}): Pr
     }
     const delay = behavior.kind === 'slow' ? (behavior.chunkDelayMs ?? 100) : 0;
     const cutAfter = behavior.kind === 'cut' ? behavior.afterChunks : undefined;
+    const endAfter = behavior.kind === 'end-early' ? behavior.afterChunks : undefined;
     if (!stream) {
       const recorded = fixtureText(target.provider, target.wire, `${kind}.json`);
       const answered = withModelName(reply.kind === 'fixture' ? recorded : rewriteBody(recorded, reply, target.wire), model);
@@ -315,6 +318,7 @@ export async function startUpstreamSimulator(options: SimulatorOptions = {}): Pr
     );
     const events = behavior.kind === 'usage' ? withUsageEvents(answered, target.wire, behavior.usage) : answered;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    if (endAfter !== undefined) return void res.end(events.slice(0, endAfter).join(''));
     if (!delay && cutAfter === undefined) return void res.end(events.join(''));
     for (const [index, event] of events.entries()) {
       if (cutAfter !== undefined && index >= cutAfter) {

@@ -72,6 +72,11 @@ export interface PassThrough {
    * answer cut short (client gone, stream broken) is billed by when its usage never arrived whole.
    */
   outputCharsOfStreamEvent?(event: string | undefined, data: string): number;
+  /**
+   * Whether an SSE event ends a streaming answer (its last event, an error included): a stream
+   * the upstream closes before one was cut short, as a translated stream without its finish is.
+   */
+  endsStream(event: string | undefined, data: string): boolean;
 }
 
 /** A parsed request. `droppedTools` and `translationError` matter only when the request is translated (no pass-through). */

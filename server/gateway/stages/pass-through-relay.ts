@@ -19,7 +19,7 @@ export type AttemptResult = { done: true } | { done: false; failure: ClassifiedF
  * forwarded; credentials never are — the client's `x-api-key` is its gateway key.
  */
 export function passThroughRequest(
-  passThrough: PassThrough,
+  passThrough: Pick<PassThrough, 'path' | 'forwardHeaders' | 'prepareBody'>,
   input: { raw: Record<string, unknown>; headers: Readonly<Record<string, string | string[] | undefined>> },
   adapter: ProviderAdapter,
   context: BuildContext,
@@ -77,8 +77,10 @@ export async function relayPassThrough(
   let upstreamError: string | null = null;
   const readUsage = passThrough.createStreamUsageReader?.() ?? passThrough.usageFromStreamEvent;
   let tooLarge = false;
+  let ended = false;
   const parser = createParser({
     onEvent: (message) => {
+      ended ||= passThrough.endsStream(message.event, message.data);
       // The upstream's own error event reaches the client as it is; the run records the failure.
       if (message.event === 'error') upstreamError = message.data.slice(0, 300);
       observe(readUsage(message.event, message.data));
@@ -111,6 +113,14 @@ export async function relayPassThrough(
       return { done: false, failure: { failureClass: cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', message }, retry: !cancelled };
     run.fail(cancelled ? 'CANCELLED' : 'FAILED', cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', 200, scrub.text(message));
     await sink.interrupt('STREAM_INTERRUPTED', `The provider's stream broke off: ${scrub.text(message)}`);
+    return { done: true };
+  }
+  if (!ended) {
+    // Closed cleanly, but before the answer's last event: cut short, like a broken stream.
+    const message = "The provider's stream ended before its last event";
+    if (!run.committed) return { done: false, failure: { failureClass: 'STREAM_INTERRUPTED', message }, retry: true };
+    run.fail('FAILED', 'STREAM_INTERRUPTED', 200, message);
+    await sink.interrupt('STREAM_INTERRUPTED', message);
     return { done: true };
   }
   if (upstreamError !== null) run.fail('FAILED', 'STREAM_INTERRUPTED', 200, scrub.text(upstreamError));

@@ -69,4 +69,6 @@ export const messagesPassThrough: PassThrough = {
     };
   },
   outputCharsOfStreamEvent: (_event, data) => streamOutputChars(data),
+  // Anthropic names every event (`event: message_stop`), as its data's `type` does.
+  endsStream: (event) => event === 'message_stop' || event === 'error',
 };

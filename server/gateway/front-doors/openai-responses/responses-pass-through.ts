@@ -64,4 +64,8 @@ export const responsesPassThrough: PassThrough = {
     return type && FINAL_EVENTS.has(type) ? usageOfResponse(payload?.response) : null;
   },
   outputCharsOfStreamEvent: streamOutputChars,
+  endsStream(event, data) {
+    const type = eventType(event, streamEventJson(data));
+    return type !== undefined && (FINAL_EVENTS.has(type) || type === 'error');
+  },
 };
