@@ -86,9 +86,10 @@ export class UsageService {
     private readonly options: { rollups?: boolean; limiter?: ReportLimiter } = {},
   ) {}
 
-  /** Under each organization's report limits (report-limiter.ts), when a limiter is set. */
-  private limited<T>(scope: UsageScope, work: () => Promise<T>): Promise<T> {
-    return this.options.limiter ? this.options.limiter.run(scope.organizationIds, work) : work();
+  /** Under each organization's report limits (report-limiter.ts), when a limiter is set; operators' reports are not limited. */
+  private limited<T>(actor: Actor, scope: UsageScope, work: () => Promise<T>): Promise<T> {
+    if (!this.options.limiter || actor.isOperator) return work();
+    return this.options.limiter.run(scope.organizationIds, work);
   }
 
   /**
@@ -112,7 +113,7 @@ export class UsageService {
     const base = { from: scope.from, to: scope.to, interval: unit, groupBy: dimensions };
     if (isEmptyScope(scope)) return { ...base, groups: [], truncated: false };
 
-    return this.limited(scope, async () => {
+    return this.limited(actor, scope, async () => {
       const rows = await queryUsageGroups(this.prisma, scope, dimensions, unit, {
         rollups: this.options.rollups ?? true,
         histograms: percentiles,
@@ -136,7 +137,7 @@ export class UsageService {
     const take = pageSize(first);
     const scope = resolveScope(actor, filter, this.now());
     if (isEmptyScope(scope)) return { nodes: [], hasNextPage: false, endCursor: null };
-    const rows = await this.limited(scope, () =>
+    const rows = await this.limited(actor, scope, () =>
       this.prisma.usageRecord.findMany({
         where: { ...scopeToWhere(scope), ...afterCursor(after) },
         orderBy: [...NEWEST_FIRST],
