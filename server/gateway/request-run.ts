@@ -126,5 +126,6 @@ function usageCounts(event: UsageEvent): Omit<UsageEvent, 'type'> {
     cacheWrite1hTokens: event.cacheWrite1hTokens,
     outputTokens: event.outputTokens,
     reasoningTokens: event.reasoningTokens,
+    webSearches: event.webSearches,
   };
 }

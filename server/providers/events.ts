@@ -15,7 +15,8 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
  * - `usage` carries totals so far, not increments: the last one wins.
  *   `inputTokens` counts EVERY input token: uncached, cache reads (`cachedInputTokens`) and
  *   cache writes (`cacheWriteTokens` 5-minute, `cacheWrite1hTokens` 1-hour); `outputTokens`
- *   includes `reasoningTokens`. The cache-write and reasoning counts are absent when zero.
+ *   includes `reasoningTokens`. The cache-write and reasoning counts are absent when zero, and
+ *   so is `webSearches` (searches the provider ran server-side, billed per search).
  * - `error` is always the last event; nothing follows it.
  */
 export type ProviderEvent =
@@ -34,6 +35,8 @@ export type ProviderEvent =
       cacheWrite1hTokens?: number;
       outputTokens: number;
       reasoningTokens?: number;
+      /** Server-side web searches the provider ran (Anthropic's and OpenAI's web search tools): billed per search. */
+      webSearches?: number;
     }
   | { type: 'finish'; reason: FinishReason }
   | { type: 'error'; failureClass: FailureClass; message: string; status?: number };
@@ -59,6 +62,7 @@ export function toUsageEvent(counts: Omit<UsageEvent, 'type'>): UsageEvent {
   const cacheWriteTokens = tokenCount(counts.cacheWriteTokens);
   const cacheWrite1hTokens = tokenCount(counts.cacheWrite1hTokens);
   const reasoningTokens = tokenCount(counts.reasoningTokens);
+  const webSearches = tokenCount(counts.webSearches);
   return {
     type: 'usage',
     inputTokens: tokenCount(counts.inputTokens),
@@ -67,6 +71,7 @@ export function toUsageEvent(counts: Omit<UsageEvent, 'type'>): UsageEvent {
     ...(cacheWriteTokens ? { cacheWriteTokens } : {}),
     ...(cacheWrite1hTokens ? { cacheWrite1hTokens } : {}),
     ...(reasoningTokens ? { reasoningTokens } : {}),
+    ...(webSearches ? { webSearches } : {}),
   };
 }
 

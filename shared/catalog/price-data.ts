@@ -23,6 +23,8 @@ export interface PriceDataRates {
   cacheWrite: TieredRate | null;
   cacheWrite1h: TieredRate | null;
   output: TieredRate;
+  /** USD per 1,000 server-side web searches (OpenAI's and Anthropic's web search tools); null where the data has none. */
+  webSearch: number | null;
 }
 
 /** One model of the price data, as a provider serves it. */
@@ -158,5 +160,6 @@ export function priceDataRates(model: PriceDataModel, at: Date = new Date()): Pr
     cacheWrite: rate(prices.cache_write_mtok),
     cacheWrite1h: rate(prices.cache_write_1h_mtok),
     output,
+    webSearch: typeof prices.web_searches_kcount === 'number' ? prices.web_searches_kcount : null,
   };
 }

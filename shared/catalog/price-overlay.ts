@@ -13,6 +13,8 @@ export interface PriceOverlayEntry {
   /** 1-hour cache writes; absent or null: billed as 5-minute writes. */
   cacheWrite1h?: number | null;
   output: number;
+  /** USD per 1,000 web searches; absent: the price data's for the model's family, if any. */
+  webSearch?: number | null;
   /** Tokens of context, for a model the price data does not list. */
   contextWindow?: number;
   /** ISO date (YYYY-MM-DD) this entry was read / last checked. */

@@ -43,6 +43,13 @@ const overlayOnce = boundedMemo((key: string): PriceOverlayEntry | undefined => 
   return PRICE_OVERLAY.find((e) => e.provider === provider && matchPriceDataModel(provider, e.providerModel)?.id === family);
 });
 
+/** The price data's search price for a model's family (searches have no dated or hourly prices), once per name. */
+const dataWebSearchOnce = boundedMemo((key: string): number | null => {
+  const cut = key.indexOf('\n');
+  const model = matchPriceDataModel(key.slice(0, cut) as ProviderId, key.slice(cut + 1));
+  return (model && priceDataRates(model)?.webSearch) ?? null;
+});
+
 /** Tokens of context of a provider's model: the price data's figure, else the overlay's; null when neither has one. */
 export function contextWindow(provider: ProviderId, providerModel: string): number | null {
   return matchPriceDataModel(provider, providerModel)?.contextWindow ?? overlayFor(provider, providerModel)?.contextWindow ?? null;
@@ -56,7 +63,9 @@ export function publishedPrice(provider: ProviderId, providerModel: string, at: 
   const overlay = overlayFor(provider, providerModel);
   if (overlay) {
     const { input, cachedInput, cacheWrite = null, cacheWrite1h = null, output, readOn } = overlay;
-    return { rates: { input, cachedInput, cacheWrite, cacheWrite1h, output }, source: `overlay ${readOn}`, readOn };
+    // The overlay corrects token rates; a search price it does not name is the data's.
+    const webSearch = overlay.webSearch ?? dataWebSearchOnce(`${provider}\n${providerModel}`);
+    return { rates: { input, cachedInput, cacheWrite, cacheWrite1h, output, webSearch }, source: `overlay ${readOn}`, readOn };
   }
   const model = matchPriceDataModel(provider, providerModel);
   const rates = model ? priceDataRates(model, at) : null;

@@ -127,4 +127,64 @@ describe.each(availableBackends())('published prices, billed end to end on %s', 
     expect(pico(reread?.upstreamCostUsd)).toBe(2_800_000_000_000n);
     await expectLedgerConsistent(g.t, tenant.organizationId);
   });
+  /** A passed-through call (Anthropic Messages, or Responses to OpenAI) on the platform's key, as a client sends it. */
+  const passThrough = async (path: '/v1/messages' | '/v1/responses', secret: string, body: Record<string, unknown>) => {
+    const response = await fetch(`${g.t.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    return { text, requestId: response.headers.get('x-keyplane-request-id') as string };
+  };
+
+  it.each([false, true])("Claude's web searches are billed per search at $10 per 1,000, beside the tokens (stream: %s)", async (stream) => {
+    const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '5' });
+    reportUsage(ENV_KEYS.ANTHROPIC_API_KEY, { inputTokens: 1_000, outputTokens: 200, webSearches: 3 });
+    const tools = [{ type: 'web_search_20250305', name: 'web_search', max_uses: 5 }];
+    const messages = [{ role: 'user', content: 'What changed in keyplane this week?' }];
+    const sent = await passThrough('/v1/messages', tenant.secret, { model: 'claude-sonnet-4-5', max_tokens: 512, tools, messages, stream });
+    const usage = await usageOf(g.t, sent.requestId);
+    expect(usage).toMatchObject({ status: 'SUCCESS', inputTokens: 1_000, outputTokens: 200, webSearches: 3, tokensEstimated: false });
+    // 1,000 × $3/M + 200 × $15/M + 3 searches × $10/1,000 = $0.003 + $0.003 + $0.03 = $0.036.
+    expect(pico(usage.upstreamCostUsd)).toBe(36_000_000_000n);
+    expect(pico(usage.billedCostUsd)).toBe(36_000_000_000n);
+    expect(usage.unitPrices).toMatchObject({ input: '3', output: '15', webSearch: '10' });
+    await expectLedgerConsistent(g.t, tenant.organizationId);
+  });
+
+  it.each([false, true])(
+    "OpenAI's web_search_call items are billed per search (Responses, as Codex sends web_search; stream: %s)",
+    async (stream) => {
+      const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '5' });
+      reportUsage(ENV_KEYS.OPENAI_API_KEY, { inputTokens: 2_000, outputTokens: 100, webSearches: 2 });
+      const sent = await passThrough('/v1/responses', tenant.secret, {
+        model: 'openai/gpt-4.1',
+        input: 'Search the web for keyplane',
+        tools: [{ type: 'web_search' }],
+        stream,
+      });
+      const usage = await usageOf(g.t, sent.requestId);
+      expect(usage).toMatchObject({ status: 'SUCCESS', inputTokens: 2_000, outputTokens: 100, webSearches: 2 });
+      // gpt-4.1: 2,000 × $2/M + 100 × $8/M + 2 × $10/1,000 = $0.004 + $0.0008 + $0.02 = $0.0248.
+      expect(usage.unitPrices).toMatchObject({ input: '2', output: '8', webSearch: '10' });
+      expect(pico(usage.upstreamCostUsd)).toBe(24_800_000_000n);
+      const { requestLog } = await g.t.gqlOk<{ requestLog: { webSearches: number } }>(
+        'query($id: String!) { requestLog(requestId: $id) { webSearches } }',
+        { id: sent.requestId },
+      );
+      expect(requestLog.webSearches).toBe(2);
+      await expectLedgerConsistent(g.t, tenant.organizationId);
+    },
+  );
+
+  it('a call without searches has no search price on its record', async () => {
+    const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '5' });
+    const result = await chat(g.t, tenant.secret, { model: 'openai/gpt-4.1' });
+    const usage = await usageOf(g.t, result.requestId);
+    expect(usage.webSearches).toBe(0);
+    expect(Object.keys(usage.unitPrices as object)).not.toContain('webSearch');
+  });
 });

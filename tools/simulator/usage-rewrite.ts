@@ -17,6 +17,11 @@ export interface SimUsage {
   /** 1-hour cache writes (Anthropic). */
   cacheWrite1hTokens?: number;
   reasoningTokens?: number;
+  /**
+   * Server-side web searches: Anthropic's `usage.server_tool_use.web_search_requests`; for
+   * Responses, that many `web_search_call` items ahead of the answer's output.
+   */
+  webSearches?: number;
 }
 
 /** The usage object a provider sends for these counts. */
@@ -33,6 +38,7 @@ function wireUsage(wire: Wire, u: SimUsage): Record<string, unknown> {
       cache_creation_input_tokens: writes5m + writes1h,
       cache_creation: { ephemeral_5m_input_tokens: writes5m, ephemeral_1h_input_tokens: writes1h },
       output_tokens: u.outputTokens,
+      ...(u.webSearches ? { server_tool_use: { web_search_requests: u.webSearches } } : {}),
     };
   }
   if (wire === 'google') {
@@ -63,21 +69,33 @@ function wireUsage(wire: Wire, u: SimUsage): Record<string, unknown> {
   };
 }
 
-function replaceUsage(value: unknown, replacement: Record<string, unknown>): unknown {
-  if (Array.isArray(value)) return value.map((item) => replaceUsage(item, replacement));
+/** A completed Responses web search, as OpenAI lists it among a response's output items. */
+function webSearchCall(index: number): Record<string, unknown> {
+  return { type: 'web_search_call', id: `ws_sim${index}`, status: 'completed', action: { type: 'search', query: 'keyplane' } };
+}
+
+/** Every usage object replaced; finished Responses response objects get `searchCalls` web_search_call items first. */
+function replaceUsage(value: unknown, replacement: Record<string, unknown>, searchCalls: number): unknown {
+  if (Array.isArray(value)) return value.map((item) => replaceUsage(item, replacement, searchCalls));
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
+  const rewritten = Object.fromEntries(
     Object.entries(value).map(([key, item]) =>
       (key === 'usage' || key === 'usageMetadata') && typeof item === 'object' && item !== null
         ? [key, replacement]
-        : [key, replaceUsage(item, replacement)],
+        : [key, replaceUsage(item, replacement, searchCalls)],
     ),
   );
+  // Only a finished response (one with usage) lists the searches it ran.
+  if (searchCalls > 0 && rewritten.object === 'response' && rewritten.usage != null && Array.isArray(rewritten.output))
+    rewritten.output = [...Array.from({ length: searchCalls }, (_, i) => webSearchCall(i)), ...rewritten.output];
+  return rewritten;
 }
+
+const searchCallsOf = (wire: Wire, usage: SimUsage) => (wire === 'openai-responses' ? (usage.webSearches ?? 0) : 0);
 
 /** A non-streaming answer body reporting `usage`. */
 export function withUsageBody(text: string, wire: Wire, usage: SimUsage): string {
-  return JSON.stringify(replaceUsage(JSON.parse(text) as unknown, wireUsage(wire, usage)));
+  return JSON.stringify(replaceUsage(JSON.parse(text) as unknown, wireUsage(wire, usage), searchCallsOf(wire, usage)));
 }
 
 /** Streaming answer events reporting `usage` (each event keeps its `event:` line and blank-line end). */
@@ -86,7 +104,7 @@ export function withUsageEvents(events: readonly string[], wire: Wire, usage: Si
   return events.map((event) =>
     event.replace(/^data: (.+)$/gm, (line, data: string) => {
       try {
-        return `data: ${JSON.stringify(replaceUsage(JSON.parse(data) as unknown, replacement))}`;
+        return `data: ${JSON.stringify(replaceUsage(JSON.parse(data) as unknown, replacement, searchCallsOf(wire, usage)))}`;
       } catch {
         return line; // `[DONE]`
       }

@@ -34,6 +34,8 @@ function withOverride(override: PriceOverride, below: BillingRates | null): Bill
       cacheWrite: override.cacheWrite ?? below?.cacheWrite ?? null,
       cacheWrite1h: override.cacheWrite1h ?? below?.cacheWrite1h ?? null,
       output: override.output,
+      // Overrides set token rates; searches keep the published price.
+      webSearch: below?.webSearch ?? null,
     },
     source: `override ${override.id} (${override.scope}) from ${from}`,
     readOn: from,

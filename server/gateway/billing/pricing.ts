@@ -21,6 +21,8 @@ export interface TokenCounts {
   cacheWrite1hTokens?: number;
   /** Every output token, reasoning included (reasoning is billed as output). */
   outputTokens: number;
+  /** Server-side web searches the provider ran for the call (billed per 1,000, not per token). */
+  webSearches?: number;
 }
 
 /** The rates a call was billed at, USD per 1M tokens as decimal text, long-context tier resolved. */
@@ -30,6 +32,8 @@ export interface UnitPrices {
   cacheWrite: string;
   cacheWrite1h: string;
   output: string;
+  /** USD per 1,000 web searches: present when the call ran searches and they have a price. */
+  webSearch?: string;
 }
 
 export interface PricedCall {
@@ -38,6 +42,8 @@ export interface PricedCall {
 }
 
 const TOKENS_PER_RATE = 1_000_000n;
+/** A per-1,000 rate on the per-1M scale the sum is divided by. */
+const SEARCHES_PER_RATE_SCALE = TOKENS_PER_RATE / 1_000n;
 
 /** A rate's exact decimal text and its pico-USD value per 1M tokens. */
 interface ExactRate {
@@ -77,6 +83,8 @@ export interface BillingRates {
   cacheWrite: Rate | null;
   cacheWrite1h: Rate | null;
   output: Rate;
+  /** USD per 1,000 web searches (not per token, never tiered); null: searches have no price. */
+  webSearch: number | string | null;
 }
 
 /**
@@ -108,12 +116,19 @@ export function priceCall(tokens: TokenCounts, rates: BillingRates): PricedCall 
   };
   // Σ tokens × pico-USD per 1M tokens, divided by 1M once at the end (rounded half up): exact for
   // any rate with up to twelve decimals, however many tokens.
-  const perMillion =
+  let perMillion =
     BigInt(uncached) * input.pico +
     BigInt(cached) * cachedInput.pico +
     BigInt(writes - writes1h) * cacheWrite5m.pico +
     BigInt(writes1h) * cacheWrite1hRate.pico +
     BigInt(Math.max(tokens.outputTokens, 0)) * output.pico;
+  // Searches at a rate per 1,000: × 1,000 on the per-1M scale.
+  const searches = Math.max(tokens.webSearches ?? 0, 0);
+  if (searches > 0 && rates.webSearch !== null) {
+    const search = exactRate(rates.webSearch);
+    unitPrices.webSearch = search.text;
+    perMillion += BigInt(searches) * search.pico * SEARCHES_PER_RATE_SCALE;
+  }
   return { costPico: (perMillion + TOKENS_PER_RATE / 2n) / TOKENS_PER_RATE, unitPrices };
 }
 

@@ -47,6 +47,8 @@ export interface SettlementRow {
   /** Every output token, reasoning included. */
   outputTokens: number;
   reasoningTokens: number;
+  /** Server-side web searches the provider ran, billed per search. */
+  webSearches: number;
   tokensEstimated: boolean;
   upstreamCostPico: bigint;
   billedCostPico: bigint;
@@ -91,6 +93,7 @@ type Defaulted =
   | 'cacheWrite1hTokens'
   | 'outputTokens'
   | 'reasoningTokens'
+  | 'webSearches'
   | 'tokensEstimated'
   | 'upstreamCostPico'
   | 'billedCostPico'
@@ -137,6 +140,7 @@ export function settlementRow(input: SettlementInput): SettlementRow {
     cacheWrite1hTokens: input.cacheWrite1hTokens ?? 0,
     outputTokens: input.outputTokens ?? 0,
     reasoningTokens: input.reasoningTokens ?? 0,
+    webSearches: input.webSearches ?? 0,
     tokensEstimated: input.tokensEstimated ?? false,
     upstreamCostPico: input.upstreamCostPico ?? 0n,
     billedCostPico: input.billedCostPico ?? 0n,

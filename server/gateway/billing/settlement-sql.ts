@@ -28,6 +28,7 @@ export const USAGE_COLUMNS: readonly SettlementColumn[] = [
   ['cacheWrite1hTokens', 'int', null, (r) => r.cacheWrite1hTokens],
   ['outputTokens', 'int', null, (r) => r.outputTokens],
   ['reasoningTokens', 'int', null, (r) => r.reasoningTokens],
+  ['webSearches', 'int', null, (r) => r.webSearches],
   ['tokensEstimated', 'boolean', null, (r) => r.tokensEstimated],
   ['upstreamCostUsd', 'numeric', null, (r) => picoToDecimal(r.upstreamCostPico)],
   ['billedCostUsd', 'numeric', null, (r) => picoToDecimal(r.billedCostPico)],

@@ -102,6 +102,7 @@ const RECOVERED: Record<string, string> = {
   cacheWrite1hTokens: '0',
   outputTokens: '0',
   reasoningTokens: '0',
+  webSearches: '0',
   tokensEstimated: 'true',
   unitPrices: 'c."unitPrices"',
   status: `'FAILED'::text`,

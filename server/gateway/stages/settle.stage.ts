@@ -50,6 +50,7 @@ export function settle(run: RequestRun, writer: SettlementWriter, leases: Leases
       cacheWrite1hTokens: tokens?.cacheWrite1hTokens ?? 0,
       outputTokens: tokens?.outputTokens ?? 0,
       reasoningTokens: tokens?.reasoningTokens ?? 0,
+      webSearches: tokens?.webSearches ?? 0,
       tokensEstimated: tokens?.estimated ?? false,
       upstreamCostPico: upstreamPico,
       billedCostPico: billedPico,
@@ -132,6 +133,7 @@ function counted(usage: NonNullable<RequestRun['usage']>, inputTokens: number, o
     cacheWrite1hTokens: usage.cacheWrite1hTokens,
     outputTokens,
     reasoningTokens: usage.reasoningTokens,
+    webSearches: usage.webSearches,
     estimated,
   };
 }

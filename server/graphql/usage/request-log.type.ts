@@ -71,6 +71,11 @@ export class RequestLog {
   @Field(() => Int, { description: 'Output tokens the model spent reasoning (billed as output)' })
   reasoningTokens!: number;
 
+  @Field(() => Int, {
+    description: "Web searches the provider ran server-side (OpenAI's and Anthropic's web search tools), billed per search",
+  })
+  webSearches!: number;
+
   @Field(() => Boolean, { description: 'Counted from the text because the provider sent no usage' })
   tokensEstimated!: boolean;
 

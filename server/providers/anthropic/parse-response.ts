@@ -32,6 +32,7 @@ interface UsageTotals {
   cacheWrite: number;
   cacheWrite1h: number;
   output: number;
+  webSearches: number;
 }
 
 function merge(totals: UsageTotals, usage: AnthropicUsage | null | undefined): UsageTotals {
@@ -50,6 +51,7 @@ function merge(totals: UsageTotals, usage: AnthropicUsage | null | undefined): U
     cacheRead: usage.cache_read_input_tokens ?? totals.cacheRead,
     ...writes,
     output: usage.output_tokens ?? totals.output,
+    webSearches: usage.server_tool_use?.web_search_requests ?? totals.webSearches,
   };
 }
 
@@ -61,10 +63,11 @@ function usageEvent(t: UsageTotals): UsageEvent {
     cacheWriteTokens: t.cacheWrite,
     cacheWrite1hTokens: t.cacheWrite1h,
     outputTokens: t.output,
+    webSearches: t.webSearches,
   });
 }
 
-const ZERO: UsageTotals = { input: 0, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, output: 0 };
+const ZERO: UsageTotals = { input: 0, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, output: 0, webSearches: 0 };
 
 /** A thinking or redacted_thinking block (whole, or as a stream opens it) as reasoning events. */
 function reasoningOf(block: { type: string; thinking?: string; signature?: string; data?: string }): ProviderEvent[] {

@@ -9,6 +9,8 @@ const anthropicUsageSchema = z.looseObject({
   cache_creation: z
     .looseObject({ ephemeral_5m_input_tokens: z.number().nullish(), ephemeral_1h_input_tokens: z.number().nullish() })
     .nullish(),
+  /** Server tools' uses: web searches are billed per search. */
+  server_tool_use: z.looseObject({ web_search_requests: z.number().nullish() }).nullish(),
 });
 
 const contentBlockSchema = z.looseObject({

@@ -8,7 +8,7 @@ import type { ProviderId } from '../../../shared/catalog/providers.js';
 import { publishedPrice } from '../../../shared/catalog/published-price.js';
 
 const flat = (input: number, cachedInput: number | null, output: number) => ({
-  rates: { input, cachedInput, cacheWrite: null, cacheWrite1h: null, output },
+  rates: { input, cachedInput, cacheWrite: null, cacheWrite1h: null, output, webSearch: null },
 });
 const prices = flat(2.5, 1.25, 10);
 
@@ -35,9 +35,34 @@ describe('upstream cost', () => {
   it('keeps sub-micro-dollar prices exact', () => {
     expect(upstreamCostPico({ inputTokens: 3, cachedInputTokens: 0, outputTokens: 0 }, flat(0.0375, null, 0))).toBe(3n * 37_500n);
   });
+  it('bills web searches per 1,000 exactly, only where they have a price', () => {
+    const rates = { input: '3', cachedInput: null, cacheWrite: null, cacheWrite1h: null, output: '15', webSearch: '10' };
+    const priced = priceCall({ inputTokens: 1_000, cachedInputTokens: 0, outputTokens: 200, webSearches: 7 }, rates);
+    // 1,000 × 3e6 + 200 × 15e6 + 7 × 1e10 pico ($0.01 a search).
+    expect(priced.costPico).toBe(3_000_000_000n + 3_000_000_000n + 70_000_000_000n);
+    expect(priced.unitPrices.webSearch).toBe('10');
+    // No searches: no search price on the record. Searches without a price: tokens only.
+    expect(priceCall({ inputTokens: 1_000, cachedInputTokens: 0, outputTokens: 200 }, rates).unitPrices).not.toHaveProperty('webSearch');
+    const unpriced = priceCall(
+      { inputTokens: 1_000, cachedInputTokens: 0, outputTokens: 200, webSearches: 7 },
+      { ...rates, webSearch: null },
+    );
+    expect(unpriced.costPico).toBe(6_000_000_000n);
+    expect(unpriced.unitPrices).not.toHaveProperty('webSearch');
+  });
+  it("reads the search price from the price data, and keeps it under the overlay's token corrections", () => {
+    for (const [provider, model] of [
+      ['openai', 'gpt-5.1'],
+      ['openai', 'gpt-4o-mini'],
+      ['anthropic', 'claude-opus-4-8'],
+      ['anthropic', 'claude-sonnet-4-5-20250929'],
+    ] as const)
+      expect(published(provider, model).rates.webSearch, `${provider}/${model}`).toBe(10);
+    expect(published('deepseek', 'deepseek-chat').rates.webSearch).toBeNull();
+  });
   it('reads operator rates as decimal text, never through a float product', () => {
     // 0.1 + 0.2 is not 0.3 in floats; 1,000,000 tokens at "0.3" per 1M is exactly $0.30.
-    const rates = { input: '0.3', cachedInput: null, cacheWrite: null, cacheWrite1h: null, output: '0.000001' };
+    const rates = { input: '0.3', cachedInput: null, cacheWrite: null, cacheWrite1h: null, output: '0.000001', webSearch: null };
     const priced = priceCall({ inputTokens: 1_000_000, cachedInputTokens: 0, outputTokens: 3 }, rates);
     // 1,000,000 × 0.3e12 / 1e6 + 3 × 1e6 / 1e6 (= 3 pico)
     expect(priced.costPico).toBe(300_000_000_000n + 3n);
@@ -137,7 +162,7 @@ describe('price lookup', () => {
 
   it('prices a model nobody publishes, and a custom provider’s', async () => {
     const quote = await lookupPrice(overrides, { ...model, provider: 'my-ollama', providerModel: 'llama3' });
-    expect(quote?.rates).toEqual({ input: '2', cachedInput: null, cacheWrite: '2.5', cacheWrite1h: null, output: '10' });
+    expect(quote?.rates).toEqual({ input: '2', cachedInput: null, cacheWrite: '2.5', cacheWrite1h: null, output: '10', webSearch: null });
   });
 });
 

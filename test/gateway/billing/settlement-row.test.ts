@@ -88,9 +88,9 @@ describe('settlement batch parameters', () => {
     // Rows are arrays in ALL_COLUMNS' order (SETTLE_BATCH reads them by position).
     const column = (name: string) => batch.map((row) => row[ALL_COLUMNS.findIndex(([column]) => column === name)]);
     expect(batch).toHaveLength(2);
-    // 34 UsageRecord columns, then debit, leaseId, budgetIds, budgetPeriods, budgetSpent, budgetRelease, budgetLeaseIds, debitedAt.
-    expect(ALL_COLUMNS).toHaveLength(42);
-    for (const row of batch) expect(row).toHaveLength(42);
+    // 35 UsageRecord columns, then debit, leaseId, budgetIds, budgetPeriods, budgetSpent, budgetRelease, budgetLeaseIds, debitedAt.
+    expect(ALL_COLUMNS).toHaveLength(43);
+    for (const row of batch) expect(row).toHaveLength(43);
     expect(column('id')).toEqual(['u-1', 'u-2']);
     expect(column('requestId')).toEqual(['req-1', 'req-2']);
     expect(column('endpoint')).toEqual(['anthropic-messages', 'openai-chat']);

@@ -10,7 +10,7 @@ const offer = (provider: string, input: number, output = input): RoutableOffer =
   provider,
   providerModel: `${provider}-model`,
   prices: {
-    rates: { input, cachedInput: null, cacheWrite: null, cacheWrite1h: null, output },
+    rates: { input, cachedInput: null, cacheWrite: null, cacheWrite1h: null, output, webSearch: null },
     source: 'test',
     readOn: '2026-11-30',
   },

@@ -11,7 +11,7 @@ import { parseMessageStream } from '../../../server/providers/anthropic/parse-re
 
 /** $1 per million input tokens, $2 per million output tokens: 1e6 and 2e6 pico-USD a token. */
 const PRICES: BillingQuote = {
-  rates: { input: '1', cachedInput: null, cacheWrite: null, cacheWrite1h: null, output: '2' },
+  rates: { input: '1', cachedInput: null, cacheWrite: null, cacheWrite1h: null, output: '2', webSearch: null },
   source: 'test',
   readOn: '2025-01-01',
 };

@@ -11,7 +11,15 @@ function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
-/** Canonical usage of a response object's `usage` (OpenAI's input_tokens already include cached ones). */
+/** Web searches the response ran: its `web_search_call` output items (OpenAI bills each; usage does not count them). */
+function webSearchCalls(output: unknown): number {
+  if (!Array.isArray(output)) return 0;
+  let calls = 0;
+  for (const item of output) if (record(item)?.type === 'web_search_call') calls += 1;
+  return calls;
+}
+
+/** Canonical usage of a response object's `usage` (OpenAI's input_tokens already include cached ones), with its web searches. */
 export function usageOfResponse(response: unknown): UsageEvent | null {
   const usage = record(record(response)?.usage);
   if (!usage) return null;
@@ -20,6 +28,7 @@ export function usageOfResponse(response: unknown): UsageEvent | null {
     cachedInputTokens: count(record(usage.input_tokens_details)?.cached_tokens),
     outputTokens: count(usage.output_tokens),
     reasoningTokens: count(record(usage.output_tokens_details)?.reasoning_tokens),
+    webSearches: webSearchCalls(record(response)?.output),
   });
 }
 
