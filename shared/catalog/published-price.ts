@@ -5,7 +5,14 @@
  */
 
 import { boundedMemo } from '../bounded-memo.js';
-import { matchPriceDataModel, PRICE_DATA_SOURCE, type PriceDataRates, priceDataRates, type TieredRate } from './price-data.js';
+import {
+  matchPriceDataModel,
+  PRICE_DATA_SOURCE,
+  type PriceDataRates,
+  priceDataModels,
+  priceDataRates,
+  type TieredRate,
+} from './price-data.js';
 import { PRICE_OVERLAY, type PriceOverlayEntry } from './price-overlay.js';
 import type { ProviderId } from './providers.js';
 
@@ -43,11 +50,30 @@ const overlayOnce = boundedMemo((key: string): PriceOverlayEntry | undefined => 
   return PRICE_OVERLAY.find((e) => e.provider === provider && matchPriceDataModel(provider, e.providerModel)?.id === family);
 });
 
-/** The price data's search price for a model's family (searches have no dated or hourly prices), once per name. */
+/**
+ * What a provider charges per 1,000 web searches when the data names no price for the model: the
+ * price most of its models have ($10 for OpenAI and Anthropic). Searches are priced per provider
+ * and tool, not per model, and the data leaves some searching models out (Codex's, the
+ * deep-research ones); null for a provider whose models have none.
+ */
+const providerSearchPrice = boundedMemo((provider: string): number | null => {
+  const counts = new Map<number, number>();
+  for (const model of priceDataModels(provider as ProviderId)) {
+    const price = priceDataRates(model)?.webSearch;
+    if (price != null) counts.set(price, (counts.get(price) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+});
+
+/** The search price of a provider's model: the data's for its family, else the provider's usual one (searches have no dated or hourly prices). */
+export const webSearchPrice = (provider: ProviderId, providerModel: string): number | null =>
+  dataWebSearchOnce(`${provider}\n${providerModel}`);
+
 const dataWebSearchOnce = boundedMemo((key: string): number | null => {
   const cut = key.indexOf('\n');
-  const model = matchPriceDataModel(key.slice(0, cut) as ProviderId, key.slice(cut + 1));
-  return (model && priceDataRates(model)?.webSearch) ?? null;
+  const provider = key.slice(0, cut) as ProviderId;
+  const model = matchPriceDataModel(provider, key.slice(cut + 1));
+  return (model && priceDataRates(model)?.webSearch) ?? providerSearchPrice(provider);
 });
 
 /** Tokens of context of a provider's model: the price data's figure, else the overlay's; null when neither has one. */
@@ -64,10 +90,12 @@ export function publishedPrice(provider: ProviderId, providerModel: string, at: 
   if (overlay) {
     const { input, cachedInput, cacheWrite = null, cacheWrite1h = null, output, readOn } = overlay;
     // The overlay corrects token rates; a search price it does not name is the data's.
-    const webSearch = overlay.webSearch ?? dataWebSearchOnce(`${provider}\n${providerModel}`);
+    const webSearch = overlay.webSearch ?? webSearchPrice(provider, providerModel);
     return { rates: { input, cachedInput, cacheWrite, cacheWrite1h, output, webSearch }, source: `overlay ${readOn}`, readOn };
   }
   const model = matchPriceDataModel(provider, providerModel);
   const rates = model ? priceDataRates(model, at) : null;
-  return rates ? { rates, source: PRICE_DATA_SOURCE, readOn: PRICE_DATA_READ_ON } : null;
+  if (!rates) return null;
+  if (rates.webSearch === null) rates.webSearch = webSearchPrice(provider, providerModel);
+  return { rates, source: PRICE_DATA_SOURCE, readOn: PRICE_DATA_READ_ON };
 }

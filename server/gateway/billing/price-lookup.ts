@@ -1,5 +1,5 @@
 import { isProviderId } from '../../../shared/catalog/providers.js';
-import { publishedPrice } from '../../../shared/catalog/published-price.js';
+import { publishedPrice, webSearchPrice } from '../../../shared/catalog/published-price.js';
 import type { CatalogOverrides, PriceOverride } from '../../domain/catalog/catalog-overrides.js';
 import type { BillingRates } from './pricing.js';
 
@@ -24,8 +24,12 @@ function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** An operator's override on top of the published price: a null cache rate keeps the lower layer's. */
-function withOverride(override: PriceOverride, below: BillingRates | null): BillingQuote {
+/**
+ * An operator's override on top of the published price: a null cache rate keeps the lower
+ * layer's; searches keep the published price, or the provider's usual one for a model it does
+ * not publish.
+ */
+function withOverride(override: PriceOverride, below: BillingRates | null, webSearch: number | null): BillingQuote {
   const from = day(override.effectiveFrom);
   return {
     rates: {
@@ -34,8 +38,7 @@ function withOverride(override: PriceOverride, below: BillingRates | null): Bill
       cacheWrite: override.cacheWrite ?? below?.cacheWrite ?? null,
       cacheWrite1h: override.cacheWrite1h ?? below?.cacheWrite1h ?? null,
       output: override.output,
-      // Overrides set token rates; searches keep the published price.
-      webSearch: below?.webSearch ?? null,
+      webSearch: below?.webSearch ?? webSearch,
     },
     source: `override ${override.id} (${override.scope}) from ${from}`,
     readOn: from,
@@ -52,7 +55,8 @@ export async function lookupPrice(overrides: CatalogOverrides, model: PricedMode
   // Custom providers have no published price, but an operator may still set one.
   const published = isProviderId(provider) ? publishedPrice(provider, providerModel, at) : null;
   const override = await overrides.priceOverride(provider, providerModel, organizationId, at);
-  return override ? withOverride(override, published?.rates ?? null) : published;
+  if (!override) return published;
+  return withOverride(override, published?.rates ?? null, isProviderId(provider) ? webSearchPrice(provider, providerModel) : null);
 }
 
 /**

@@ -50,12 +50,15 @@ describe('upstream cost', () => {
     expect(unpriced.costPico).toBe(6_000_000_000n);
     expect(unpriced.unitPrices).not.toHaveProperty('webSearch');
   });
-  it("reads the search price from the price data, and keeps it under the overlay's token corrections", () => {
+  it("reads the search price from the price data (else the provider's usual one), and keeps it under the overlay's token corrections", () => {
     for (const [provider, model] of [
       ['openai', 'gpt-5.1'],
       ['openai', 'gpt-4o-mini'],
       ['anthropic', 'claude-opus-4-8'],
       ['anthropic', 'claude-sonnet-4-5-20250929'],
+      // The data names no search price for these, though they search: the provider's usual one.
+      ['openai', 'gpt-5.3-codex'],
+      ['openai', 'o3-deep-research'],
     ] as const)
       expect(published(provider, model).rates.webSearch, `${provider}/${model}`).toBe(10);
     expect(published('deepseek', 'deepseek-chat').rates.webSearch).toBeNull();
