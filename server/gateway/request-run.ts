@@ -49,6 +49,8 @@ export class RequestRun {
   passedThrough = false;
   /** Rough input size (characters of the messages) for estimates when no usage arrives. */
   inputChars = 0;
+  /** Web searches a passed-through stream showed as they ran: the least it is billed for when its final usage never came. */
+  webSearchesSeen = 0;
 
   provider: string | null = null;
   keySource: KeySource | null = null;

@@ -73,10 +73,17 @@ export interface PassThrough {
    */
   outputCharsOfStreamEvent?(event: string | undefined, data: string): number;
   /**
-   * Whether an SSE event ends a streaming answer (its last event, an error included): a stream
-   * the upstream closes before one was cut short, as a translated stream without its finish is.
+   * Whether an SSE event ends a streaming answer: its last event (`complete`), or the upstream's
+   * error (`error`). A stream the upstream closes before either was cut short, as a translated
+   * stream without its finish is. Read from the event's name, else its data's `type`.
    */
-  endsStream(event: string | undefined, data: string): boolean;
+  streamEnd(event: string | undefined, data: string): 'complete' | 'error' | null;
+  /**
+   * Web searches one SSE event shows the provider ran (Anthropic's `server_tool_use` block,
+   * Responses' finished `web_search_call` item): what a stream cut before its final usage is
+   * billed for at least.
+   */
+  webSearchesOfStreamEvent?(event: string | undefined, data: string): number;
 }
 
 /** A parsed request. `droppedTools` and `translationError` matter only when the request is translated (no pass-through). */

@@ -80,12 +80,14 @@ export async function relayPassThrough(
   let ended = false;
   const parser = createParser({
     onEvent: (message) => {
-      ended ||= passThrough.endsStream(message.event, message.data);
+      const end = passThrough.streamEnd(message.event, message.data);
+      if (end) ended = true;
       // The upstream's own error event reaches the client as it is; the run records the failure.
-      if (message.event === 'error') upstreamError = message.data.slice(0, 300);
+      if (end === 'error') upstreamError = message.data.slice(0, 300);
       observe(readUsage(message.event, message.data));
       // What reached the client, for the bill of a stream that ends early (settle.stage.ts).
       run.outputChars += passThrough.outputCharsOfStreamEvent?.(message.event, message.data) ?? 0;
+      run.webSearchesSeen += passThrough.webSearchesOfStreamEvent?.(message.event, message.data) ?? 0;
     },
     // The parser holds an event until its blank line: the same ceiling as translated streams.
     maxBufferSize: MAX_SSE_EVENT_CHARS,
@@ -106,6 +108,8 @@ export async function relayPassThrough(
     }
     const rest = decoder.decode();
     if (rest) await sink.passChunk(rest);
+    // A last event some servers end without its blank line is an event all the same.
+    parser.feed(`${rest}\n\n`);
   } catch (error) {
     const cancelled = run.cancellation.aborted;
     const message = `Upstream stream broke: ${(error as Error).message}`;
@@ -116,10 +120,13 @@ export async function relayPassThrough(
     return { done: true };
   }
   if (!ended) {
-    // Closed cleanly, but before the answer's last event: cut short, like a broken stream.
-    const message = "The provider's stream ended before its last event";
-    if (!run.committed) return { done: false, failure: { failureClass: 'STREAM_INTERRUPTED', message }, retry: true };
-    run.fail('FAILED', 'STREAM_INTERRUPTED', 200, message);
+    // Closed cleanly, but before the answer's last event: cut short, like a broken stream
+    // (or the client left as it closed).
+    const cancelled = run.cancellation.aborted;
+    const message = cancelled ? 'The client went away' : "The provider's stream ended before its last event";
+    if (!run.committed)
+      return { done: false, failure: { failureClass: cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', message }, retry: !cancelled };
+    run.fail(cancelled ? 'CANCELLED' : 'FAILED', cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', 200, message);
     await sink.interrupt('STREAM_INTERRUPTED', message);
     return { done: true };
   }

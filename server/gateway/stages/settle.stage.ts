@@ -116,16 +116,27 @@ function countTokens(run: RequestRun) {
       inputReported ? usage.inputTokens : estimateTokens(run.inputChars),
       outputReported ? usage.outputTokens : outputFloor,
       !inputReported || !outputReported,
+      run.webSearchesSeen,
     );
   }
   if (run.outputChars === 0 && run.status === 'FAILED' && !promptRead) return null;
   const inputTokens = estimateTokens(run.inputChars);
   const outputTokens = estimateTokens(run.outputChars);
-  return counted({ inputTokens, cachedInputTokens: 0, outputTokens }, inputTokens, outputTokens, true);
+  return counted({ inputTokens, cachedInputTokens: 0, outputTokens }, inputTokens, outputTokens, true, run.webSearchesSeen);
 }
 
-/** The provider's counts with input and output settled on, written out: spreading them was most of settlement's own time. */
-function counted(usage: NonNullable<RequestRun['usage']>, inputTokens: number, outputTokens: number, estimated: boolean) {
+/**
+ * The provider's counts with input and output settled on, written out: spreading them was most of
+ * settlement's own time. Searches: as reported, or as many as the stream showed if more (its
+ * final usage never came).
+ */
+function counted(
+  usage: NonNullable<RequestRun['usage']>,
+  inputTokens: number,
+  outputTokens: number,
+  estimated: boolean,
+  webSearchesSeen: number,
+) {
   return {
     inputTokens,
     cachedInputTokens: usage.cachedInputTokens,
@@ -133,7 +144,7 @@ function counted(usage: NonNullable<RequestRun['usage']>, inputTokens: number, o
     cacheWrite1hTokens: usage.cacheWrite1hTokens,
     outputTokens,
     reasoningTokens: usage.reasoningTokens,
-    webSearches: usage.webSearches,
+    webSearches: Math.max(usage.webSearches ?? 0, webSearchesSeen),
     estimated,
   };
 }

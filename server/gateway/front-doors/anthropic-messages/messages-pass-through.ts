@@ -69,6 +69,15 @@ export const messagesPassThrough: PassThrough = {
     };
   },
   outputCharsOfStreamEvent: (_event, data) => streamOutputChars(data),
-  // Anthropic names every event (`event: message_stop`), as its data's `type` does.
-  endsStream: (event) => event === 'message_stop' || event === 'error',
+  streamEnd(event, data) {
+    // Anthropic names every event (`event: message_stop`); a proxy may send its data alone.
+    const type = event ?? streamEventJson(data)?.type;
+    return type === 'message_stop' ? 'complete' : type === 'error' ? 'error' : null;
+  },
+  webSearchesOfStreamEvent(_event, data) {
+    const event = streamEventJson(data);
+    if (event?.type !== 'content_block_start') return 0;
+    const block = record(event.content_block);
+    return block?.type === 'server_tool_use' && block.name === 'web_search' ? 1 : 0;
+  },
 };

@@ -73,8 +73,13 @@ export const responsesPassThrough: PassThrough = {
     return type && FINAL_EVENTS.has(type) ? usageOfResponse(payload?.response) : null;
   },
   outputCharsOfStreamEvent: streamOutputChars,
-  endsStream(event, data) {
+  streamEnd(event, data) {
     const type = eventType(event, streamEventJson(data));
-    return type !== undefined && (FINAL_EVENTS.has(type) || type === 'error');
+    return type === 'error' ? 'error' : type !== undefined && FINAL_EVENTS.has(type) ? 'complete' : null;
+  },
+  webSearchesOfStreamEvent(event, data) {
+    const payload = streamEventJson(data);
+    if (eventType(event, payload) !== 'response.output_item.done') return 0;
+    return record(payload?.item)?.type === 'web_search_call' ? 1 : 0;
   },
 };
