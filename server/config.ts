@@ -20,7 +20,7 @@ export interface Config {
   logLevel: string;
   /** Upstream must answer with headers, and then send each chunk, within this long. */
   upstreamTimeoutMs: number;
-  /** Database time each organization's usage reports and request logs may take per minute (report-limiter.ts). */
+  /** Database time each organization's usage reports, request logs and statements may take per minute (report-limiter.ts). */
   usageReportMsPerMinute: number;
   /** Holds older than this belong to requests that never settled (a killed process) and are released. */
   reservationTtlMs: number;

@@ -57,6 +57,8 @@ export function createServices(deps: ServiceDependencies) {
   // What the gateway reads on every request; the catalog service refreshes it on each change.
   const catalogOverrides = new CachedCatalogOverrides(deps.prisma, deps.configChanges);
   const catalog = new CatalogService(deps.prisma, audit, catalogOverrides);
+  // Usage reports, request logs and statements read an organization's records: one share of the database each.
+  const reportLimiter = new ReportLimiter(deps.state, { ...REPORT_LIMITS, ...deps.reportLimits });
   return {
     audit,
     auth: new AuthService(deps.prisma, audit, signInThrottle),
@@ -74,11 +76,9 @@ export function createServices(deps: ServiceDependencies) {
     catalog,
     catalogOverrides,
     providerSettings,
-    usage: new UsageService(deps.prisma, undefined, {
-      limiter: new ReportLimiter(deps.state, { ...REPORT_LIMITS, ...deps.reportLimits }),
-    }),
+    usage: new UsageService(deps.prisma, undefined, { limiter: reportLimiter }),
     webhooks: new WebhookService(deps.prisma, audit, deps.keyRing, deps.allowPrivateUpstreams),
-    statements: new StatementService(deps.prisma),
+    statements: new StatementService(deps.prisma, undefined, reportLimiter),
     hostedPool: new HostedKeyPoolService(deps.prisma, audit, deps.state, deps.hostedKeyNames, deps.envKeyNames, providerSettings),
   };
 }

@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const USAGE = '{ usage(groupBy: [PROVIDER]) { groups { provider requests } } }';
 const LOGS = '{ requestLogs(first: 5) { nodes { requestId } } }';
+const STATEMENT = 'query($org: ID!) { statement(organizationId: $org, month: "2026-11") { month } }';
 
 /**
  * One organization's usage reports cannot hold the database for everyone: past
@@ -18,14 +19,14 @@ describe('usage report limits (GraphQL)', () => {
   });
   afterAll(() => t?.close());
 
-  it("refuses an organization's reports past its time for the minute, and no one else's", async () => {
+  it("refuses an organization's reports, request logs and statements past its time for the minute, and no one else's", async () => {
     const heavyOrg = await seedOrganization(t);
     const heavy = await seedUser(t, heavyOrg.id, 'MEMBER');
     const other = await seedUser(t, (await seedOrganization(t)).id, 'MEMBER');
 
     expect((await t.gql(USAGE, {}, heavy.token)).errors).toBeUndefined();
-    for (const query of [USAGE, LOGS]) {
-      const refused = await t.gql<{ usage: unknown }>(query, {}, heavy.token);
+    for (const query of [USAGE, LOGS, STATEMENT]) {
+      const refused = await t.gql<{ usage: unknown }>(query, { org: heavyOrg.id }, heavy.token);
       expect(codesOf(refused)).toEqual(['RATE_LIMITED']);
       const retry = refused.errors?.[0]?.extensions?.retryAfterSeconds as number;
       expect(retry).toBeGreaterThanOrEqual(1);

@@ -2,6 +2,7 @@ import { picoToDecimal, toPico } from '../../../shared/money.js';
 import type { PrismaClient } from '../../db/database.js';
 import { type Actor, requireOrgRole } from '../actor.js';
 import { notFound } from '../errors.js';
+import type { ReportLimiter } from '../usage/report-limiter.js';
 import { parseStatementMonth } from './statement-month.js';
 import { queryCreditEntries, queryLedgerTotals, queryUsageCells, type UsageCellRow } from './statement-query.js';
 
@@ -84,6 +85,8 @@ export class StatementService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly now: () => Date = () => new Date(),
+    /** A month of an organization's records is read like a usage report, under the same limits. */
+    private readonly limiter: ReportLimiter | null = null,
   ) {}
 
   /**
@@ -98,11 +101,13 @@ export class StatementService {
     const organization = await this.prisma.organization.findUnique({ where: { id: organizationId }, select: { id: true, name: true } });
     if (!organization) throw notFound('Organization');
 
-    const [ledger, entries, cells] = await Promise.all([
-      queryLedgerTotals(this.prisma, organizationId, month),
-      queryCreditEntries(this.prisma, organizationId, month),
-      queryUsageCells(this.prisma, organizationId, month),
-    ]);
+    const read = () =>
+      Promise.all([
+        queryLedgerTotals(this.prisma, organizationId, month),
+        queryCreditEntries(this.prisma, organizationId, month),
+        queryUsageCells(this.prisma, organizationId, month),
+      ]);
+    const [ledger, entries, cells] = this.limiter && !actor.isOperator ? await this.limiter.run([organizationId], read) : await read();
     const projectNames = await this.projectNames(cells);
     const showsPlatformCost = actor.isOperator;
     const line = (key: string | null, label: string, sums: Sums): StatementLine => ({

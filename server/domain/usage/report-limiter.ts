@@ -42,15 +42,12 @@ export class ReportLimiter {
   /** Run one report over `organizationIds` (null: an operator's, unlimited) under each organization's limits. */
   async run<T>(organizationIds: readonly string[] | null, work: () => Promise<T>): Promise<T> {
     if (organizationIds === null || organizationIds.length === 0) return work();
-    // One order for everyone, so two reports over the same organizations never wait on each other.
-    const ids = [...new Set(organizationIds)].sort();
+    const ids = [...new Set(organizationIds)];
     await this.refuseOverBudget(ids);
-    const taken: string[] = [];
+    await this.takeTurns(ids);
     try {
-      for (const id of ids) {
-        await this.take(id);
-        taken.push(id);
-      }
+      // Time its organizations spent while this one waited counts too.
+      await this.refuseOverBudget(ids);
       const started = performance.now();
       try {
         return await work();
@@ -59,7 +56,7 @@ export class ReportLimiter {
         await Promise.all(ids.map((id) => this.spent.penalty(id, elapsed)));
       }
     } finally {
-      for (const id of taken) this.give(id);
+      this.giveTurns(ids);
     }
   }
 
@@ -75,33 +72,53 @@ export class ReportLimiter {
     }
   }
 
-  private take(id: string): Promise<void> {
+  /**
+   * A turn of every organization at once, or none: a report over several organizations (a
+   * member of several asks for all of them) holds no turn of one while it waits for another's,
+   * so another organization's reports can never hold up this one's. Waits first come, first
+   * served on an organization with no turn free, then looks again.
+   */
+  private async takeTurns(ids: readonly string[]): Promise<void> {
+    let queued = false;
+    for (;;) {
+      const full = ids.find((id) => (this.turns.get(id)?.running ?? 0) >= this.limits.concurrent);
+      if (full === undefined) {
+        for (const id of ids) this.turnsOf(id).running += 1;
+        return;
+      }
+      const turns = this.turnsOf(full);
+      // Only a new arrival is refused: one already waiting keeps its patience.
+      if (!queued && turns.waiting.length >= this.limits.maxWaiting) {
+        if (turns.running === 0 && turns.waiting.length === 0) this.turns.delete(full);
+        throw new RateLimitedError("Too many of this organization's usage reports are running; retry shortly", 1);
+      }
+      queued = true;
+      await new Promise<void>((resolve) => turns.waiting.push(resolve));
+    }
+  }
+
+  private turnsOf(id: string): Turns {
     let turns = this.turns.get(id);
     if (!turns) {
       turns = { running: 0, waiting: [] };
       this.turns.set(id, turns);
     }
-    if (turns.running < this.limits.concurrent) {
-      turns.running += 1;
-      return Promise.resolve();
-    }
-    if (turns.waiting.length >= this.limits.maxWaiting) {
-      throw new RateLimitedError("Too many of this organization's usage reports are running; retry shortly", 1);
-    }
-    const queue = turns.waiting;
-    // The turn passes straight from the report that ends (give) to this one: `running` stays counted.
-    return new Promise((resolve) => queue.push(resolve));
+    return turns;
   }
 
-  private give(id: string): void {
-    const turns = this.turns.get(id);
-    if (!turns) return;
-    const next = turns.waiting.shift();
-    if (next) {
-      next();
-      return;
+  /**
+   * Give back a turn of each organization; everyone waiting there looks again, in the order they
+   * came (the first takes the turn, the others wait again). Waking one alone could wake a report
+   * that then waits on another organization, leaving the freed turn unused.
+   */
+  private giveTurns(ids: readonly string[]): void {
+    for (const id of ids) {
+      const turns = this.turns.get(id);
+      if (!turns) continue;
+      turns.running -= 1;
+      const waiting = turns.waiting.splice(0);
+      if (waiting.length === 0 && turns.running === 0) this.turns.delete(id);
+      for (const wake of waiting) wake();
     }
-    turns.running -= 1;
-    if (turns.running === 0) this.turns.delete(id);
   }
 }

@@ -42,6 +42,48 @@ describe('ReportLimiter', () => {
     expect(await Promise.all(results)).toEqual(['rows', 'rows', 'rows', 'rows']);
   });
 
+  it("a report over several organizations holds no turn while it waits: another organization's reports never hold up this one's", async () => {
+    const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 2, maxWaiting: 16, msPerMinute: 60_000 });
+    // Organization B's two turns are taken by long reports.
+    const busyB = [gatedReport(), gatedReport()];
+    const bResults = busyB.map(({ work }) => limiter.run(['org-b'], work));
+    // A member of A and B opens the dashboard: two reports over both wait for B.
+    const both = [gatedReport(), gatedReport()];
+    const bothResults = both.map(({ work }) => limiter.run(['org-a', 'org-b'], work));
+    await sleep(5);
+    expect(both.map(({ report }) => report.started)).toEqual([false, false]);
+    // A report over A alone runs at once: the waiting ones hold none of A's turns.
+    expect(await limiter.run(['org-a'], async () => 'a')).toBe('a');
+
+    // B frees one turn: the first report over both takes it (and one of A's).
+    busyB[0]?.report.finish();
+    await sleep(5);
+    expect(both.map(({ report }) => report.started)).toEqual([true, false]);
+    for (const { report } of [...busyB, ...both]) report.finish();
+    expect(await Promise.all([...bResults, ...bothResults])).toEqual(['rows', 'rows', 'rows', 'rows']);
+  });
+
+  it('a freed turn is never left unused while a report waits for it', async () => {
+    const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 1, maxWaiting: 16, msPerMinute: 60_000 });
+    const runningA = gatedReport();
+    const runningB = gatedReport();
+    const a = limiter.run(['org-a'], runningA.work);
+    const b = limiter.run(['org-b'], runningB.work);
+    // First in A's queue: a report over A and B; second: a report over A alone.
+    const both = gatedReport();
+    const aOnly = gatedReport();
+    const bothResult = limiter.run(['org-a', 'org-b'], both.work);
+    await sleep(1);
+    const aOnlyResult = limiter.run(['org-a'], aOnly.work);
+    await sleep(5);
+    // A's turn comes free while B is still busy: the report over both goes on waiting (for B), the one over A alone runs.
+    runningA.report.finish();
+    await sleep(5);
+    expect([both.report.started, aOnly.report.started]).toEqual([false, true]);
+    for (const { report } of [runningB, both, aOnly]) report.finish();
+    expect(await Promise.all([a, b, bothResult, aOnlyResult])).toEqual(['rows', 'rows', 'rows', 'rows']);
+  });
+
   it('gives the turn back when a report fails', async () => {
     const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 1, maxWaiting: 0, msPerMinute: 60_000 });
     await expect(
