@@ -71,6 +71,7 @@ export async function handleFrontDoorRequest(
     const body = parsed.value.request;
     run.droppedTools = parsed.droppedTools ?? [];
     run.dropped = parsed.dropped ?? [];
+    run.webSearchLimit = parsed.webSearchLimit ?? 0;
     run.model = body.model;
     run.endUser = requestEndUser(body.user);
     run.stream = body.stream === true;

@@ -51,6 +51,8 @@ export class RequestRun {
   inputChars = 0;
   /** Web searches a passed-through stream showed as they ran: the least it is billed for when its final usage never came. */
   webSearchesSeen = 0;
+  /** The most web searches the request allows, where it says (held before the call). */
+  webSearchLimit = 0;
 
   provider: string | null = null;
   keySource: KeySource | null = null;

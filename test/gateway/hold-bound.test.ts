@@ -8,6 +8,7 @@ import {
   type GatewayEnv,
   HELLO,
   pico,
+  sleep,
   startGatewayEnv,
   usageOfProject,
 } from './support/tenant.js';
@@ -54,6 +55,45 @@ describe('holds cover what can be billed', () => {
       expect(pico(spend.reservedUsd)).toBe(0n);
       for (const record of records) expect(record.inputTokens).toBeLessThanOrEqual(inputTokensCeiling(JSON.stringify(HELLO).length));
       await expectLedgerConsistent(g.t, tenant.organizationId);
+    });
+  });
+  describe('web searches a request allows', () => {
+    const POOL_ANTHROPIC = fakeKey('anthropic', 'searchhold');
+    let g: GatewayEnv;
+    beforeAll(async () => {
+      g = await startGatewayEnv('pglite', { ANTHROPIC_API_KEY: POOL_ANTHROPIC });
+    });
+    afterAll(() => g?.close());
+
+    const send = (path: '/v1/messages' | '/v1/responses', secret: string, body: Record<string, unknown>) =>
+      fetch(`${g.t.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    const claude = (maxUses: number) => ({
+      model: 'claude-haiku-4-5',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Search' }],
+      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: maxUses }],
+    });
+
+    it('are held at $10 per 1,000 where the request bounds them: while one holds 5, the budget has no room for another', async () => {
+      // A $0.03 key budget: a request held for 5 searches ($0.05) leaves no room while in flight; one held for 1 ($0.01) does.
+      for (const [maxUses, second] of [
+        [5, 402],
+        [1, 200],
+      ] as const) {
+        const tenant = await createTenant(g.t, { mode: 'CREDITS', credits: '1', key: { budgetUsd: '0.03', budgetPeriod: 'TOTAL' } });
+        g.sim.setKeyBehavior(POOL_ANTHROPIC, { kind: 'slow', chunkDelayMs: 300, times: 1 });
+        const first = send('/v1/messages', tenant.secret, claude(maxUses));
+        await sleep(150);
+        const next = await send('/v1/messages', tenant.secret, claude(1));
+        expect(next.status, `${maxUses}: ${await next.text()}`).toBe(second);
+        expect((await first).status).toBe(200);
+        await expectLedgerConsistent(g.t, tenant.organizationId);
+      }
     });
   });
 });

@@ -20,16 +20,32 @@ const INPUT_OVERHEAD_TOKENS = 16;
  */
 export const inputTokensCeiling = (chars: number) => Math.ceil((chars / 3) * INPUT_MARGIN) + INPUT_OVERHEAD_TOKENS;
 
-/** The most a call can cost upstream (input ceiling + the output cap), for reservations before it is made. */
+/** More searches than any request runs: a larger declared bound holds this many (a hold is not a bill). */
+const MAX_HELD_SEARCHES = 1_000;
+
+/**
+ * A request's declared bound on server-side web searches (Anthropic's `max_uses`, Responses'
+ * `max_tool_calls`) as the searches to hold for; 0 when it sets no whole number (unbounded:
+ * the searches are billed at settlement, not held).
+ */
+export function heldSearches(bound: unknown): number {
+  return typeof bound === 'number' && Number.isInteger(bound) && bound > 0 ? Math.min(bound, MAX_HELD_SEARCHES) : 0;
+}
+
+/**
+ * The most a call can cost upstream (input ceiling + the output cap + the searches it allows),
+ * for reservations before it is made.
+ */
 export function worstCaseCostPico(
   inputChars: number,
   maxOutputTokens: number | null,
   modelMaxOutput: number | null,
   prices: Pick<BillingQuote, 'rates'> | null,
+  webSearches = 0,
 ): bigint {
   if (!prices) return 0n;
   const output = maxOutputTokens ?? Math.min(modelMaxOutput ?? DEFAULT_MAX_OUTPUT, DEFAULT_MAX_OUTPUT);
-  return upstreamCostPico({ inputTokens: inputTokensCeiling(inputChars), cachedInputTokens: 0, outputTokens: output }, prices);
+  return upstreamCostPico({ inputTokens: inputTokensCeiling(inputChars), cachedInputTokens: 0, outputTokens: output, webSearches }, prices);
 }
 
 /** The budget period a spend belongs to (shared with the control plane, which shows spend). */

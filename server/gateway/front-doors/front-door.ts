@@ -98,6 +98,11 @@ export type ParseResult =
       translationError?: string;
       /** Other parts of the request the translation leaves out (e.g. Anthropic thinking blocks, `top_k`), each with its reason: logged when translated. */
       dropped?: readonly string[];
+      /**
+       * The most server-side web searches the request allows, where it bounds them (Anthropic's
+       * `max_uses`, Responses' `max_tool_calls` beside a web_search tool): held before the call.
+       */
+      webSearchLimit?: number;
     }
   | { ok: false; message: string };
 

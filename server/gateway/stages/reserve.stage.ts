@@ -47,7 +47,7 @@ export class Reserver {
     const candidates = refuseUnpriced ? pricedForCredits(routed, run.model) : routed;
     const cost = (candidate: RouteCandidate) =>
       applyRate(
-        worstCaseCostPico(run.inputChars, maxOutputTokens, candidate.maxOutputTokens, candidate.prices),
+        worstCaseCostPico(run.inputChars, maxOutputTokens, candidate.maxOutputTokens, candidate.prices, run.webSearchLimit),
         billingRate(candidate, identity, this.platformMultiplier),
       );
     const worst = candidates.reduce((max, candidate) => (cost(candidate) > max ? cost(candidate) : max), 0n);

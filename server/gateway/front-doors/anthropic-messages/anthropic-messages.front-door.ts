@@ -1,3 +1,4 @@
+import { heldSearches } from '../../billing/estimate.js';
 import type { FrontDoor } from '../front-door.js';
 import { errorTypeForStatus, messagesErrorBody } from './messages-errors.js';
 import { messagesPassThrough } from './messages-pass-through.js';
@@ -15,15 +16,20 @@ export const anthropicMessagesFrontDoor: FrontDoor = {
   parse(body) {
     const parsed = parseMessagesRequest(body, { requireMaxTokens: true });
     if (!parsed.ok) return parsed;
-    const droppedTools = (parsed.request.tools ?? [])
-      .filter((tool) => tool.type != null && tool.type !== 'custom')
-      .map((tool) => tool.name);
+    const tools = parsed.request.tools ?? [];
+    const droppedTools = tools.filter((tool) => tool.type != null && tool.type !== 'custom').map((tool) => tool.name);
+    // Each web search tool (`web_search_20250305`, …) may bound its own uses.
+    const webSearchLimit = tools.reduce(
+      (sum, tool) => sum + (tool.type?.startsWith('web_search') ? heldSearches((tool as { max_uses?: unknown }).max_uses) : 0),
+      0,
+    );
     return {
       ok: true,
       value: parsed.canonical,
       raw: body as Record<string, unknown>,
       ...(droppedTools.length > 0 ? { droppedTools } : {}),
       ...(parsed.dropped.length > 0 ? { dropped: parsed.dropped } : {}),
+      ...(webSearchLimit > 0 ? { webSearchLimit } : {}),
     };
   },
   renderResponse: renderMessage,

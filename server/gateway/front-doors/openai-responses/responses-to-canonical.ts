@@ -7,6 +7,7 @@
  */
 import type { ChatMessage, ChatRequest } from '../../../providers/canonical-request.js';
 import { parseChatRequest } from '../../../providers/canonical-request.js';
+import { heldSearches } from '../../billing/estimate.js';
 import type { ParseResult } from '../front-door.js';
 import {
   type ContentPart,
@@ -191,6 +192,9 @@ export function parseResponsesRequest(body: unknown): ParseResult {
   if (refusal) return { ok: false, message: refusal };
   const raw = body as Record<string, unknown>;
   const { tools, dropped } = toTools(request.tools ?? []);
+  // max_tool_calls bounds every built-in tool call, web searches included.
+  const searches = (request.tools ?? []).some((tool) => tool.type.startsWith('web_search')) ? heldSearches(raw.max_tool_calls) : 0;
+  const searchLimit = searches > 0 ? { webSearchLimit: searches } : {};
   let translationError: string;
   try {
     const format = toResponseFormat(request.text?.format);
@@ -208,7 +212,7 @@ export function parseResponsesRequest(body: unknown): ParseResult {
       ...(request.stream ? { stream: true } : {}),
       ...(request.user ? { user: request.user } : {}),
     });
-    if (chat.ok) return { ok: true, value: chat.value, raw, droppedTools: dropped };
+    if (chat.ok) return { ok: true, value: chat.value, raw, droppedTools: dropped, ...searchLimit };
     // What only a translation trips over (an empty input, say) still passes through to OpenAI.
     translationError = chat.message;
   } catch (error) {
@@ -217,5 +221,5 @@ export function parseResponsesRequest(body: unknown): ParseResult {
   }
   const fallback = parseChatRequest(passThroughOnly(request, raw));
   if (!fallback.ok) return { ok: false, message: fallback.message };
-  return { ok: true, value: fallback.value, raw, droppedTools: dropped, translationError };
+  return { ok: true, value: fallback.value, raw, droppedTools: dropped, translationError, ...searchLimit };
 }
