@@ -9,9 +9,11 @@ export interface ReportLimits {
   maxWaiting: number;
   /** Time one organization's reports may take per minute, in ms (shared by instances through the StateStore). */
   msPerMinute: number;
+  /** How long a report waits for its turns in all before it is refused (a stalled database must not pile waiters up). */
+  maxWaitMs: number;
 }
 
-export const REPORT_LIMITS: ReportLimits = { concurrent: 2, maxWaiting: 16, msPerMinute: 20_000 };
+export const REPORT_LIMITS: ReportLimits = { concurrent: 2, maxWaiting: 16, msPerMinute: 20_000, maxWaitMs: 30_000 };
 
 /** One organization's turns: how many run, and who waits (first come, first served). */
 interface Turns {
@@ -80,6 +82,7 @@ export class ReportLimiter {
    */
   private async takeTurns(ids: readonly string[]): Promise<void> {
     let queued = false;
+    const deadline = performance.now() + this.limits.maxWaitMs;
     for (;;) {
       const full = ids.find((id) => (this.turns.get(id)?.running ?? 0) >= this.limits.concurrent);
       if (full === undefined) {
@@ -93,8 +96,29 @@ export class ReportLimiter {
         throw new RateLimitedError("Too many of this organization's usage reports are running; retry shortly", 1);
       }
       queued = true;
-      await new Promise<void>((resolve) => turns.waiting.push(resolve));
+      if (!(await this.waitForTurn(turns, deadline - performance.now()))) {
+        throw new RateLimitedError("This organization's usage reports waited too long for their turn; retry shortly", 1);
+      }
     }
+  }
+
+  /** Wait in `turns`' queue until woken (true) or `ms` pass (false: out of the queue again). */
+  private waitForTurn(turns: Turns, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(
+        () => {
+          const at = turns.waiting.indexOf(wake);
+          if (at >= 0) turns.waiting.splice(at, 1);
+          resolve(false);
+        },
+        Math.max(0, ms),
+      );
+      turns.waiting.push(wake);
+    });
   }
 
   private turnsOf(id: string): Turns {

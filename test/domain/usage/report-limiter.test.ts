@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitedError } from '../../../server/domain/errors.js';
-import { ReportLimiter } from '../../../server/domain/usage/report-limiter.js';
+import { REPORT_LIMITS, ReportLimiter } from '../../../server/domain/usage/report-limiter.js';
 import { MemoryStateStore } from '../../../server/state/memory-state.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,7 +22,7 @@ function gatedReport() {
 
 describe('ReportLimiter', () => {
   it("runs two of an organization's reports at a time, queues the next in order, refuses past the queue, and never holds up another organization", async () => {
-    const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 2, maxWaiting: 2, msPerMinute: 60_000 });
+    const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 2, maxWaiting: 2, msPerMinute: 60_000 });
     const reports = Array.from({ length: 4 }, () => gatedReport());
     const results = reports.map(({ work }) => limiter.run(['org-a'], work));
     await sleep(5);
@@ -43,7 +43,7 @@ describe('ReportLimiter', () => {
   });
 
   it("a report over several organizations holds no turn while it waits: another organization's reports never hold up this one's", async () => {
-    const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 2, maxWaiting: 16, msPerMinute: 60_000 });
+    const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 2, maxWaiting: 16, msPerMinute: 60_000 });
     // Organization B's two turns are taken by long reports.
     const busyB = [gatedReport(), gatedReport()];
     const bResults = busyB.map(({ work }) => limiter.run(['org-b'], work));
@@ -64,7 +64,7 @@ describe('ReportLimiter', () => {
   });
 
   it('a freed turn is never left unused while a report waits for it', async () => {
-    const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 1, maxWaiting: 16, msPerMinute: 60_000 });
+    const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 1, maxWaiting: 16, msPerMinute: 60_000 });
     const runningA = gatedReport();
     const runningB = gatedReport();
     const a = limiter.run(['org-a'], runningA.work);
@@ -84,8 +84,21 @@ describe('ReportLimiter', () => {
     expect(await Promise.all([a, b, bothResult, aOnlyResult])).toEqual(['rows', 'rows', 'rows', 'rows']);
   });
 
+  it('refuses a report that waited maxWaitMs for its turn, and takes it out of the queue', async () => {
+    const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 1, maxWaiting: 1, maxWaitMs: 50 });
+    const stalled = gatedReport();
+    const running = limiter.run(['org-a'], stalled.work);
+    const waited = await limiter.run(['org-a'], async () => 'late').catch((error: unknown) => error);
+    expect(waited).toBeInstanceOf(RateLimitedError);
+    expect((waited as RateLimitedError).message).toMatch(/waited too long/);
+    // Its place in the queue is free again: the next one may wait (and gets the turn when it comes free).
+    const next = limiter.run(['org-a'], async () => 'next');
+    stalled.report.finish();
+    expect(await Promise.all([running, next])).toEqual(['rows', 'next']);
+  });
+
   it('gives the turn back when a report fails', async () => {
-    const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 1, maxWaiting: 0, msPerMinute: 60_000 });
+    const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 1, maxWaiting: 0, msPerMinute: 60_000 });
     await expect(
       limiter.run(['org-a'], async () => {
         throw new Error('database gone');
@@ -95,7 +108,7 @@ describe('ReportLimiter', () => {
   });
 
   it("refuses an organization's reports once they used msPerMinute of time, for every organization the report covers", async () => {
-    const limiter = new ReportLimiter(new MemoryStateStore(), { concurrent: 2, maxWaiting: 16, msPerMinute: 50 });
+    const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 2, maxWaiting: 16, msPerMinute: 50 });
     await limiter.run(['org-a', 'org-b'], () => sleep(60));
     for (const org of ['org-a', 'org-b']) {
       const refused = await limiter.run([org], async () => 'rows').catch((error: unknown) => error);
