@@ -176,7 +176,8 @@ async function keyFor(
  * caller's own is confirmed by asking the provider with the key alone (KeyCheck). A key the
  * provider still serves was not the cause: the request was, so it is the caller's failure
  * (BAD_REQUEST), not retried on other keys, and the key stays in service. Only a key the check
- * also sees refused is disabled; when the check cannot tell, the key stays in service too.
+ * also sees refused is disabled; when the check cannot tell, the key stays in service too. The
+ * caller's own header key is never checked nor disabled: it is theirs to fix.
  */
 async function checkedFailure(
   candidate: RouteCandidate,
@@ -185,8 +186,7 @@ async function checkedFailure(
   deps: CallDependencies,
 ): Promise<{ failure: ClassifiedFailure; retry: boolean; keyRejected: boolean }> {
   const { failure, retry } = result;
-  if (failure.failureClass !== 'AUTH' || candidate.key.source === 'user')
-    return { failure, retry, keyRejected: failure.failureClass === 'AUTH' };
+  if (failure.failureClass !== 'AUTH' || candidate.key.source === 'user') return { failure, retry, keyRejected: false };
   const outcome = await deps.keyCheck.check({
     stateKey: key.stateKey,
     adapter: candidate.endpoint.adapter,
@@ -214,8 +214,8 @@ async function applyKeyVerdict(
     await deps.state.setCooldown(key.stateKey, verdict.untilMs);
     if (candidate.key.source === 'hosted') deps.alerts.keyCooling(candidate.provider);
   }
-  // The caller's own header key is theirs to fix; only stored and platform keys are disabled, and only once checked.
-  if (verdict.action === 'disable' && keyRejected && candidate.key.source !== 'user') {
+  // Only a key the check found refused (never the caller's own: checkedFailure).
+  if (verdict.action === 'disable' && keyRejected) {
     await deps.state.setDisabled(key.stateKey, true, verdict.reason);
     if (platformKey) deps.alerts.keyDisabled(candidate.provider, key.keyRef, verdict.reason);
   }

@@ -111,26 +111,30 @@ export async function relayPassThrough(
     // A last event some servers end without its blank line is an event all the same.
     parser.feed(`${rest}\n\n`);
   } catch (error) {
-    const cancelled = run.cancellation.aborted;
-    const message = `Upstream stream broke: ${(error as Error).message}`;
-    if (!run.committed)
-      return { done: false, failure: { failureClass: cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', message }, retry: !cancelled };
-    run.fail(cancelled ? 'CANCELLED' : 'FAILED', cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', 200, scrub.text(message));
-    await sink.interrupt('STREAM_INTERRUPTED', `The provider's stream broke off: ${scrub.text(message)}`);
-    return { done: true };
+    const message = scrub.text(`Upstream stream broke: ${(error as Error).message}`);
+    return cutShort(run, sink, message, `The provider's stream broke off: ${message}`);
   }
   if (!ended) {
     // Closed cleanly, but before the answer's last event: cut short, like a broken stream
     // (or the client left as it closed).
-    const cancelled = run.cancellation.aborted;
-    const message = cancelled ? 'The client went away' : "The provider's stream ended before its last event";
-    if (!run.committed)
-      return { done: false, failure: { failureClass: cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', message }, retry: !cancelled };
-    run.fail(cancelled ? 'CANCELLED' : 'FAILED', cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', 200, message);
-    await sink.interrupt('STREAM_INTERRUPTED', message);
-    return { done: true };
+    const message = run.cancellation.aborted ? 'The client went away' : "The provider's stream ended before its last event";
+    return cutShort(run, sink, message, message);
   }
   if (upstreamError !== null) run.fail('FAILED', 'STREAM_INTERRUPTED', 200, scrub.text(upstreamError));
   sink.passEnd();
+  return { done: true };
+}
+
+/**
+ * A stream that ended before its answer did (broken, or closed early): with nothing relayed yet,
+ * a failed attempt (retried unless the client left); after that, recorded on the run and told to
+ * the client in the front door's error frame (`told`).
+ */
+async function cutShort(run: RequestRun, sink: ResponseSink, message: string, told: string): Promise<AttemptResult> {
+  const cancelled = run.cancellation.aborted;
+  if (!run.committed)
+    return { done: false, failure: { failureClass: cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', message }, retry: !cancelled };
+  run.fail(cancelled ? 'CANCELLED' : 'FAILED', cancelled ? 'CANCELLED' : 'STREAM_INTERRUPTED', 200, message);
+  await sink.interrupt('STREAM_INTERRUPTED', told);
   return { done: true };
 }
