@@ -107,7 +107,7 @@ export class StatementService {
         queryCreditEntries(this.prisma, organizationId, month),
         queryUsageCells(this.prisma, organizationId, month),
       ]);
-    const [ledger, entries, cells] = this.limiter && !actor.isOperator ? await this.limiter.run([organizationId], read) : await read();
+    const [ledger, entries, cells] = this.limiter ? await this.limiter.run(actor, [organizationId], read) : await read();
     const projectNames = await this.projectNames(cells);
     const showsPlatformCost = actor.isOperator;
     const line = (key: string | null, label: string, sums: Sums): StatementLine => ({

@@ -1,5 +1,6 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { StateStore } from '../../state/state-store.js';
+import type { Actor } from '../actor.js';
 import { RateLimitedError } from '../errors.js';
 
 export interface ReportLimits {
@@ -41,9 +42,9 @@ export class ReportLimiter {
     this.spent = state.limiter({ name: 'usage-report-ms', points: limits.msPerMinute, durationSeconds: 60 });
   }
 
-  /** Run one report over `organizationIds` (null: an operator's, unlimited) under each organization's limits. */
-  async run<T>(organizationIds: readonly string[] | null, work: () => Promise<T>): Promise<T> {
-    if (organizationIds === null || organizationIds.length === 0) return work();
+  /** Run one report of `actor`'s over `organizationIds` under each organization's limits (an operator's runs unlimited). */
+  async run<T>(actor: Pick<Actor, 'isOperator'>, organizationIds: readonly string[] | null, work: () => Promise<T>): Promise<T> {
+    if (actor.isOperator || organizationIds === null || organizationIds.length === 0) return work();
     const ids = [...new Set(organizationIds)];
     await this.refuseOverBudget(ids);
     await this.takeTurns(ids);

@@ -86,10 +86,9 @@ export class UsageService {
     private readonly options: { rollups?: boolean; limiter?: ReportLimiter } = {},
   ) {}
 
-  /** Under each organization's report limits (report-limiter.ts), when a limiter is set; operators' reports are not limited. */
+  /** Under each organization's report limits (report-limiter.ts), when a limiter is set. */
   private limited<T>(actor: Actor, scope: UsageScope, work: () => Promise<T>): Promise<T> {
-    if (!this.options.limiter || actor.isOperator) return work();
-    return this.options.limiter.run(scope.organizationIds, work);
+    return this.options.limiter ? this.options.limiter.run(actor, scope.organizationIds, work) : work();
   }
 
   /**

@@ -3,6 +3,10 @@ import { RateLimitedError } from '../../../server/domain/errors.js';
 import { REPORT_LIMITS, ReportLimiter } from '../../../server/domain/usage/report-limiter.js';
 import { MemoryStateStore } from '../../../server/state/memory-state.js';
 
+/** Whose reports: a tenant's are limited, an operator's not. */
+const MEMBER = { isOperator: false };
+const OPERATOR = { isOperator: true };
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A report that runs until `finish()`; `started` says whether it got its turn. */
@@ -24,16 +28,16 @@ describe('ReportLimiter', () => {
   it("runs two of an organization's reports at a time, queues the next in order, refuses past the queue, and never holds up another organization", async () => {
     const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 2, maxWaiting: 2, msPerMinute: 60_000 });
     const reports = Array.from({ length: 4 }, () => gatedReport());
-    const results = reports.map(({ work }) => limiter.run(['org-a'], work));
+    const results = reports.map(({ work }) => limiter.run(MEMBER, ['org-a'], work));
     await sleep(5);
     expect(reports.map(({ report }) => report.started)).toEqual([true, true, false, false]);
 
-    const refused = await limiter.run(['org-a'], async () => 'rows').catch((error: unknown) => error);
+    const refused = await limiter.run(MEMBER, ['org-a'], async () => 'rows').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(RateLimitedError);
     expect((refused as RateLimitedError).retryAfterSeconds).toBe(1);
     // Another organization, and an operator's report (no organizations), run at once.
-    expect(await limiter.run(['org-b'], async () => 'b')).toBe('b');
-    expect(await limiter.run(null, async () => 'all')).toBe('all');
+    expect(await limiter.run(MEMBER, ['org-b'], async () => 'b')).toBe('b');
+    expect(await limiter.run(OPERATOR, ['org-a'], async () => 'all')).toBe('all');
 
     reports[1]?.report.finish();
     await sleep(5);
@@ -46,14 +50,14 @@ describe('ReportLimiter', () => {
     const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 2, maxWaiting: 16, msPerMinute: 60_000 });
     // Organization B's two turns are taken by long reports.
     const busyB = [gatedReport(), gatedReport()];
-    const bResults = busyB.map(({ work }) => limiter.run(['org-b'], work));
+    const bResults = busyB.map(({ work }) => limiter.run(MEMBER, ['org-b'], work));
     // A member of A and B opens the dashboard: two reports over both wait for B.
     const both = [gatedReport(), gatedReport()];
-    const bothResults = both.map(({ work }) => limiter.run(['org-a', 'org-b'], work));
+    const bothResults = both.map(({ work }) => limiter.run(MEMBER, ['org-a', 'org-b'], work));
     await sleep(5);
     expect(both.map(({ report }) => report.started)).toEqual([false, false]);
     // A report over A alone runs at once: the waiting ones hold none of A's turns.
-    expect(await limiter.run(['org-a'], async () => 'a')).toBe('a');
+    expect(await limiter.run(MEMBER, ['org-a'], async () => 'a')).toBe('a');
 
     // B frees one turn: the first report over both takes it (and one of A's).
     busyB[0]?.report.finish();
@@ -67,14 +71,14 @@ describe('ReportLimiter', () => {
     const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 1, maxWaiting: 16, msPerMinute: 60_000 });
     const runningA = gatedReport();
     const runningB = gatedReport();
-    const a = limiter.run(['org-a'], runningA.work);
-    const b = limiter.run(['org-b'], runningB.work);
+    const a = limiter.run(MEMBER, ['org-a'], runningA.work);
+    const b = limiter.run(MEMBER, ['org-b'], runningB.work);
     // First in A's queue: a report over A and B; second: a report over A alone.
     const both = gatedReport();
     const aOnly = gatedReport();
-    const bothResult = limiter.run(['org-a', 'org-b'], both.work);
+    const bothResult = limiter.run(MEMBER, ['org-a', 'org-b'], both.work);
     await sleep(1);
-    const aOnlyResult = limiter.run(['org-a'], aOnly.work);
+    const aOnlyResult = limiter.run(MEMBER, ['org-a'], aOnly.work);
     await sleep(5);
     // A's turn comes free while B is still busy: the report over both goes on waiting (for B), the one over A alone runs.
     runningA.report.finish();
@@ -87,12 +91,12 @@ describe('ReportLimiter', () => {
   it('refuses a report that waited maxWaitMs for its turn, and takes it out of the queue', async () => {
     const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 1, maxWaiting: 1, maxWaitMs: 50 });
     const stalled = gatedReport();
-    const running = limiter.run(['org-a'], stalled.work);
-    const waited = await limiter.run(['org-a'], async () => 'late').catch((error: unknown) => error);
+    const running = limiter.run(MEMBER, ['org-a'], stalled.work);
+    const waited = await limiter.run(MEMBER, ['org-a'], async () => 'late').catch((error: unknown) => error);
     expect(waited).toBeInstanceOf(RateLimitedError);
     expect((waited as RateLimitedError).message).toMatch(/waited too long/);
     // Its place in the queue is free again: the next one may wait (and gets the turn when it comes free).
-    const next = limiter.run(['org-a'], async () => 'next');
+    const next = limiter.run(MEMBER, ['org-a'], async () => 'next');
     stalled.report.finish();
     expect(await Promise.all([running, next])).toEqual(['rows', 'next']);
   });
@@ -100,23 +104,23 @@ describe('ReportLimiter', () => {
   it('gives the turn back when a report fails', async () => {
     const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 1, maxWaiting: 0, msPerMinute: 60_000 });
     await expect(
-      limiter.run(['org-a'], async () => {
+      limiter.run(MEMBER, ['org-a'], async () => {
         throw new Error('database gone');
       }),
     ).rejects.toThrow('database gone');
-    expect(await limiter.run(['org-a'], async () => 'again')).toBe('again');
+    expect(await limiter.run(MEMBER, ['org-a'], async () => 'again')).toBe('again');
   });
 
   it("refuses an organization's reports once they used msPerMinute of time, for every organization the report covers", async () => {
     const limiter = new ReportLimiter(new MemoryStateStore(), { ...REPORT_LIMITS, concurrent: 2, maxWaiting: 16, msPerMinute: 50 });
-    await limiter.run(['org-a', 'org-b'], () => sleep(60));
+    await limiter.run(MEMBER, ['org-a', 'org-b'], () => sleep(60));
     for (const org of ['org-a', 'org-b']) {
-      const refused = await limiter.run([org], async () => 'rows').catch((error: unknown) => error);
+      const refused = await limiter.run(MEMBER, [org], async () => 'rows').catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(RateLimitedError);
       expect((refused as RateLimitedError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
       expect((refused as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(60);
     }
-    expect(await limiter.run(['org-c'], async () => 'c')).toBe('c');
-    expect(await limiter.run(null, async () => 'operator')).toBe('operator');
+    expect(await limiter.run(MEMBER, ['org-c'], async () => 'c')).toBe('c');
+    expect(await limiter.run(OPERATOR, ['org-a'], async () => 'operator')).toBe('operator');
   });
 });
