@@ -214,6 +214,23 @@ export async function startUpstreamSimulator(options: SimulatorOptions = {}): Pr
     sendJson(res, 404, JSON.stringify({ error: { message: `Unknown control path ${pathname}` } }));
   }
 
+  /** Keep a request for `requests`: what was asked (method, path, query, headers) and what the caller read from it. */
+  function record(
+    req: IncomingMessage,
+    url: URL,
+    read: Pick<RecordedRequest, 'provider' | 'wire' | 'body' | 'apiKey' | 'model' | 'stream'>,
+  ): RecordedRequest {
+    const recorded: RecordedRequest = {
+      ...read,
+      method: req.method ?? 'POST',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+    };
+    requests.push(recorded);
+    return recorded;
+  }
+
   /**
    * A key check: the key's model list, or the error a refused key gets. It reads the key's
    * behavior without using up a `times` count: it is not a generation request.
@@ -225,21 +242,8 @@ export async function startUpstreamSimulator(options: SimulatorOptions = {}): Pr
     target: NonNullable<ReturnType<typeof modelListRoute>>,
   ): void {
     const apiKey = apiKeyOf(req, url);
-    if (!options.fast) {
-      const recorded: RecordedRequest = {
-        provider: target.provider,
-        wire: target.wire,
-        method: 'GET',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers: { ...req.headers },
-        body: undefined,
-        apiKey,
-        model: undefined,
-        stream: false,
-      };
-      requests.push(recorded);
-    }
+    if (!options.fast)
+      record(req, url, { provider: target.provider, wire: target.wire, body: undefined, apiKey, model: undefined, stream: false });
     const kind = apiKey === undefined ? undefined : behaviors.get(apiKey)?.kind;
     if (kind === 'unauthorized' || kind === 'forbidden') {
       const { status, body } = errorAnswer(target.provider, target.wire, kind);
@@ -261,19 +265,7 @@ export async function startUpstreamSimulator(options: SimulatorOptions = {}): Pr
       stream = target.wire === 'google' ? target.geminiStream : body?.stream === true;
       reply = planReply(target.wire, body);
       model = target.pathModel ?? (typeof body?.model === 'string' ? body.model : undefined);
-      const recorded: RecordedRequest = {
-        provider: target.provider,
-        wire: target.wire,
-        method: req.method ?? 'POST',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers: { ...req.headers },
-        body,
-        apiKey,
-        model,
-        stream,
-      };
-      requests.push(recorded);
+      const recorded = record(req, url, { provider: target.provider, wire: target.wire, body, apiKey, model, stream });
       res.once('close', () => {
         if (!res.writableFinished) recorded.abandonedAt = Date.now();
       });
