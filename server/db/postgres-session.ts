@@ -10,6 +10,24 @@
  * answered from rollups, where compiling never pays back.
  */
 export function postgresSessionUrl(url: string): string {
+  return withSetting(url, 'jit', 'off');
+}
+
+/**
+ * The hot path's own sessions (direct-sql.ts: write-ahead intents and settlement batches): as
+ * above, and planned without sequential scans. Their statements are prepared once, and the
+ * generic plan PostgreSQL keeps is chosen in the gateway's first seconds, while "UsageIntent"
+ * is a page or two — so a scan of it looked cheapest, and stayed the plan while every request
+ * inserts and deletes an intent there and the table grows by thousands of pages of dead rows
+ * between autovacuum passes (1.27M page reads in one 10 s flat-out probe; 182k by key). Every
+ * row those statements touch is reached by a key they hold, through its index.
+ */
+export function hotPathSessionUrl(url: string): string {
+  return withSetting(postgresSessionUrl(url), 'enable_seqscan', 'off');
+}
+
+/** `-c name=value` added to the URL's `options`, unless the operator's options already set `name`. */
+function withSetting(url: string, name: string, value: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -17,7 +35,7 @@ export function postgresSessionUrl(url: string): string {
     return url; // not a URL (a keyword/value string): left exactly as the operator wrote it
   }
   const options = parsed.searchParams.get('options') ?? '';
-  if (/\bjit\b/.test(options)) return url;
-  parsed.searchParams.set('options', `${options} -c jit=off`.trim());
+  if (new RegExp(`\\b${name}\\b`).test(options)) return url;
+  parsed.searchParams.set('options', `${options} -c ${name}=${value}`.trim());
   return parsed.toString();
 }

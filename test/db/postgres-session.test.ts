@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/database.js';
-import { postgresSessionUrl } from '../../server/db/postgres-session.js';
+import { hotPathSessionUrl, postgresSessionUrl } from '../../server/db/postgres-session.js';
 import { RECOVER_INTENTS_SQL } from '../../server/gateway/billing/usage-intent-sql.js';
 import { availableBackends, createTestDatabase } from '../support/test-database.js';
 
@@ -22,6 +22,13 @@ describe('PostgreSQL session settings', () => {
       '5433',
       '/keyplane',
     ]);
+  });
+
+  it('plans the hot path without sequential scans, unless the operator set it', () => {
+    const options = (url: string) => new URL(hotPathSessionUrl(url)).searchParams.get('options');
+    expect(options('postgresql://kp@db/keyplane')).toBe('-c jit=off -c enable_seqscan=off');
+    expect(options('postgresql://kp@db/keyplane?options=-c%20enable_seqscan%3Don')).toBe('-c enable_seqscan=on -c jit=off');
+    expect(hotPathSessionUrl('host=db dbname=keyplane')).toBe('host=db dbname=keyplane');
   });
 });
 

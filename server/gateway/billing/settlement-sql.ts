@@ -216,6 +216,10 @@ SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM l
 /**
  * Settle a batch passed as JSON (settlementBatchJson). The statement that writes a request's
  * record also deletes its write-ahead intent, so the two never disagree.
+ *
+ * The intents are looked up by key (`= ANY(ARRAY(…))`): joined to the batch, the plan read the
+ * whole of "UsageIntent" — by a scan, or with scans off by its whole index — and that table
+ * holds thousands of pages of dead rows between autovacuum passes (hotPathSessionUrl).
  */
 export const SETTLE_BATCH: HotStatement = {
   name: 'keyplane_settle_batch',
@@ -223,6 +227,6 @@ export const SETTLE_BATCH: HotStatement = {
   ${batchRows('$1', ALL_COLUMNS, { seq: true })}
 ),
 intents AS (
-  DELETE FROM "UsageIntent" u USING input i WHERE u."requestId" = i."requestId" RETURNING 1
+  DELETE FROM "UsageIntent" u WHERE u."requestId" = ANY (ARRAY(SELECT "requestId" FROM input)) RETURNING 1
 )`),
 };
