@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Child } from './processes.js';
 import { onCleanup, sleep } from './processes.js';
-import { failedRequestLines, fmt, machine, markdownTable, type RunResult, runMetrics } from './report.js';
+import { failedRequestLines, fmt, machine, markdownTable, median, type RunResult, runMetrics } from './report.js';
 
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -133,6 +133,7 @@ export function renderProduction(input: {
       }),
     ]),
   );
+  const cpu = machineCpuTable(input.subjects, m.runs);
   const failed = input.subjects.map((s) => `${s.label} ${m.errors(s.id)}`).join(', ');
   const late = input.subjects.flatMap((s) =>
     m.runs(s.id).flatMap((r) => (r.fixed.achievedRate < c.rate * 0.95 ? [`${s.label} ${r.fixed.achievedRate.toFixed(0)}/s`] : [])),
@@ -156,5 +157,37 @@ export function renderProduction(input: {
     '',
     ...verdicts,
     '',
+    ...cpu,
+    '',
   ].join('\n');
+}
+
+/** Roles in the order the CPU table shows them (machine-cpu.ts names them). */
+const CPU_ROLES: [role: string, column: string][] = [
+  ['server', 'server'],
+  ['PostgreSQL', 'PostgreSQL'],
+  ['Redis', 'Redis'],
+  ['simulator', 'simulator'],
+  ['load generator', 'load generator'],
+  ['everything else', 'everything else'],
+  ['machine busy (all CPUs, interrupts included)', 'machine busy'],
+  ['machine idle', 'machine idle'],
+];
+
+/**
+ * Where the machine's CPU went per request while each subject was driven flat out: on two
+ * shared cores a subject's throughput follows the whole machine's CPU per request, the
+ * database's work for its records included, not its own process's alone.
+ */
+function machineCpuTable(subjects: ProductionSubject[], runs: (id: string) => RunResult[]): string[] {
+  const value = (id: string, role: string) => median(runs(id).map((r) => r.machine?.find((row) => row.role === role)?.us ?? NaN));
+  if (!subjects.some((s) => Number.isFinite(value(s.id, 'machine busy (all CPUs, interrupts included)')))) return [];
+  return [
+    'µs of CPU per request while flat out, every process of the machine by role (medians; for "direct", the server is the simulator):',
+    '',
+    ...markdownTable(
+      ['setup', ...CPU_ROLES.map(([, column]) => column)],
+      subjects.map((s) => [s.label, ...CPU_ROLES.map(([role]) => fmt(value(s.id, role), 0))]),
+    ),
+  ];
 }

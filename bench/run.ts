@@ -13,6 +13,7 @@ import { readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
+import { machineCpuPerRequest, readMachineCpu } from './machine-cpu.js';
 import { createScratchDatabase } from './postgres.js';
 import { type Child, cleanupAll, installSignalHandlers, ROOT, runNode, tempDir, untilMachineQuiet } from './processes.js';
 import { type BenchRedis, benchRedis, loopWindowP99, renderProduction } from './production.js';
@@ -298,10 +299,15 @@ async function main(): Promise<void> {
         warmupMs: CONFIG.warmupMs / 2,
         stream: true,
       });
+      const roles = { server: subject.child.proc.pid, simulator: sim.child.proc.pid, 'load generator': process.pid };
+      const machineBefore = PRODUCTION ? readMachineCpu(roles) : null;
       const flat = await flatOut(subject.target, { connections: CONFIG.connections, seconds: CONFIG.flatSeconds });
+      const machine = machineBefore ? machineCpuPerRequest(machineBefore, readMachineCpu(roles), flat.completed) : undefined;
       if (subject.keyplane)
         profileWindows.set(subject.keyplane.name, [...(profileWindows.get(subject.keyplane.name) ?? []), [windowStart, nowUs()]]);
-      results.get(subject.id)!.push({ fixed, stream, flat, ...(loopDelayP99Ms === undefined ? {} : { loopDelayP99Ms }) });
+      results
+        .get(subject.id)!
+        .push({ fixed, stream, flat, ...(loopDelayP99Ms === undefined ? {} : { loopDelayP99Ms }), ...(machine ? { machine } : {}) });
     }
   }
   const memory = new Map(subjects.map((s) => [s.id, s.child.memory()]));

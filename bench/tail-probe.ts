@@ -19,6 +19,7 @@ import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyStretches } from './busy-stretches.js';
 import { type FixedRateResult, type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
+import { formatMachineCpu, machineCpuPerRequest, type Roles, readMachineCpu } from './machine-cpu.js';
 import { createScratchDatabase } from './postgres.js';
 import { cleanupAll, installSignalHandlers, ROOT, sleep, tempDir } from './processes.js';
 import { benchRedis } from './production.js';
@@ -96,18 +97,27 @@ const extraEnv = Object.fromEntries(argv.flatMap((a, i) => (a === '--env' ? [arg
  * One measured load against a server process: the results, its CPU per request from /proc, its
  * main thread's scheduler counters over the load, and the load's window (for the CPU profile).
  */
-async function measured(target: Target, pid: number) {
+async function measured(target: Target, pid: number, others: Roles) {
   const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  const roles = { server: pid, ...others };
   const started = nowUs();
   const cpuBefore = cpuMs(pid);
   const schedBefore = schedMs(pid);
+  const machineBefore = readMachineCpu(roles);
   const load = flat
     ? fromFlatOut(await flatOut(target, { connections: 50, seconds }))
     : await fixedRate(target, { rate, durationMs: seconds * 1000, warmupMs: 0, stream: false });
+  const machine = machineCpuPerRequest(machineBefore, readMachineCpu(roles), load.sent);
   const cpuPerRequest = perRequest(cpuBefore, cpuMs(pid), load.sent);
   const schedAfter = schedMs(pid);
   const window: [number, number] = [started, nowUs()];
-  return { load, cpuPerRequest, sched: { run: schedAfter.run - schedBefore.run, wait: schedAfter.wait - schedBefore.wait }, window };
+  return {
+    load,
+    cpuPerRequest,
+    machine,
+    sched: { run: schedAfter.run - schedBefore.run, wait: schedAfter.wait - schedBefore.wait },
+    window,
+  };
 }
 
 async function main(): Promise<void> {
@@ -149,11 +159,13 @@ async function main(): Promise<void> {
   const bare = await startBareProxy(simulator.openaiBase, bareProfileDir ? { cpuProfDir: bareProfileDir } : {});
   const bareTarget = { origin: bare.url, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
   await fixedRate(bareTarget, { rate, durationMs: 1_000, warmupMs: 0, stream: false });
-  const bareRun = await measured(bareTarget, bare.child.proc.pid!);
+  // The rest of the machine, by role: where a flat-out run's CPU goes besides the server.
+  const others = { simulator: simulator.child.proc.pid, 'load generator': process.pid };
+  const bareRun = await measured(bareTarget, bare.child.proc.pid!, others);
   await bare.child.stop();
   child.proc.kill('SIGUSR2');
   await sleep(50);
-  const { load, cpuPerRequest, sched, window } = await measured(target, child.proc.pid!);
+  const { load, cpuPerRequest, machine, sched, window } = await measured(target, child.proc.pid!, others);
   await sleep(1_000);
   const memory = child.memory();
   await child.stop();
@@ -174,6 +186,7 @@ async function main(): Promise<void> {
   const perReq = (run: { sched: { run: number; wait: number }; load: { sent: number } }) =>
     `on a CPU ${((1000 * run.sched.run) / run.load.sent).toFixed(1)} µs, waiting ${((1000 * run.sched.wait) / run.load.sent).toFixed(1)} µs`;
   console.log(`main thread per request: keyplane ${perReq({ sched, load })}; bare proxy ${perReq(bareRun)}`);
+  console.log(formatMachineCpu({ label: 'keyplane', rows: machine }, { label: 'bare', rows: bareRun.machine }));
   console.log(`event loop delay p50 ${f(loop.loopDelayMs.p50)}  p99 ${f(loop.loopDelayMs.p99)}  max ${f(loop.loopDelayMs.max)} ms`);
   console.log(
     `GC ${loop.gc.count} pauses (${loop.gc.major} mark-sweep), total ${f(loop.gc.totalMs)} ms, p99 ${f(loop.gc.p99Ms)}, max ${f(loop.gc.maxMs)} ms`,

@@ -1,0 +1,80 @@
+/**
+ * CPU time of every process on the machine, by role, between two readings of /proc. On the
+ * bench's two shared cores a flat-out run is bounded by the machine, not by one process: the
+ * gateway, the database writing its records, the simulator and the load generator take turns on
+ * the same cores, so a server's throughput follows the CPU the whole machine spends per request.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Which process is which: pids of the processes the bench started, by role. */
+export type Roles = Record<string, number | undefined>;
+
+interface Reading {
+  /** Each process's role and CPU ms (utime + stime, clock ticks of 10 ms), by pid. */
+  processes: Map<number, { role: string; ms: number }>;
+  /** The machine's busy and idle ms over all CPUs (/proc/stat). */
+  busy: number;
+  idle: number;
+}
+
+const TICK_MS = 10;
+
+function roleOf(pid: number, comm: string, roles: Roles): string {
+  for (const [role, rolePid] of Object.entries(roles)) if (rolePid === pid) return role;
+  if (comm.startsWith('postgres')) return 'PostgreSQL';
+  if (comm.startsWith('redis')) return 'Redis';
+  return 'everything else';
+}
+
+/** A reading of every process's CPU time and role. */
+export function readMachineCpu(roles: Roles): Reading {
+  const processes = new Map<number, { role: string; ms: number }>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    processes.set(pid, { role: roleOf(pid, comm, roles), ms });
+  }
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal …
+  const idle = ((cpu[3] ?? 0) + (cpu[4] ?? 0)) * TICK_MS;
+  const busy = cpu.slice(0, 8).reduce((sum, value) => sum + value, 0) * TICK_MS - idle;
+  return { processes, busy, idle };
+}
+
+/**
+ * µs of CPU per request by role between two readings. A process started since the first reading
+ * counts whole; one that exited before the second is not counted (its last share is unknown).
+ */
+export function machineCpuPerRequest(before: Reading, after: Reading, requests: number): { role: string; us: number }[] {
+  const perRequest = (ms: number) => (1000 * ms) / Math.max(1, requests);
+  const byRole = new Map<string, number>();
+  for (const [pid, { role, ms }] of after.processes) byRole.set(role, (byRole.get(role) ?? 0) + ms - (before.processes.get(pid)?.ms ?? 0));
+  const rows = [...byRole].map(([role, ms]) => ({ role, us: perRequest(ms) }));
+  rows.push({ role: 'machine busy (all CPUs, interrupts included)', us: perRequest(after.busy - before.busy) });
+  rows.push({ role: 'machine idle', us: perRequest(after.idle - before.idle) });
+  return rows;
+}
+
+/** Two runs' per-request CPU by role, side by side. */
+export function formatMachineCpu(
+  left: { label: string; rows: { role: string; us: number }[] },
+  right: { label: string; rows: { role: string; us: number }[] },
+): string {
+  const roles = [...new Set([...left.rows, ...right.rows].map((row) => row.role))];
+  const value = (rows: { role: string; us: number }[], role: string) => {
+    const row = rows.find((r) => r.role === role);
+    return row ? row.us.toFixed(1) : '—';
+  };
+  const lines = [`${'µs of CPU per request, whole machine'.padEnd(48)}${left.label.padStart(10)}${right.label.padStart(10)}`];
+  for (const role of roles) lines.push(`  ${role.padEnd(46)}${value(left.rows, role).padStart(10)}${value(right.rows, role).padStart(10)}`);
+  return lines.join('\n');
+}
