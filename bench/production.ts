@@ -175,19 +175,29 @@ const CPU_ROLES: [role: string, column: string][] = [
 ];
 
 /**
- * Where the machine's CPU went per request while each subject was driven flat out: on two
- * shared cores a subject's throughput follows the whole machine's CPU per request, the
- * database's work for its records included, not its own process's alone.
+ * Where the machine's CPU went per request in each phase: at the fixed rate, how busy each
+ * process was (a server busy a larger share of the time queues more: the tail); flat out, what
+ * bounds throughput — on two shared cores a subject's throughput follows the whole machine's CPU
+ * per request, the database's work for its records included, not its own process's alone.
  */
 function machineCpuTable(subjects: ProductionSubject[], runs: (id: string) => RunResult[]): string[] {
-  const value = (id: string, role: string) => median(runs(id).map((r) => r.machine?.find((row) => row.role === role)?.us ?? NaN));
-  if (!subjects.some((s) => Number.isFinite(value(s.id, 'machine busy (all CPUs, interrupts included)')))) return [];
-  return [
-    'µs of CPU per request while flat out, every process of the machine by role (medians; for "direct", the server is the simulator):',
-    '',
-    ...markdownTable(
+  const value = (phase: 'fixed' | 'flat', id: string, role: string) =>
+    median(runs(id).map((r) => r.machine?.[phase].find((row) => row.role === role)?.us ?? NaN));
+  const table = (phase: 'fixed' | 'flat') =>
+    markdownTable(
       ['setup', ...CPU_ROLES.map(([, column]) => column)],
-      subjects.map((s) => [s.label, ...CPU_ROLES.map(([role]) => fmt(value(s.id, role), 0))]),
-    ),
+      subjects.map((s) => [s.label, ...CPU_ROLES.map(([role]) => fmt(value(phase, s.id, role), 0))]),
+    );
+  if (!subjects.some((s) => Number.isFinite(value('flat', s.id, 'machine busy (all CPUs, interrupts included)')))) return [];
+  return [
+    'µs of CPU per request, every process of the machine by role (medians; for "direct", the server is the simulator):',
+    '',
+    'at the fixed rate (warm-up included):',
+    '',
+    ...table('fixed'),
+    '',
+    'flat out:',
+    '',
+    ...table('flat'),
   ];
 }

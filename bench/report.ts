@@ -8,8 +8,8 @@ export interface RunResult {
   flat: FlatOutResult;
   /** The server's main-thread event-loop delay p99 during the fixed-rate phase, ms (when its loop probe is preloaded). */
   loopDelayP99Ms?: number;
-  /** µs of CPU per request during the flat-out phase, every process of the machine by role (machine-cpu.ts). */
-  machine?: { role: string; us: number }[];
+  /** µs of CPU per request in the fixed-rate and flat-out phases, every process of the machine by role (machine-cpu.ts). */
+  machine?: Record<'fixed' | 'flat', { role: string; us: number }[]>;
 }
 
 export const median = (values: number[]) => {

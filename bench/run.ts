@@ -286,12 +286,16 @@ async function main(): Promise<void> {
       const windowStart = nowUs();
       const probe = subject.keyplane?.production;
       if (probe) await loopWindowP99(subject.child, probe.loopOut); // starts the window
+      const roles = { server: subject.child.proc.pid, simulator: sim.child.proc.pid, 'load generator': process.pid };
+      const beforeFixed = PRODUCTION ? readMachineCpu(roles) : null;
       const fixed = await fixedRate(subject.target, {
         rate: CONFIG.rate,
         durationMs: CONFIG.fixedMs,
         warmupMs: CONFIG.warmupMs,
         stream: false,
       });
+      // Open loop: the schedule's requests, warm-up included, are the ones the window's CPU served.
+      const afterFixed = beforeFixed ? readMachineCpu(roles) : null;
       const loopDelayP99Ms = probe ? await loopWindowP99(subject.child, probe.loopOut) : undefined;
       const stream = await fixedRate(subject.target, {
         rate: CONFIG.streamRate,
@@ -299,10 +303,15 @@ async function main(): Promise<void> {
         warmupMs: CONFIG.warmupMs / 2,
         stream: true,
       });
-      const roles = { server: subject.child.proc.pid, simulator: sim.child.proc.pid, 'load generator': process.pid };
-      const machineBefore = PRODUCTION ? readMachineCpu(roles) : null;
+      const beforeFlat = PRODUCTION ? readMachineCpu(roles) : null;
       const flat = await flatOut(subject.target, { connections: CONFIG.connections, seconds: CONFIG.flatSeconds });
-      const machine = machineBefore ? machineCpuPerRequest(machineBefore, readMachineCpu(roles), flat.completed) : undefined;
+      const machine =
+        beforeFixed && afterFixed && beforeFlat
+          ? {
+              fixed: machineCpuPerRequest(beforeFixed, afterFixed, (CONFIG.rate * (CONFIG.fixedMs + CONFIG.warmupMs)) / 1000),
+              flat: machineCpuPerRequest(beforeFlat, readMachineCpu(roles), flat.completed),
+            }
+          : undefined;
       if (subject.keyplane)
         profileWindows.set(subject.keyplane.name, [...(profileWindows.get(subject.keyplane.name) ?? []), [windowStart, nowUs()]]);
       results
