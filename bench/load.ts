@@ -13,6 +13,8 @@ export interface Target {
   headers: Record<string, string>;
   /** Requests take these in turn, each over `headers` (many tenants' keys). */
   rotate?: Record<string, string>[];
+  /** Send an agent's request of about this many KB (chatBody) instead of the two short messages. */
+  bodyKb?: number;
 }
 
 export interface FixedRateResult {
@@ -42,7 +44,8 @@ export function percentiles(values: Float64Array | number[]): Percentiles {
   return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted.length ? sorted[sorted.length - 1]! : NaN };
 }
 
-export function chatBody(stream: boolean): string {
+export function chatBody(stream: boolean, bodyKb = 0): string {
+  if (bodyKb > 0) return agentBody(stream, bodyKb);
   return JSON.stringify({
     model: 'gpt-4o-mini',
     messages: [
@@ -54,6 +57,50 @@ export function chatBody(stream: boolean): string {
 }
 
 /**
+ * A coding agent's turn, about `kb` KB: a long system prompt, twenty tools with JSON schemas,
+ * and the conversation so far — code with quotes, backslashes and newlines, tool calls and their
+ * results — as Claude Code and Codex send every turn (100–200 KB once a session has run a while).
+ */
+function agentBody(stream: boolean, kb: number): string {
+  const code = 'function add(a, b) {\n  return a + b; // "sum"\n}\n';
+  const tools = Array.from({ length: 20 }, (_, i) => ({
+    type: 'function',
+    function: {
+      name: `tool_${i}`,
+      description: `Tool ${i}: ${'Reads and edits files in the workspace; paths are relative to the root. '.repeat(12)}`,
+      parameters: {
+        type: 'object',
+        properties: {
+          path: { type: 'string', description: 'The file, relative to the workspace root.' },
+          edits: {
+            type: 'array',
+            items: { type: 'object', properties: { old: { type: 'string' }, new: { type: 'string' } }, required: ['old', 'new'] },
+          },
+        },
+        required: ['path'],
+      },
+    },
+  }));
+  const messages: Record<string, unknown>[] = [{ role: 'system', content: 'You are a coding agent. '.repeat(200) }];
+  for (let turn = 0; JSON.stringify({ messages, tools }).length < kb * 1024; turn += 1) {
+    messages.push({ role: 'user', content: `Step ${turn}: fix the function below.\n${code.repeat(40)}` });
+    messages.push({
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        {
+          id: `call_${turn}`,
+          type: 'function',
+          function: { name: 'tool_1', arguments: JSON.stringify({ path: 'src/a.js', edits: [{ old: 'a + b', new: 'b + a' }] }) },
+        },
+      ],
+    });
+    messages.push({ role: 'tool', tool_call_id: `call_${turn}`, content: code.repeat(20) });
+  }
+  return JSON.stringify({ model: 'gpt-4o-mini', messages, tools, ...(stream ? { stream: true } : {}) });
+}
+
+/**
  * `rate` requests per second for `warmupMs + durationMs`; only requests started after the
  * warm-up are measured. Bounded: stops scheduling at the end and waits at most 10 s for stragglers.
  */
@@ -62,7 +109,7 @@ export async function fixedRate(
   options: { rate: number; durationMs: number; warmupMs: number; stream: boolean },
 ): Promise<FixedRateResult> {
   const pool = new Pool(target.origin, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
-  const body = chatBody(options.stream);
+  const body = chatBody(options.stream, target.bodyKb);
   const headers = { 'content-type': 'application/json', ...target.headers };
   const headerSets = (target.rotate ?? [{}]).map((extra) => ({ ...headers, ...extra }));
   const totalRequests = Math.round((options.rate * (options.warmupMs + options.durationMs)) / 1000);
@@ -169,7 +216,7 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 /** autocannon with `connections` keep-alive connections for `seconds` (non-streaming requests). */
 export async function flatOut(target: Target, options: { connections: number; seconds: number; stream?: boolean }): Promise<FlatOutResult> {
   const headers = { 'content-type': 'application/json', ...target.headers };
-  const body = chatBody(options.stream ?? false);
+  const body = chatBody(options.stream ?? false, target.bodyKb);
   const result = await autocannon({
     url: target.origin + target.path,
     method: 'POST',

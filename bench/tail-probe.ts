@@ -12,7 +12,10 @@
  * With --tenants N, N more organizations (credits, a CREDITS project, a key each) share the load
  * in turn: what keyplane spends per active tenant rather than per request.
  *
- *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--no-build]
+ * With --body-kb N, every request (keyplane's, the direct call's, the bare proxy's) is a coding
+ * agent's turn of about N KB (load.ts chatBody) instead of two short messages.
+ *
+ *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--no-build]
  *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile (and out.bare.cpuprofile)]
  */
 import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -150,14 +153,15 @@ async function main(): Promise<void> {
   const headers: Record<string, string> = { authorization: `Bearer ${gatewayKey}` };
   if (production) headers['x-keyplane-tags'] = PRODUCTION_TAGS;
   const rotate = manyKeys.length > 0 ? [gatewayKey, ...manyKeys].map((key) => ({ authorization: `Bearer ${key}` })) : undefined;
-  const target = { origin: url, path: '/v1/chat/completions', headers, ...(rotate ? { rotate } : {}) };
-  const direct = { origin: simulator.url, path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
+  const bodyKb = Number(option('body-kb') ?? 0);
+  const target = { origin: url, path: '/v1/chat/completions', headers, bodyKb, ...(rotate ? { rotate } : {}) };
+  const direct = { origin: simulator.url, path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' }, bodyKb };
   await fixedRate(target, { rate, durationMs: 2_000, warmupMs: 0, stream: false });
   const base = await fixedRate(direct, { rate, durationMs: seconds * 1000, warmupMs: 500, stream: false });
   // The platform's floor: CPU a bare proxy spends per request under the same load (profiled when flat out, for the budget below).
   const bareProfileDir = flat ? tempDir('tail-bare-prof') : undefined;
   const bare = await startBareProxy(simulator.openaiBase, bareProfileDir ? { cpuProfDir: bareProfileDir } : {});
-  const bareTarget = { origin: bare.url, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
+  const bareTarget = { origin: bare.url, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' }, bodyKb };
   await fixedRate(bareTarget, { rate, durationMs: 1_000, warmupMs: 0, stream: false });
   // The rest of the machine, by role: where a flat-out run's CPU goes besides the server.
   const others = { simulator: simulator.child.proc.pid, 'load generator': process.pid };
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
   const profile = mainThreadProfile(profileDir);
   const f = (n: number) => n.toFixed(2);
   console.log(
-    `keyplane ${databaseUrl ? 'PostgreSQL' : 'PGlite'}${production ? ' (production profile)' : ''}${manyKeys.length ? `, ${manyKeys.length + 1} tenants` : ''}, ${flat ? 'flat out, 50 connections' : `${rate} req/s`} × ${seconds} s, node ${nodeArgs.join(' ') || '(defaults)'} env ${JSON.stringify(extraEnv)}`,
+    `keyplane ${databaseUrl ? 'PostgreSQL' : 'PGlite'}${production ? ' (production profile)' : ''}${manyKeys.length ? `, ${manyKeys.length + 1} tenants` : ''}, ${flat ? 'flat out, 50 connections' : `${rate} req/s`} × ${seconds} s${bodyKb ? `, ${bodyKb} KB agent requests` : ''}, node ${nodeArgs.join(' ') || '(defaults)'} env ${JSON.stringify(extraEnv)}`,
   );
   console.log(`direct      p50 ${f(base.total.p50)}  p99 ${f(base.total.p99)}  max ${f(base.total.max)} ms`);
   console.log(`keyplane    p50 ${f(load.total.p50)}  p99 ${f(load.total.p99)}  max ${f(load.total.max)} ms  ok ${load.ok}/${load.sent}`);

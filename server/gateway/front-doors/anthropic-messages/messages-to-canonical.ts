@@ -149,9 +149,30 @@ function notes(request: MessagesRequest, body: Record<string, unknown>, dropped:
   if (request.thinking && request.thinking.type !== 'disabled') dropped.add('thinking (extended thinking is configured per provider)');
   if (request.top_k != null) dropped.add('top_k');
   if ((request.stop_sequences?.length ?? 0) > MAX_STOP_SEQUENCES) dropped.add(`stop_sequences past the first ${MAX_STOP_SEQUENCES}`);
-  if (JSON.stringify(body).includes('"cache_control"')) dropped.add('cache_control (prompt caching is automatic or absent elsewhere)');
+  if (hasKey(body, 'cache_control')) dropped.add('cache_control (prompt caching is automatic or absent elsewhere)');
   const unknown = Object.keys(body).filter((key) => !READ_FIELDS.has(key));
   if (unknown.length > 0) dropped.add(`fields ${unknown.join(', ')}`);
+}
+
+/**
+ * Whether `key` names a member anywhere in `value`, walked without recursion (the body's depth is
+ * bounded, but this needs no stack either way). It visits objects and arrays, never the text in
+ * strings: Claude Code sends 100–200 KB a turn, and serialising the body to search it for the
+ * key cost about 500 µs a request.
+ */
+function hasKey(value: unknown, key: string): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (const item of node) if (item !== null && typeof item === 'object') pending.push(item);
+      continue;
+    }
+    if (Object.hasOwn(node, key) && (node as Record<string, unknown>)[key] !== undefined) return true;
+    for (const member of Object.values(node)) if (member !== null && typeof member === 'object') pending.push(member);
+  }
+  return false;
 }
 
 /** Validate a Messages request body and translate it; `message` explains a 400. */

@@ -80,6 +80,35 @@ describe('Messages request → canonical request', () => {
     expect(parsed.raw).toBe(agentRequest);
   });
 
+  it('names cache_control as dropped wherever a block carries it, and only then', () => {
+    const CACHE = 'cache_control (prompt caching is automatic or absent elsewhere)';
+    const dropped = (body: unknown) => {
+      const parsed = door.parse(body);
+      if (!parsed.ok) throw new Error(parsed.message);
+      return parsed.dropped ?? [];
+    };
+    expect(dropped(agentRequest)).toContain(CACHE);
+    const base = { model: 'claude-opus-4-8', max_tokens: 100 };
+    // The words in a prompt are not the member.
+    expect(dropped({ ...base, messages: [{ role: 'user', content: 'what does "cache_control" do? {"cache_control":1}' }] })).not.toContain(
+      CACHE,
+    );
+    // Deep inside a tool result's content.
+    const deep = {
+      ...base,
+      messages: [
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'ok', cache_control: { type: 'ephemeral' } }] },
+          ],
+        },
+      ],
+    };
+    expect(dropped(deep)).toContain(CACHE);
+  });
+
   it('maps tool_choice any / tool / none and is_error results', () => {
     const base = { model: 'm', max_tokens: 10, tools: [{ name: 'f', input_schema: { type: 'object' } }] };
     const choice = (tool_choice: unknown) => {
