@@ -14,13 +14,19 @@ const inputImage = z.looseObject({
   detail: z.enum(['auto', 'low', 'high']).nullish(),
 });
 const otherPart = z.looseObject({ type: z.string() });
-export const contentPart = z.union([inputText, outputText, refusal, inputImage, otherPart]);
+/**
+ * A content part. The parts keyplane reads are told apart by `type` first (a discriminated
+ * union checks one schema), and only a part of another type falls through to `otherPart`: a
+ * plain union tried every schema in turn and wrote an issue for each one that failed, which was
+ * most of the Responses door's validation time on Codex's 170 KB turns.
+ */
+export const contentPart = z.union([z.discriminatedUnion('type', [inputText, outputText, refusal, inputImage]), otherPart]);
 
-const message = z.looseObject({
-  type: z.literal('message').optional(),
+const messageFields = {
   role: z.enum(['user', 'assistant', 'system', 'developer']),
   content: z.union([z.string(), z.array(contentPart)]),
-});
+};
+const message = z.looseObject({ type: z.literal('message').optional(), ...messageFields });
 const functionCall = z.looseObject({
   type: z.literal('function_call'),
   call_id: z.string().min(1),
@@ -48,8 +54,24 @@ const customToolCallOutput = z.looseObject({
 const reasoning = z.looseObject({ type: z.literal('reasoning') });
 const otherItem = z.looseObject({ type: z.string() });
 
-/** One input item; a message may omit `type`. */
-export const inputItem = z.union([message, functionCall, functionCallOutput, customToolCall, customToolCallOutput, reasoning, otherItem]);
+/**
+ * One input item; a message may omit `type`. The typed items keyplane reads are told apart by
+ * `type` first (see contentPart); a message without `type`, then an item of another type, after.
+ * The types are exclusive, so the schema that accepts an item is the one the plain union's order
+ * picked.
+ */
+export const inputItem = z.union([
+  z.discriminatedUnion('type', [
+    z.looseObject({ type: z.literal('message'), ...messageFields }),
+    functionCall,
+    functionCallOutput,
+    customToolCall,
+    customToolCallOutput,
+    reasoning,
+  ]),
+  message,
+  otherItem,
+]);
 
 const functionTool = z.looseObject({
   type: z.literal('function'),
