@@ -26,7 +26,17 @@ const redactedThinkingBlock = z.looseObject({ type: z.literal('redacted_thinking
 /** Documents, server tool results, search results, …: kept for Anthropic, reported when translated. */
 const otherBlock = z.looseObject({ type: z.string() });
 
-const contentBlock = z.union([textBlock, imageBlock, toolResultBlock, toolUseBlock, thinkingBlock, redactedThinkingBlock, otherBlock]);
+/**
+ * A content block. The blocks keyplane reads are told apart by `type` first (a discriminated
+ * union checks the one schema); only a block of another type, or one the schema of its type
+ * refuses, falls through to `otherBlock`, as in a plain union — which tried every schema in turn
+ * and wrote an issue for each that failed, for every tool_use, tool_result and thinking block of
+ * an agent's conversation.
+ */
+const contentBlock = z.union([
+  z.discriminatedUnion('type', [textBlock, imageBlock, toolResultBlock, toolUseBlock, thinkingBlock, redactedThinkingBlock]),
+  otherBlock,
+]);
 
 // `system` turns mid-conversation: Claude Code sends them with the `mid-conversation-system` beta.
 const messageParam = z.looseObject({
