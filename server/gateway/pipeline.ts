@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Tracing } from '../observability/tracing.js';
 import { outputLimit } from '../providers/canonical-request.js';
+import { jsonTextOf } from '../providers/json-text.js';
 import type { CallerKeyRef } from '../secrets/caller-key-ref.js';
 import type { StateStore } from '../state/state-store.js';
 import { requestEndUser, requestTags, TAGS_HEADER } from './attribution.js';
@@ -76,7 +77,7 @@ export async function handleFrontDoorRequest(
     run.endUser = requestEndUser(body.user);
     run.stream = body.stream === true;
     // Tool definitions are billed input too (an agent's can outweigh its messages).
-    run.inputChars = JSON.stringify(body.messages).length + (body.tools ? JSON.stringify(body.tools).length : 0);
+    run.inputChars = jsonTextOf(body.messages).length + (body.tools ? jsonTextOf(body.tools).length : 0);
 
     const maxOutput = outputLimit(body);
     const { scope, payable } = await routeAndReserve(run, identity, request, maxOutput, deps);

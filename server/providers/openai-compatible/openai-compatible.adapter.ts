@@ -1,5 +1,6 @@
 import type { BuildContext, ProviderAdapter, UpstreamRequest } from '../adapter.js';
 import type { ParsedChatRequest } from '../canonical-request.js';
+import { bodyJson } from '../json-text.js';
 import { buildCompatibleBody } from './convert-request.js';
 import { createCompatibleEmbeddings } from './embeddings.js';
 import { classifyCompatibleError } from './errors.js';
@@ -34,7 +35,8 @@ export function createOpenAiCompatibleAdapter(options: OpenAiCompatibleOptions):
           accept: context.stream ? 'text/event-stream' : 'application/json',
           ...authHeaders(context.apiKey),
         },
-        body: JSON.stringify(buildCompatibleBody(parsed, context, options)),
+        // The messages and tools as the gateway measured them, not written again (json-text.ts).
+        body: bodyJson(buildCompatibleBody(parsed, context, options)),
       };
     },
     parseResponse: parseCompletion,
