@@ -160,6 +160,28 @@ describe('HTTP hardening', () => {
       expect(g.t.logs.join('')).not.toMatch(/Maximum call stack|RangeError/);
     });
 
+    it('refuses prototype-poisoning members however they are spelled, and malformed JSON, with 400', async () => {
+      const withMessages = (messages: string) => `{"model":"gpt-4o-mini","messages":${messages}}`;
+      const bodies = {
+        proto: withMessages('[{"role":"user","content":"hi","__proto__":{"admin":true}}]'),
+        escapedProto: withMessages('[{"role":"user","content":"hi","\\u005f_proto__":{"admin":true}}]'),
+        constructorPrototype: withMessages('[{"role":"user","content":"hi","constructor":{"prototype":{"admin":true}}}]'),
+        escapedConstructor: withMessages('[{"role":"user","content":"hi","constructor":{"\\u0070rototype":{"admin":true}}}]'),
+        malformed: withMessages('[{"role":"user","content":"hi"'),
+        empty: '',
+      };
+      for (const [name, body] of Object.entries(bodies)) {
+        const response = await post('/v1/chat/completions', body, `Bearer ${tenant.secret}`);
+        expect(response.status, `${name}: ${await response.text()}`).toBe(400);
+      }
+      // The words in a prompt are not members: served.
+      const words = await chat(g.t, tenant.secret, {
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'What do __proto__ and constructor.prototype mean? \\u0041' }],
+      });
+      expect(words.status, words.text).toBe(200);
+    });
+
     it('lets real tool schemas through: nesting at the limit is served', async () => {
       // The body's own envelope (tools → [ → { → function → parameters) takes 4 levels.
       const parameters = JSON.parse(deepObject(MAX_JSON_DEPTH - 4));
