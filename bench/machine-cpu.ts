@@ -5,6 +5,7 @@
  * the same cores, so a server's throughput follows the CPU the whole machine spends per request.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { machineTicks } from './processes.js';
 
 /** Which process is which: pids of the processes the bench started, by role. */
 export type Roles = Record<string, number | undefined>;
@@ -26,28 +27,36 @@ function roleOf(pid: number, comm: string, roles: Roles): string {
   return 'everything else';
 }
 
+/**
+ * A process's name and the CPU time it has used in user and kernel mode, from /proc/<pid>/stat;
+ * null once it is gone. The name is read up to the last `)`, as it may hold spaces and brackets.
+ */
+export function processCpu(pid: number): { comm: string; userMs: number; systemMs: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    userMs: Number(fields[11]) * TICK_MS,
+    systemMs: Number(fields[12]) * TICK_MS,
+  };
+}
+
 /** A reading of every process's CPU time and role. */
 export function readMachineCpu(roles: Roles): Reading {
   const processes = new Map<number, { role: string; ms: number }>();
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // gone since the listing
-    }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-    processes.set(pid, { role: roleOf(pid, comm, roles), ms });
+    const cpu = processCpu(pid);
+    if (cpu) processes.set(pid, { role: roleOf(pid, cpu.comm, roles), ms: cpu.userMs + cpu.systemMs });
   }
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  // user nice system idle iowait irq softirq steal …
-  const idle = ((cpu[3] ?? 0) + (cpu[4] ?? 0)) * TICK_MS;
-  const busy = cpu.slice(0, 8).reduce((sum, value) => sum + value, 0) * TICK_MS - idle;
-  return { processes, busy, idle };
+  const ticks = machineTicks();
+  return { processes, busy: ticks.busy * TICK_MS, idle: (ticks.total - ticks.busy) * TICK_MS };
 }
 
 /**

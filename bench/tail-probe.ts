@@ -22,7 +22,7 @@ import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyStretches } from './busy-stretches.js';
 import { type FixedRateResult, type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
-import { formatMachineCpu, machineCpuPerRequest, type Roles, readMachineCpu } from './machine-cpu.js';
+import { formatMachineCpu, machineCpuPerRequest, processCpu, type Roles, readMachineCpu } from './machine-cpu.js';
 import { createScratchDatabase } from './postgres.js';
 import { cleanupAll, installSignalHandlers, ROOT, sleep, tempDir } from './processes.js';
 import { benchRedis } from './production.js';
@@ -40,10 +40,10 @@ import {
   startSimulator,
 } from './servers.js';
 
-/** CPU time a process has used in user and kernel mode, in ms, from /proc (clock ticks of 10 ms). */
+/** CPU time a process has used in user and kernel mode, in ms. */
 function cpuMs(pid: number): { user: number; system: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+  const cpu = processCpu(pid);
+  return { user: cpu?.userMs ?? NaN, system: cpu?.systemMs ?? NaN };
 }
 
 /** CPU per request between two readings: total, and the kernel's share (syscalls: sockets). */
