@@ -20,6 +20,10 @@ interface Reading {
 
 const TICK_MS = 10;
 
+/** The rows after the processes': the whole machine's busy and idle time. */
+export const MACHINE_BUSY = 'machine busy (all CPUs, interrupts included)';
+export const MACHINE_IDLE = 'machine idle';
+
 function roleOf(pid: number, comm: string, roles: Roles): string {
   for (const [role, rolePid] of Object.entries(roles)) if (rolePid === pid) return role;
   if (comm.startsWith('postgres')) return 'PostgreSQL';
@@ -68,8 +72,8 @@ export function machineCpuPerRequest(before: Reading, after: Reading, requests: 
   const byRole = new Map<string, number>();
   for (const [pid, { role, ms }] of after.processes) byRole.set(role, (byRole.get(role) ?? 0) + ms - (before.processes.get(pid)?.ms ?? 0));
   const rows = [...byRole].map(([role, ms]) => ({ role, us: perRequest(ms) }));
-  rows.push({ role: 'machine busy (all CPUs, interrupts included)', us: perRequest(after.busy - before.busy) });
-  rows.push({ role: 'machine idle', us: perRequest(after.idle - before.idle) });
+  rows.push({ role: MACHINE_BUSY, us: perRequest(after.busy - before.busy) });
+  rows.push({ role: MACHINE_IDLE, us: perRequest(after.idle - before.idle) });
   return rows;
 }
 

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
+import { MACHINE_BUSY, MACHINE_IDLE } from './machine-cpu.js';
 import type { Child } from './processes.js';
 import { onCleanup, sleep } from './processes.js';
 import { failedRequestLines, fmt, machine, markdownTable, median, type RunResult, runMetrics } from './report.js';
@@ -170,8 +171,8 @@ const CPU_ROLES: [role: string, column: string][] = [
   ['simulator', 'simulator'],
   ['load generator', 'load generator'],
   ['everything else', 'everything else'],
-  ['machine busy (all CPUs, interrupts included)', 'machine busy'],
-  ['machine idle', 'machine idle'],
+  [MACHINE_BUSY, 'machine busy'],
+  [MACHINE_IDLE, 'machine idle'],
 ];
 
 /**
@@ -188,7 +189,7 @@ function machineCpuTable(subjects: ProductionSubject[], runs: (id: string) => Ru
       ['setup', ...CPU_ROLES.map(([, column]) => column)],
       subjects.map((s) => [s.label, ...CPU_ROLES.map(([role]) => fmt(value(phase, s.id, role), 0))]),
     );
-  if (!subjects.some((s) => Number.isFinite(value('flat', s.id, 'machine busy (all CPUs, interrupts included)')))) return [];
+  if (!subjects.some((s) => Number.isFinite(value('flat', s.id, MACHINE_BUSY)))) return [];
   return [
     'µs of CPU per request, every process of the machine by role (medians; for "direct", the server is the simulator):',
     '',
