@@ -51,36 +51,40 @@ export class Reserver {
         billingRate(candidate, identity, this.platformMultiplier),
       );
     const worst = candidates.reduce((max, candidate) => (cost(candidate) > max ? cost(candidate) : max), 0n);
-    run.reservation = { credits: null, budget: null };
-
+    const reservation: NonNullable<RequestRun['reservation']> = { credits: null, budget: null };
+    run.reservation = reservation;
+    // A call that bills nothing still needs room: a spent budget, or a non-positive balance,
+    // refuses every call. The least hold there is asks exactly that (spend + what is held < the
+    // limit; balance − what is held > 0).
+    const pico = worst > 0n ? worst : 1n;
     const budgets = requestBudgets(identity, run.tags, run.endUser);
-    if (budgets.length > 0) {
-      const { organizationId } = identity;
-      // A call that bills nothing still needs room: a spent budget refuses every call. The least
-      // hold there is asks exactly that (spend + what is held < the limit).
-      const pico = worst > 0n ? worst : 1n;
-      const held = await this.leases.holdAll(
-        budgets.map(({ budgetId, period, limitUsd }) => ({ kind: 'budget', organizationId, budgetId, period, limitUsd })),
-        pico,
-      );
-      if (typeof held === 'number') throw new GatewayError('PAYMENT_REQUIRED', 'budget_exceeded', budgets[held]?.refusal ?? '');
-      run.reservation.budget = { budgets: budgets.map(({ budgetId, period }) => ({ budgetId, period })), leases: held, pico };
-    }
-
     // One fee policy in every mode: whatever bills more than nothing (platform keys, or the
     // organization's own keys with a BYOK fee rate) is held from credits and debited, so an
     // API_KEYS project with a fee is refused at a zero balance exactly like a HYBRID one.
     // A platform key serving an unpriced model bills nothing it can compute, yet it is paid with
-    // credits all the same: a non-positive balance refuses it too. The least hold there is asks
-    // exactly that (balance − what is held > 0).
+    // credits all the same.
     const paidWithCredits = worst > 0n || candidates.some((candidate) => !isKeyed(candidate.key.source));
-    if (!paidWithCredits) return candidates;
-    const hold = worst > 0n ? worst : 1n;
-    const lease = await this.leases.hold({ kind: 'credits', organizationId: identity.organizationId }, hold);
-    if (lease) {
-      run.reservation.credits = { lease, pico: hold };
-      return candidates;
-    }
+    const { organizationId } = identity;
+    // The budgets and the credits are held at once: a request whose leases all need a round trip
+    // (a tenant's first request after a pause) waits for one, not one per lease. Whatever was
+    // held is on the run before anything is refused, so settlement gives it back.
+    const [budgetHolds, creditHold] = await Promise.allSettled([
+      budgets.length > 0
+        ? this.leases.holdAll(
+            budgets.map(({ budgetId, period, limitUsd }) => ({ kind: 'budget', organizationId, budgetId, period, limitUsd })),
+            pico,
+          )
+        : null,
+      paidWithCredits ? this.leases.hold({ kind: 'credits', organizationId }, pico) : null,
+    ]);
+    if (creditHold.status === 'fulfilled' && creditHold.value) reservation.credits = { lease: creditHold.value, pico };
+    if (budgetHolds.status === 'fulfilled' && Array.isArray(budgetHolds.value))
+      reservation.budget = { budgets: budgets.map(({ budgetId, period }) => ({ budgetId, period })), leases: budgetHolds.value, pico };
+    if (budgetHolds.status === 'rejected') throw budgetHolds.reason;
+    if (creditHold.status === 'rejected') throw creditHold.reason;
+    if (typeof budgetHolds.value === 'number')
+      throw new GatewayError('PAYMENT_REQUIRED', 'budget_exceeded', budgets[budgetHolds.value]?.refusal ?? '');
+    if (!paidWithCredits || reservation.credits) return candidates;
     // Out of credits: only calls that cost nothing (the organization's own keys, no fee) remain.
     const free = candidates.filter((candidate) => cost(candidate) === 0n && isKeyed(candidate.key.source));
     if (free.length === 0) {

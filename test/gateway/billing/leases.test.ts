@@ -1,59 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { LeaseRef } from '../../../server/gateway/billing/billing-store.js';
-import { type LeaseSource, type LeaseStore, Leases } from '../../../server/gateway/billing/leases.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type LeaseSource, Leases } from '../../../server/gateway/billing/leases.js';
 import { createLogger } from '../../../server/observability/logger.js';
-
-const accountOf = (source: LeaseSource) => (source.kind === 'credits' ? source.organizationId : source.budgetId);
-
-/**
- * The billing store's lease statements over each source's balance (an organization's credit, a
- * budget's headroom), in memory: the lease policy (how much to take, when to shrink and give
- * back) is what is under test here; the SQL runs in the end-to-end billing tests.
- */
-class MemoryLeaseStore implements LeaseStore {
-  readonly reservedOf = new Map<string, bigint>();
-  readonly rows = new Map<string, bigint>();
-  extends = 0;
-  readonly balances: Map<string, bigint>;
-  constructor(balance: bigint, others: Record<string, bigint> = {}) {
-    this.balances = new Map([['org', balance], ...Object.entries(others)]);
-  }
-
-  get reserved(): bigint {
-    return [...this.reservedOf.values()].reduce((sum, amount) => sum + amount, 0n);
-  }
-  private reserve(lease: LeaseRef, amount: bigint): void {
-    const account = accountOf(lease.source);
-    this.reservedOf.set(account, (this.reservedOf.get(account) ?? 0n) + amount);
-  }
-
-  async extendLease(lease: LeaseRef, amountPico: bigint, chunkPico: bigint): Promise<bigint> {
-    this.extends += 1;
-    const account = accountOf(lease.source);
-    const available = (this.balances.get(account) ?? 0n) - (this.reservedOf.get(account) ?? 0n);
-    const granted = available >= chunkPico ? chunkPico : available >= amountPico ? available : available > 0n ? amountPico : 0n;
-    this.reserve(lease, granted);
-    if (granted > 0n) this.rows.set(lease.id, (this.rows.get(lease.id) ?? 0n) + granted);
-    return granted;
-  }
-  async releaseLease(lease: LeaseRef, unspentPico: bigint): Promise<void> {
-    const row = this.rows.get(lease.id) ?? 0n;
-    const back = row < unspentPico ? row : unspentPico > 0n ? unspentPico : 0n;
-    this.reserve(lease, -back);
-    if (row - back <= 0n) this.rows.delete(lease.id);
-    else this.rows.set(lease.id, row - back);
-  }
-  async shrinkLease(lease: LeaseRef, amountPico: bigint): Promise<void> {
-    this.reserve(lease, -amountPico);
-    this.rows.set(lease.id, (this.rows.get(lease.id) ?? 0n) - amountPico);
-  }
-  async renewLeases(leaseIds: string[]): Promise<{ alive: string[]; wanted: string[] }> {
-    return { alive: leaseIds.filter((id) => this.rows.has(id)), wanted: [] };
-  }
-  async releaseExpiredHolds(): Promise<number> {
-    return 0;
-  }
-}
+import { MemoryLeaseStore } from './memory-lease-store.js';
 
 const logger = createLogger({ level: 'silent' });
 let open: Leases[] = [];
@@ -83,10 +31,55 @@ describe('credit leases', () => {
     const first = await leases.hold(CREDITS, 100n);
     expect(first?.held).toBe(10_000n);
     expect(first?.used).toBe(100n);
-    for (let i = 0; i < 50; i += 1) await leases.hold(CREDITS, 100n);
+    for (let i = 0; i < 49; i += 1) await leases.hold(CREDITS, 100n);
     expect(store.extends).toBe(1);
-    expect(first?.used).toBe(5_100n);
+    expect(first?.used).toBe(5_000n);
     expect(store.reserved).toBe(10_000n);
+  });
+
+  it('refills a lease in the background at half a chunk: the holds meanwhile do not wait for it', async () => {
+    const store = new MemoryLeaseStore(1_000_000n);
+    const leases = leasesOver(store);
+    const lease = await leases.hold(CREDITS, 100n);
+    if (!lease) throw new Error('expected a lease');
+    for (let i = 0; i < 49; i += 1) await leases.hold(CREDITS, 100n);
+    const open = store.holdExtensions();
+    // The 51st hold leaves 4,900 of 10,000: under half a chunk, so the refill starts, and while
+    // it is held up the other 49 holds the lease still has room for are served from memory.
+    for (let i = 0; i < 50; i += 1) expect(await leases.hold(CREDITS, 100n)).toBe(lease);
+    expect(lease.extending).not.toBeNull();
+    expect(lease.held).toBe(10_000n);
+    open();
+    await vi.waitFor(() => expect(lease.held).toBe(20_000n));
+    expect(await leases.hold(CREDITS, 100n)).toBe(lease);
+    expect(store.extends).toBe(2);
+    expect(store.reserved).toBe(20_000n);
+  });
+
+  it('does not refill ahead from a source that had less than a chunk to give', async () => {
+    const store = new MemoryLeaseStore(5_000n);
+    const leases = leasesOver(store);
+    const lease = await leases.hold(CREDITS, 100n);
+    expect(lease?.held).toBe(5_000n);
+    for (let i = 0; i < 45; i += 1) expect(await leases.hold(CREDITS, 100n)).toBe(lease);
+    expect(store.extends).toBe(1);
+  });
+
+  it('a refill that fails is logged, and the next hold that needs one extends again', async () => {
+    const store = new MemoryLeaseStore(1_000_000n);
+    const leases = leasesOver(store);
+    const lease = await leases.hold(CREDITS, 5_000n);
+    if (!lease) throw new Error('expected a lease');
+    const extendLease = store.extendLease.bind(store);
+    store.extendLease = async () => {
+      throw new Error('database unreachable');
+    };
+    // 500,000 held, 5,000 used: this hold leaves 240,000, under half a chunk.
+    expect(await leases.hold(CREDITS, 255_000n)).toBe(lease);
+    await vi.waitFor(() => expect(lease.extending).toBeNull());
+    store.extendLease = extendLease;
+    expect(await leases.hold(CREDITS, 300_000n)).toBe(lease);
+    expect(lease.held).toBe(1_000_000n);
   });
 
   it('takes all that is left when less than a chunk is available', async () => {
@@ -147,28 +140,22 @@ describe('credit leases', () => {
   });
 
   it('keeps what requests settled while the lease was being extended', async () => {
-    const store = new MemoryLeaseStore(1_000_000n);
+    const store = new MemoryLeaseStore(10_000_000n);
     const leases = leasesOver(store);
     const lease = await leases.hold(CREDITS, 100n);
     if (!lease) throw new Error('expected a lease');
-    expect(await leases.hold(CREDITS, 9_900n)).toBe(lease); // the lease is now fully used
-    let open: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const extendLease = store.extendLease.bind(store);
-    store.extendLease = async (...args: Parameters<typeof extendLease>) => {
-      await gate;
-      return extendLease(...args);
-    };
+    const open = store.holdExtensions();
+    // The lease is now fully used, and the refill this hold started is held up.
+    expect(await leases.hold(CREDITS, 9_900n)).toBe(lease);
     const waiting = leases.hold(CREDITS, 100n);
     // While the extension is in flight, the first request settles, billed 60 of its 100.
     leases.settle(lease, 100n, 60n);
     open();
     expect(await waiting).toBe(lease);
-    // 10,000 + a second chunk of 10,000 − 60 billed: the settlement is not lost in memory.
-    expect(lease.held).toBe(19_940n);
+    // 10,000 + a chunk of a hundred 9,900 holds − 60 billed: the settlement is not lost in memory.
+    expect(lease.held).toBe(999_940n);
     expect(lease.used).toBe(10_000n);
+    expect(store.extends).toBe(2);
   });
 });
 
@@ -178,8 +165,11 @@ describe('budget leases', () => {
     const leases = leasesOver(store);
     const lease = await leases.hold(budget('key'), 100n);
     expect(lease?.held).toBe(1_000n);
-    for (let i = 0; i < 9; i += 1) expect(await leases.hold(budget('key'), 100n)).toBe(lease);
+    for (let i = 0; i < 4; i += 1) expect(await leases.hold(budget('key'), 100n)).toBe(lease);
     expect(store.extends).toBe(1);
+    // Half the slice left after the next: it refills ahead.
+    expect(await leases.hold(budget('key'), 100n)).toBe(lease);
+    expect(store.extends).toBe(2);
   });
 
   it('hold all of a request’s budgets or none: a refusal gives back what the others held', async () => {
@@ -191,6 +181,28 @@ describe('budget leases', () => {
     store.balances.set('tag', 1_000_000n);
     const both = await leases.holdAll([budget('key'), budget('tag')], 100n);
     expect(Array.isArray(both) && both.map((lease) => lease.used)).toEqual([200n, 100n]);
+  });
+
+  it('holdAll asks every source at once: cold leases cost the request one round trip, not one each', async () => {
+    const store = new MemoryLeaseStore(0n, { key: 1_000_000n, tag: 1_000_000n });
+    const leases = leasesOver(store);
+    store.roundTripMs = 20;
+    const held = await leases.holdAll([budget('key'), budget('tag')], 100n);
+    expect(Array.isArray(held) && held.map((lease) => lease.used)).toEqual([100n, 100n]);
+    expect(store.mostInFlight).toBe(2);
+  });
+
+  it('holdAll gives back what it held when another source fails, and reports the failure', async () => {
+    const store = new MemoryLeaseStore(0n, { key: 1_000_000n, tag: 1_000_000n });
+    const leases = leasesOver(store);
+    const key = await leases.hold(budget('key'), 100n);
+    if (!key) throw new Error('expected a lease');
+    leases.settle(key, 100n, 0n);
+    store.extendLease = async () => {
+      throw new Error('database unreachable');
+    };
+    await expect(leases.holdAll([budget('key'), budget('tag')], 100n)).rejects.toThrow('database unreachable');
+    expect(key.used).toBe(0n);
   });
 
   it('a changed limit takes a new lease; the old one drains and goes back', async () => {
