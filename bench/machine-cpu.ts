@@ -13,16 +13,19 @@ export type Roles = Record<string, number | undefined>;
 interface Reading {
   /** Each process's role and CPU ms (utime + stime, clock ticks of 10 ms), by pid. */
   processes: Map<number, { role: string; ms: number }>;
-  /** The machine's busy and idle ms over all CPUs (/proc/stat). */
+  /** The machine's busy, idle and stolen ms over all CPUs (/proc/stat). */
   busy: number;
   idle: number;
+  steal: number;
 }
 
 const TICK_MS = 10;
 
-/** The rows after the processes': the whole machine's busy and idle time. */
+/** The rows after the processes': the whole machine's busy and idle time, and what the host took. */
 export const MACHINE_BUSY = 'machine busy (all CPUs, interrupts included)';
 export const MACHINE_IDLE = 'machine idle';
+/** Part of busy: the host ran another machine while this one was ready (a noisy neighbour). */
+export const MACHINE_STOLEN = 'stolen by the host (part of busy)';
 
 function roleOf(pid: number, comm: string, roles: Roles): string {
   for (const [role, rolePid] of Object.entries(roles)) if (rolePid === pid) return role;
@@ -60,7 +63,7 @@ export function readMachineCpu(roles: Roles): Reading {
     if (cpu) processes.set(pid, { role: roleOf(pid, cpu.comm, roles), ms: cpu.userMs + cpu.systemMs });
   }
   const ticks = machineTicks();
-  return { processes, busy: ticks.busy * TICK_MS, idle: (ticks.total - ticks.busy) * TICK_MS };
+  return { processes, busy: ticks.busy * TICK_MS, idle: (ticks.total - ticks.busy) * TICK_MS, steal: ticks.steal * TICK_MS };
 }
 
 /**
@@ -74,6 +77,7 @@ export function machineCpuPerRequest(before: Reading, after: Reading, requests: 
   const rows = [...byRole].map(([role, ms]) => ({ role, us: perRequest(ms) }));
   rows.push({ role: MACHINE_BUSY, us: perRequest(after.busy - before.busy) });
   rows.push({ role: MACHINE_IDLE, us: perRequest(after.idle - before.idle) });
+  rows.push({ role: MACHINE_STOLEN, us: perRequest(after.steal - before.steal) });
   return rows;
 }
 

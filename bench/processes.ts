@@ -207,12 +207,15 @@ export function installSignalHandlers(): void {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The machine's CPU time so far (all cores, in clock ticks): busy and total, from /proc/stat. */
-export function machineTicks(): { busy: number; total: number } {
+/**
+ * The machine's CPU time so far (all cores, in clock ticks), from /proc/stat: busy, total, and
+ * stolen — time this virtual machine was ready to run while the host ran another (counted in busy).
+ */
+export function machineTicks(): { busy: number; total: number; steal: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const total = fields.reduce((sum, n) => sum + n, 0);
   // idle and iowait are the only fields that are not work.
-  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total, steal: fields[7] ?? 0 };
 }
 
 /**

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
-import { MACHINE_BUSY, MACHINE_IDLE } from './machine-cpu.js';
+import { MACHINE_BUSY, MACHINE_IDLE, MACHINE_STOLEN } from './machine-cpu.js';
 import type { Child } from './processes.js';
 import { onCleanup, sleep } from './processes.js';
 import { failedRequestLines, fmt, machine, markdownTable, median, type RunResult, runMetrics } from './report.js';
@@ -173,6 +173,7 @@ const CPU_ROLES: [role: string, column: string][] = [
   ['everything else', 'everything else'],
   [MACHINE_BUSY, 'machine busy'],
   [MACHINE_IDLE, 'machine idle'],
+  [MACHINE_STOLEN, 'stolen by the host'],
 ];
 
 /**

@@ -15,7 +15,7 @@
  * With --body-kb N, every request (keyplane's, the direct call's, the bare proxy's) is a coding
  * agent's turn of about N KB (load.ts chatBody) instead of two short messages.
  *
- *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--no-build]
+ *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--no-build] [--no-profile]
  *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile (and out.bare.cpuprofile)]
  */
 import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -93,6 +93,8 @@ const option = (name: string) => {
 const rate = Number(option('rate') ?? 1000);
 const flat = argv.includes('--flat-out');
 const seconds = Number(option('seconds') ?? 5);
+/** --no-profile: latency without the profiler's own cost (it samples every request thread stack). */
+const profiling = !argv.includes('--no-profile');
 const nodeArgs = argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 const extraEnv = Object.fromEntries(argv.flatMap((a, i) => (a === '--env' ? [argv[i + 1]!.split('=') as [string, string]] : [])));
 
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
   const profileDir = tempDir('tail-prof');
   const probeOut = join(profileDir, 'loop.json');
   ({ child, url } = await startKeyplane(env, {
-    cpuProfDir: profileDir,
+    ...(profiling ? { cpuProfDir: profileDir } : {}),
     nodeArgs: ['--import', join(ROOT, 'bench', 'loop-probe.mjs'), ...nodeArgs],
     extraEnv: { ...extraEnv, LOOP_PROBE_OUT: probeOut },
   }));
@@ -158,8 +160,8 @@ async function main(): Promise<void> {
   const direct = { origin: simulator.url, path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' }, bodyKb };
   await fixedRate(target, { rate, durationMs: 2_000, warmupMs: 0, stream: false });
   const base = await fixedRate(direct, { rate, durationMs: seconds * 1000, warmupMs: 500, stream: false });
-  // The platform's floor: CPU a bare proxy spends per request under the same load (profiled when flat out, for the budget below).
-  const bareProfileDir = flat ? tempDir('tail-bare-prof') : undefined;
+  // The platform's floor: CPU a bare proxy spends per request under the same load (profiled, for the budget below).
+  const bareProfileDir = profiling ? tempDir('tail-bare-prof') : undefined;
   const bare = await startBareProxy(simulator.openaiBase, bareProfileDir ? { cpuProfDir: bareProfileDir } : {});
   const bareTarget = { origin: bare.url, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' }, bodyKb };
   await fixedRate(bareTarget, { rate, durationMs: 1_000, warmupMs: 0, stream: false });
