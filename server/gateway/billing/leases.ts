@@ -144,6 +144,8 @@ export class Leases {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    // A refill ahead may still be in flight: its lease goes back with the rest once it lands.
+    await Promise.allSettled([...this.leases.values()].map((lease) => lease.extending));
     await this.releaseIdle(0);
   }
 

@@ -56,6 +56,23 @@ describe('credit leases', () => {
     expect(store.reserved).toBe(20_000n);
   });
 
+  it('on close, waits for a refill in flight and gives its lease back whole', async () => {
+    const store = new MemoryLeaseStore(1_000_000n);
+    const leases = new Leases(store, logger);
+    const lease = await leases.hold(CREDITS, 100n);
+    if (!lease) throw new Error('expected a lease');
+    const open = store.holdExtensions();
+    expect(await leases.hold(CREDITS, 5_000n)).toBe(lease);
+    leases.settle(lease, 100n, 0n);
+    leases.settle(lease, 5_000n, 0n);
+    const closing = leases.close();
+    open();
+    await closing;
+    expect(store.extends).toBe(2);
+    expect(store.reserved).toBe(0n);
+    expect(store.rows.size).toBe(0);
+  });
+
   it('does not refill ahead from a source that had less than a chunk to give', async () => {
     const store = new MemoryLeaseStore(5_000n);
     const leases = leasesOver(store);
