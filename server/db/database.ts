@@ -7,7 +7,7 @@ import { type ConfigChanges, embeddedConfigChanges, postgresConfigChanges } from
 import { type DirectSql, pgliteDirectSql, postgresDirectSql } from './direct-sql.js';
 import { PrismaClient } from './generated/client.js';
 import { EMBEDDED_POSTGRES_CONF } from './pglite-settings.js';
-import { postgresSessionUrl } from './postgres-session.js';
+import { IDLE_CONNECTION_MS, KEPT_CONNECTIONS, postgresSessionUrl } from './postgres-session.js';
 
 export type { PrismaClient };
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -35,6 +35,8 @@ export interface OpenAdapterOptions {
   pglite?: PGlite;
   /** Connection pool size for a PostgreSQL server. */
   poolSize?: number;
+  /** How long a PostgreSQL connection above the kept ones may idle before it closes (tests shorten it). */
+  idleConnectionMs?: number;
 }
 
 export interface OpenDatabaseOptions extends OpenAdapterOptions {
@@ -59,9 +61,15 @@ export interface DatabaseAdapter {
  */
 export async function openAdapter(options: OpenAdapterOptions): Promise<DatabaseAdapter> {
   if (options.url) {
+    const poolSize = options.poolSize ?? 10;
     const adapterFactory = withWholeScripts(
       new PrismaPg(
-        { connectionString: postgresSessionUrl(options.url), max: options.poolSize ?? 10 },
+        {
+          connectionString: postgresSessionUrl(options.url),
+          max: poolSize,
+          min: Math.min(KEPT_CONNECTIONS, poolSize),
+          idleTimeoutMillis: options.idleConnectionMs ?? IDLE_CONNECTION_MS,
+        },
         // The schema engine needs the adapter to name its schema.
         { schema: 'public' },
       ),
@@ -119,7 +127,7 @@ async function openInProcess(options: OpenDatabaseOptions): Promise<Database> {
   const prisma = createClient(adapterFactory, options.onQuery);
   if (!pglite) {
     const url = options.url as string;
-    const direct = postgresDirectSql(url);
+    const direct = postgresDirectSql(url, options.idleConnectionMs);
     const changes = lazyFeed((logger: Logger) => postgresConfigChanges(postgresSessionUrl(url), logger));
     return {
       kind,

@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { hotPathSessionUrl } from './postgres-session.js';
+import { hotPathSessionUrl, IDLE_CONNECTION_MS, KEPT_CONNECTIONS } from './postgres-session.js';
 
 /** A statement the hot path runs often: prepared once per connection under `name` where the database allows. */
 export interface HotStatement {
@@ -21,9 +21,19 @@ export interface DirectSql {
   close(): Promise<void>;
 }
 
-/** On a PostgreSQL server: a small pool of its own, each connection preparing each statement once. */
-export function postgresDirectSql(url: string): DirectSql {
-  const pool = new pg.Pool({ connectionString: hotPathSessionUrl(url), max: 2, application_name: 'keyplane-hot-path', keepAlive: true });
+/**
+ * On a PostgreSQL server: a small pool of its own, each connection preparing each statement once,
+ * and kept open while idle (`KEPT_CONNECTIONS`).
+ */
+export function postgresDirectSql(url: string, idleConnectionMs = IDLE_CONNECTION_MS): DirectSql {
+  const pool = new pg.Pool({
+    connectionString: hotPathSessionUrl(url),
+    max: 2,
+    min: KEPT_CONNECTIONS,
+    idleTimeoutMillis: idleConnectionMs,
+    application_name: 'keyplane-hot-path',
+    keepAlive: true,
+  });
   // An idle connection that drops is replaced on the next query; its error must not crash the process.
   pool.on('error', () => {});
   return {
