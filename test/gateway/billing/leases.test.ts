@@ -189,6 +189,21 @@ describe('budget leases', () => {
     expect(store.extends).toBe(2);
   });
 
+  it('a burst of more holds than a slice covers is served by extensions, never left to wait for settlements', async () => {
+    const store = new MemoryLeaseStore(0n, { key: 1_000_000_000n });
+    store.roundTripMs = 5;
+    const leases = leasesOver(store);
+    // Fifty requests at once, none settling, against a slice of ten holds: plenty of headroom.
+    const started = performance.now();
+    const held = await Promise.all(Array.from({ length: 50 }, () => leases.hold(budget('key', '1000'), 100n)));
+    const waitedMs = performance.now() - started;
+    expect(held.every((lease) => lease !== null && lease === held[0])).toBe(true);
+    expect(held[0]?.used).toBe(5_000n);
+    // A few round trips, not the 250 ms a hold waits for requests in flight when a source is spent.
+    expect(waitedMs).toBeLessThan(150);
+    expect(store.extends).toBeLessThanOrEqual(3);
+  });
+
   it('hold all of a request’s budgets or none: a refusal gives back what the others held', async () => {
     const store = new MemoryLeaseStore(0n, { key: 1_000_000n, tag: 0n });
     const leases = leasesOver(store);
