@@ -1,0 +1,84 @@
+/**
+ * How many requests a freshly started keyplane serves before its CPU per request settles (V8
+ * compiles hot functions with its optimising compiler only after many calls):
+ *   npx tsx bench/warm-probe.ts [--seconds 20] [--rate 1000] [--runs 2] [--no-build]
+ *     [--variant "label:--v8-flag …"]…
+ * Each run starts keyplane (PostgreSQL, production profile) afresh for every variant, in turn,
+ * and prints its process CPU per request for each second of a fixed-rate load.
+ */
+import { fixedRate } from './load.js';
+import { processCpu } from './machine-cpu.js';
+import { createScratchDatabase } from './postgres.js';
+import { cleanupAll, installSignalHandlers, sleep } from './processes.js';
+import { benchRedis } from './production.js';
+import {
+  buildKeyplane,
+  keyplaneEnv,
+  PRODUCTION_TAGS,
+  setupProductionKey,
+  setupTenants,
+  smokeTest,
+  startKeyplane,
+  startSimulator,
+} from './servers.js';
+
+const argv = process.argv.slice(2);
+const option = (name: string) => {
+  const index = argv.indexOf(`--${name}`);
+  return index >= 0 ? argv[index + 1] : undefined;
+};
+const seconds = Number(option('seconds') ?? 20);
+const rate = Number(option('rate') ?? 1000);
+const runs = Number(option('runs') ?? 2);
+const variants = argv.flatMap((a, i) => (a === '--variant' ? [argv[i + 1] as string] : []));
+if (variants.length === 0) variants.push('default:');
+
+async function main(): Promise<void> {
+  installSignalHandlers();
+  if (!argv.includes('--no-build')) await buildKeyplane();
+  const simulator = await startSimulator();
+  const scratch = await createScratchDatabase();
+  if ('unavailable' in scratch) throw new Error(scratch.unavailable);
+  const redis = await benchRedis();
+  const serverEnv = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix('warm'), METRICS_TOKEN: 'bench-metrics' };
+  const env = keyplaneEnv('kp-warm', simulator.openaiBase, scratch.url, serverEnv);
+  const setup = await startKeyplane(env);
+  const tenants = await setupTenants(setup.url, env.adminToken);
+  const gatewayKey = await setupProductionKey(setup.url, env.adminToken, tenants);
+  await setup.child.stop();
+  const headers = { authorization: `Bearer ${gatewayKey}`, 'x-keyplane-tags': PRODUCTION_TAGS };
+  for (let run = 0; run < runs; run++) {
+    for (const variant of variants) {
+      const [label, flags = ''] = variant.split(/:(.*)/s) as [string, string?];
+      const { child, url } = await startKeyplane(env, { nodeArgs: flags.split(' ').filter(Boolean) });
+      await smokeTest(url, gatewayKey);
+      await sleep(500);
+      const pid = child.proc.pid as number;
+      const samples: number[] = [];
+      let last = processCpu(pid);
+      const timer = setInterval(() => {
+        const now = processCpu(pid);
+        if (now && last) samples.push(now.userMs + now.systemMs - last.userMs - last.systemMs);
+        last = now;
+      }, 1_000);
+      const load = await fixedRate(
+        { origin: url, path: '/v1/chat/completions', headers },
+        { rate, durationMs: seconds * 1000, warmupMs: 0, stream: false },
+      );
+      clearInterval(timer);
+      const memory = child.memory();
+      await child.stop();
+      const perRequest = samples.slice(0, seconds).map((ms) => ((ms / rate) * 1000).toFixed(0));
+      console.log(
+        `run ${run + 1} ${label.padEnd(12)} p50 ${load.total.p50.toFixed(2)} p99 ${load.total.p99.toFixed(2)} ms, RSS ${memory.rssMb.toFixed(0)} MB; µs CPU/request by second: ${perRequest.join(' ')}`,
+      );
+    }
+  }
+  await cleanupAll();
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await cleanupAll();
+  process.exit(1);
+});
