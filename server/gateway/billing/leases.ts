@@ -200,13 +200,13 @@ export class Leases {
   }
 
   /**
-   * Once a lease is down to half a chunk, extend it in the background, so the holds after this
-   * one do not wait for the round trip. Under load that round trip waits for the settlement batch
-   * that holds the source's row: in a production-profile probe at 1,000 req/s, a budget extension
-   * took 14 ms at the median, and 1.8 % of requests spent over a millisecond holding their
-   * budgets. Only while the source had room for a whole chunk at the last extension: near its
-   * limit, holds extend on demand, and a refill could only ask the other instances for their
-   * spare early.
+   * Once a lease is down to half of what an extension would ask (`extensionOf`: a chunk, or the
+   * demand in a burst), extend it in the background, so the holds after this one do not wait for
+   * the round trip. Under load that round trip waits for the settlement batch that holds the
+   * source's row: in a production-profile probe at 1,000 req/s, a budget extension took 14 ms at
+   * the median, and 1.8 % of requests spent over a millisecond holding their budgets. Only while
+   * the last extension got all it asked for: near its limit, holds extend on demand, and a refill
+   * could only ask the other instances for their spare early.
    */
   private refillAhead(key: string, lease: Lease, amount: bigint): void {
     if (lease.extending || !lease.roomy || this.leases.get(key) !== lease) return;
