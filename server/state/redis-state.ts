@@ -86,7 +86,9 @@ export class RedisStateStore implements StateStore {
 
     this.keyCache = new KeyStateCache(keyCacheTtlMs);
     this.changesChannel = `${prefix}key-state-changed`;
-    this.subscriber = this.redis.duplicate();
+    // Subscribed below on every 'ready', with a handler. ioredis's own resubscription after a
+    // reconnect has none: closed while in flight, it would be an unhandled rejection.
+    this.subscriber = this.redis.duplicate({ autoResubscribe: false });
     this.subscriber.on('error', (error) => this.warn(error));
     this.subscriber.on('message', (_channel: string, name: string) => this.keyCache.changed(name));
     // Cache only while subscribed: a change announced while the connection was down is missed.

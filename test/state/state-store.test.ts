@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../server/observability/logger.js';
 import { MemoryStateStore } from '../../server/state/memory-state.js';
 import { RedisStateStore } from '../../server/state/redis-state.js';
 import type { StateStore } from '../../server/state/state-store.js';
 import { clearRedisPrefix, redisAvailable, uniqueRedisPrefix } from '../support/redis.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 import { TEST_REDIS_URL } from '../support/test-env.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -176,5 +177,58 @@ describe.skipIf(!hasRedis)('redis state shared between instances', () => {
     expect((await down.consumeWindow('w', 1)).allowed).toBe(true);
     expect((await down.consumeWindow('w', 1)).allowed).toBe(false);
     expect((await down.takeToken('t', 1)).allowed).toBe(true);
+  });
+});
+
+describe.skipIf(!hasRedis)('redis state store across a lost connection', () => {
+  it('subscribes again when Redis returns, and a close mid-resubscription leaves no unhandled rejection', async () => {
+    const proxy = await startTcpProxy('127.0.0.1', 6379);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const prefix = uniqueRedisPrefix();
+      prefixes.push(prefix);
+      const viaProxy = () => new RedisStateStore(`redis://127.0.0.1:${proxy.port}`, logger, prefix);
+      const [reader, doomed] = [viaProxy(), viaProxy()];
+      const writer = redisStore(prefix);
+      stores.push(reader);
+      for (const store of [reader, doomed, writer]) expect(await store.ready()).toBe(true);
+      // A store caches key states only while subscribed: a use recorded elsewhere (never
+      // announced) is then not seen by a cached read.
+      let uses = 0;
+      const cached = async (store: RedisStateStore) => (await store.cachedKeyStates(['K'])).get('K');
+      const subscribed = (store: RedisStateStore) =>
+        vi.waitFor(async () => {
+          await writer.markUsed('K', ++uses);
+          await cached(store);
+          await writer.markUsed('K', ++uses);
+          expect((await cached(store))?.lastUsedAt).toBeLessThan(uses);
+        });
+      await subscribed(reader);
+      await subscribed(doomed);
+      // The subscriber connection is internal; its 'ready' is the moment a resubscription is in flight.
+      const subscriberReady = (store: RedisStateStore, then: () => unknown = () => {}) =>
+        new Promise<void>((resolve) =>
+          (store as unknown as { subscriber: Redis }).subscriber.once('ready', () => {
+            then();
+            resolve();
+          }),
+        );
+      const back = Promise.all([subscriberReady(reader), subscriberReady(doomed, () => doomed.close())]);
+      proxy.cut();
+      proxy.restore();
+      await back;
+
+      // Announcements reach the reconnected instance again: a change made elsewhere is seen at once.
+      await subscribed(reader);
+      await writer.setCooldown('K', 42);
+      await vi.waitFor(async () => expect((await cached(reader))?.cooldownUntil).toBe(42), { timeout: 300 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await proxy.close();
+    }
   });
 });
