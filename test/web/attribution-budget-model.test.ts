@@ -18,7 +18,7 @@ describe('tag and end-user budgets', () => {
     // Spend and holds together reach 80 %: the webhook's second threshold.
     const near = budgetUsage({ budgetUsd: '10', spentUsd: '7.5', reservedUsd: '0.5', period: 'total' });
     expect(near.state).toBe('near');
-    expect(near.text).toBe('$7.50 of $10.00 (75.0%) in total · $0.50 held by requests in flight');
+    expect(near.text).toBe('$7.50 of $10.00 (75.0%) in total · $0.50 held for requests');
     const over = budgetUsage({ budgetUsd: '1', spentUsd: '1.000000000001', reservedUsd: '0.3', period: 'total' });
     expect(over).toMatchObject({ state: 'over', spentShare: 1, heldShare: 0 });
     expect(over.text).toContain('refused (402)');

@@ -29,7 +29,9 @@ export class AttributionBudget {
   @Field(() => DecimalScalar, { description: 'Billed in the current period' })
   spentUsd!: string;
 
-  @Field(() => DecimalScalar, { description: 'Held by requests in flight' })
+  @Field(() => DecimalScalar, {
+    description: 'Held for requests: by those in flight, and leased by gateway instances for their next ones (given back once idle)',
+  })
   reservedUsd!: string;
 
   @Field(() => Date)

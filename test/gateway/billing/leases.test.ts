@@ -148,6 +148,39 @@ describe('credit leases', () => {
     expect(next?.id).not.toBe(lease.id);
   });
 
+  it('keeps an idle lease a minute while its source has room, and gives it back after a second when the source is tight', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const store = new MemoryLeaseStore(1_000_000n, { tight: 150n });
+      const leases = leasesOver(store);
+      const roomy = await leases.hold(CREDITS, 100n);
+      // Its extension got less than a chunk: 150 of 10,000.
+      const tight = await leases.hold({ kind: 'credits', organizationId: 'tight' }, 100n);
+      if (!roomy || !tight) throw new Error('expected leases');
+      leases.settle(roomy, 100n, 0n);
+      leases.settle(tight, 100n, 0n);
+      vi.setSystemTime(Date.now() + 1_500);
+      await leases.releaseIdle();
+      expect([...store.rows.keys()]).toEqual([roomy.id]);
+      expect(store.reservedOf.get('tight')).toBe(0n);
+
+      // Back after a pause: served from the kept lease, no round trip.
+      const extensions = store.extends;
+      expect(await leases.hold(CREDITS, 100n)).toBe(roomy);
+      expect(store.extends).toBe(extensions);
+      leases.settle(roomy, 100n, 0n);
+      vi.setSystemTime(Date.now() + 59_000);
+      await leases.releaseIdle();
+      expect(store.rows.has(roomy.id)).toBe(true);
+      vi.setSystemTime(Date.now() + 1_500);
+      await leases.releaseIdle();
+      expect(store.rows.size).toBe(0);
+      expect(store.reserved).toBe(0n);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('extends once for many holds waiting at the same time', async () => {
     const store = new MemoryLeaseStore(1_000_000n);
     const leases = leasesOver(store);

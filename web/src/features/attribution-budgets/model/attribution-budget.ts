@@ -18,7 +18,7 @@ export interface BudgetUsage {
   spentShare: number;
   heldShare: number;
   state: BudgetState;
-  /** "$3.10 of $4.50 (68.9 %) in Nov 2026 · $0.02 held by requests in flight" */
+  /** "$3.10 of $4.50 (68.9 %) in Nov 2026 · $0.02 held for requests" */
   text: string;
 }
 
@@ -33,7 +33,7 @@ export function budgetUsage(budget: Pick<AttributionBudget, 'budgetUsd' | 'spent
   const state: BudgetState = spent >= limit ? 'over' : (spent + held) * 5n >= limit * 4n ? 'near' : 'ok';
   const text = [
     `${formatUsd(spent)} of ${formatUsd(limit)} (${formatPercent(share(spent))}) ${periodWords(budget.period)}`,
-    ...(held > 0n ? [`${formatUsd(held)} held by requests in flight`] : []),
+    ...(held > 0n ? [`${formatUsd(held)} held for requests`] : []),
     ...(state === 'over' ? ['requests under it are refused (402)'] : []),
   ].join(' · ');
   return { spentShare, heldShare, state, text };
