@@ -47,13 +47,13 @@ function extensionOf(lease: Lease, amount: bigint): bigint {
 /**
  * How long a lease no request uses is kept. While its source is tight (its last extension got
  * less than it asked), a second: other instances may need what it holds. While the source has
- * room to spare, a minute: taking it again costs a locked round trip (about 1.5 ms of CPU between
- * keyplane and PostgreSQL, measured against 18 µs to renew a kept lease for a second), and when
+ * room to spare, a minute: taking it again is a locked round trip (1.5–1.8 ms, up to 1 ms of it
+ * keyplane's CPU through Prisma, against 18–27 µs to renew a kept lease for a second), and when
  * many organizations come back at once after a pause, those extensions queued the requests
- * behind them (101 organizations after 13 s idle at 1,000 req/s: added p99 480–680 ms when
- * leases went back after a second, 17–19 ms when kept). A lease kept with room never starves
- * another instance: it took at most half of what was available, and hands its spare to one that
- * asks at its next renewal.
+ * behind them (101 organizations after 18 s idle at 1,000 req/s: added p99 480–680 ms when
+ * leases went back after a second, 34–57 ms with this policy). A lease kept with room never
+ * starves another instance: it took at most half of what was available, and hands its spare to
+ * one that asks at its next renewal.
  */
 const TIGHT_IDLE_MS = 1_000;
 const ROOMY_IDLE_MS = 60_000;
