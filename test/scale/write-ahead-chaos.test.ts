@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/database.js';
 import { Prisma } from '../../server/db/generated/client.js';
-import { instanceConnectedSql } from '../../server/gateway/billing/instance-liveness.js';
+import { LEASE_OWNER_CONNECTED } from '../../server/gateway/billing/billing-store.js';
 import { releaseExpiredReservations } from '../../server/gateway/billing/reservation-sweeper.js';
 import type { UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
 import { redisAvailable } from '../support/redis.js';
@@ -103,12 +103,10 @@ describe.skipIf(!ready)('SIGKILL with calls in flight: write-ahead accounting', 
     await releaseExpiredReservations(db.prisma, 1_000);
     const organization = await db.prisma.organization.findUniqueOrThrow({ where: { id: tenant.org } });
     expect(organization.creditBalance.toFixed(12)).toBe(all._sum.amountUsd?.toFixed(12));
-    const [held] = await db.prisma.$queryRawUnsafe<{ leased: string; other: number }[]>(
-      `SELECT coalesce(sum("creditUsd"), 0)::text AS leased,
-         count(*) FILTER (WHERE NOT ("requestId" LIKE 'lease:%' AND ${instanceConnectedSql(`split_part("requestId", ':', 2)`)}))::int AS other
-       FROM "Reservation" WHERE "organizationId" = $1`,
-      tenant.org,
-    );
+    const [held] = await db.prisma.$queryRaw<{ leased: string; other: number }[]>`
+      SELECT coalesce(sum("creditUsd"), 0)::text AS leased,
+        count(*) FILTER (WHERE NOT ("requestId" LIKE 'lease:%' AND ${LEASE_OWNER_CONNECTED}))::int AS other
+      FROM "Reservation" WHERE "organizationId" = ${tenant.org}`;
     expect(held?.other, "rows other than live instances' leases").toBe(0);
     expect(organization.creditReserved.toFixed(12)).toBe(new Prisma.Decimal(held?.leased ?? '0').toFixed(12));
     expect(await db.prisma.usageIntent.count({ where: { organizationId: tenant.org } })).toBe(0);

@@ -192,7 +192,7 @@ describe.skipIf(!hasRedis)('redis state store across a lost connection', () => {
       const viaProxy = () => new RedisStateStore(`redis://127.0.0.1:${proxy.port}`, logger, prefix);
       const [reader, doomed] = [viaProxy(), viaProxy()];
       const writer = redisStore(prefix);
-      stores.push(reader);
+      stores.push(reader, doomed);
       for (const store of [reader, doomed, writer]) expect(await store.ready()).toBe(true);
       // A store caches key states only while subscribed: a use recorded elsewhere (never
       // announced) is then not seen by a cached read.

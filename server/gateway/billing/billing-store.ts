@@ -31,7 +31,7 @@ export interface CreditGrant {
 export type LeaseRef = Pick<Lease, 'id' | 'source'>;
 
 /** The instance that owns a lease row ("lease:<instance>:…") or want marker ("want:lease:<instance>:…") is still connected. */
-const LEASE_OWNER_CONNECTED = Prisma.raw(
+export const LEASE_OWNER_CONNECTED = Prisma.raw(
   instanceConnectedSql(`split_part("requestId", ':', CASE WHEN "requestId" LIKE 'want:%' THEN 3 ELSE 2 END)`),
 );
 

@@ -106,7 +106,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * that. So reserved + spent passes the limit by less than one worst-case hold, whatever the
  * chunk size, however many instances and requests (docs/api.md: parallel requests overdraw by no
  * more than what requests in flight reserved). Settlement consumes the lease by what was billed;
- * an idle lease goes back after a second, or a minute while its source has room (TIGHT_IDLE_MS).
+ * an idle lease goes back after a second, or a minute while its source has room (TIGHT_IDLE_MS, ROOMY_IDLE_MS).
  */
 export class Leases {
   readonly instanceId = randomUUID();
