@@ -15,7 +15,11 @@
  * With --body-kb N, every request (keyplane's, the direct call's, the bare proxy's) is a coding
  * agent's turn of about N KB (load.ts chatBody) instead of two short messages.
  *
- *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--no-build] [--no-profile]
+ * With --pause N, keyplane idles N s more before its measured phase (it idles while the direct
+ * call and the bare proxy are measured, about 3 × --seconds): long enough, and every lease kept
+ * idle has gone back, so each organization's first requests take theirs again.
+ *
+ *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--pause 0] [--no-build] [--no-profile]
  *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile (and out.bare.cpuprofile)]
  */
 import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -95,6 +99,8 @@ const flat = argv.includes('--flat-out');
 const seconds = Number(option('seconds') ?? 5);
 /** --no-profile: latency without the profiler's own cost (it samples every request thread stack). */
 const profiling = !argv.includes('--no-profile');
+/** Extra idle time before the measured phase: organizations coming back after a longer pause. */
+const pauseSeconds = Number(option('pause') ?? 0);
 const nodeArgs = argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 const extraEnv = Object.fromEntries(argv.flatMap((a, i) => (a === '--env' ? [argv[i + 1]!.split('=') as [string, string]] : [])));
 
@@ -169,6 +175,10 @@ async function main(): Promise<void> {
   const others = { simulator: simulator.child.proc.pid, 'load generator': process.pid };
   const bareRun = await measured(bareTarget, bare.child.proc.pid!, others);
   await bare.child.stop();
+  if (pauseSeconds > 0) {
+    console.log(`idle for ${pauseSeconds} s more before keyplane's measured phase`);
+    await sleep(pauseSeconds * 1000);
+  }
   child.proc.kill('SIGUSR2');
   await sleep(50);
   const { load, cpuPerRequest, machine, sched, window } = await measured(target, child.proc.pid!, others);
