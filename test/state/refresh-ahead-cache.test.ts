@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigChangeListener, ConfigChanges } from '../../server/db/config-changes.js';
-import { ANNOUNCED_CACHE, RefreshAheadCache } from '../../server/state/refresh-ahead-cache.js';
+import { ANNOUNCED_CACHE, RefreshAheadCache, SAFETY_NET_RELOADS } from '../../server/state/refresh-ahead-cache.js';
 
 /** A database stand-in whose loads finish only when the test says so, counted. */
 function source() {
@@ -144,7 +144,7 @@ describe('refresh-ahead cache', () => {
 
   describe('while changes are announced', () => {
     /** A database stand-in plus a change feed the test drives. */
-    function announced() {
+    function announced(max = 10) {
       const clock = { now: 1_000_000 };
       const db = source();
       let listener: ConfigChangeListener | undefined;
@@ -154,7 +154,7 @@ describe('refresh-ahead cache', () => {
         },
         close: async () => {},
       };
-      const cache = new RefreshAheadCache<number>(() => db.load(), { max: 10, freshMs: 500, maxAgeMs: 900, changes, now: () => clock.now });
+      const cache = new RefreshAheadCache<number>(() => db.load(), { max, freshMs: 500, maxAgeMs: 900, changes, now: () => clock.now });
       const feed = listener as ConfigChangeListener;
       /** A value loaded (and the load finished). */
       const got = async () => {
@@ -186,6 +186,49 @@ describe('refresh-ahead cache', () => {
       clock.now += ANNOUNCED_CACHE.freshMs;
       expect(await got()).toBe(1); // served while the background reload runs
       expect(await got()).toBe(2);
+    });
+
+    it('answers an entry unused for an hour at once, while one background load replaces it', async () => {
+      const { clock, db, cache, feed, got } = announced();
+      feed.live(true);
+      await got();
+      db.change(); // a change no announcement carried (the safety net's case)
+      clock.now += 60 * 60_000;
+      // Not waiting on the database: an organization back after a pause is served from what it had.
+      expect(await Promise.all([cache.get('k'), cache.get('k')])).toEqual([1, 1]);
+      expect(db.loads).toBe(2);
+      await db.finish();
+      expect(await cache.get('k')).toBe(2);
+      expect(db.loads).toBe(2);
+    });
+
+    it('spaces the safety net: stale entries of many tenants are reloaded SAFETY_NET_RELOADS a second, not all at once', async () => {
+      const { clock, db, cache, feed } = announced(100);
+      feed.live(true);
+      const keys = Array.from({ length: 60 }, (_, i) => `org-${i}`);
+      const all = Promise.all(keys.map((key) => cache.get(key)));
+      await db.finish();
+      await all;
+      expect(db.loads).toBe(60);
+      db.change(); // unannounced: what the safety net is for
+      clock.now += 10 * 60_000; // every organization away ten minutes, then all back at once
+      const startedPerSecond: number[] = [];
+      for (let second = 0; second < 7; second += 1) {
+        const before = db.loads;
+        for (let step = 0; step < 100; step += 1) {
+          // Every tenant's request is answered from what it had: none waits on the database.
+          const answers = await Promise.all(keys.map((key) => cache.get(key)));
+          expect(answers.every((value) => value === 1 || value === 2)).toBe(true);
+          await db.finish();
+          clock.now += 10;
+        }
+        startedPerSecond.push(db.loads - before);
+      }
+      // A burst of five, then one every 100 ms: 14 in the first second, 10 in each after, 60 in all.
+      expect(startedPerSecond[0]).toBe(SAFETY_NET_RELOADS + 4);
+      expect(startedPerSecond[1]).toBe(SAFETY_NET_RELOADS);
+      expect(db.loads).toBe(120);
+      expect(await Promise.all(keys.map((key) => cache.get(key)))).toEqual(keys.map(() => 2));
     });
 
     it('does not keep what a load read before an announced change', async () => {
