@@ -65,7 +65,8 @@ interface Entry<V> {
  * request) replaces it in the background; only past `maxAgeMs` does a request wait. A change
  * in the database (a revocation, a flag) therefore applies within `maxAgeMs`, and under steady
  * traffic within `freshMs` plus one load — or, while changes are announced, as soon as the
- * announcement arrives. A load that fails is not kept: the entry ages out.
+ * announcement arrives. A load that fails is not kept: the entry ages out (while announced,
+ * the entry it was to replace stays in use, and its reload is tried again).
  */
 export class RefreshAheadCache<V extends {}, C = undefined> {
   /**
