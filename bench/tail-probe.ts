@@ -19,12 +19,17 @@
  * call and the bare proxy are measured, about 3 × --seconds): long enough, and every lease kept
  * idle has gone back, so each organization's first requests take theirs again.
  *
- *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--pause 0] [--no-build] [--no-profile]
+ * With --churn N, one more organization (sending no traffic) creates a gateway key every N ms
+ * during keyplane's measured phase (config-churn.ts): what one tenant's configuration changes
+ * cost the others.
+ *
+ *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--pause 0] [--churn 0] [--no-build] [--no-profile]
  *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile (and out.bare.cpuprofile)]
  */
 import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyStretches } from './busy-stretches.js';
+import { startConfigChurn } from './config-churn.js';
 import { type FixedRateResult, type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
 import { formatMachineCpu, machineCpuPerRequest, processCpu, type Roles, readMachineCpu } from './machine-cpu.js';
 import { createScratchDatabase } from './postgres.js';
@@ -101,6 +106,8 @@ const seconds = Number(option('seconds') ?? 5);
 const profiling = !argv.includes('--no-profile');
 /** Extra idle time before the measured phase: organizations coming back after a longer pause. */
 const pauseSeconds = Number(option('pause') ?? 0);
+/** A configuration change by another tenant every this many ms during the measured phase (0: none). */
+const churnMs = Number(option('churn') ?? 0);
 const nodeArgs = argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 const extraEnv = Object.fromEntries(argv.flatMap((a, i) => (a === '--env' ? [argv[i + 1]!.split('=') as [string, string]] : [])));
 
@@ -181,7 +188,9 @@ async function main(): Promise<void> {
   }
   child.proc.kill('SIGUSR2');
   await sleep(50);
+  const churn = churnMs > 0 ? await startConfigChurn(url, env.adminToken, churnMs) : null;
   const { load, cpuPerRequest, machine, sched, window } = await measured(target, child.proc.pid!, others);
+  if (churn) console.log(`another organization made ${await churn.stop()} configuration changes (a gateway key every ${churnMs} ms)`);
   await sleep(1_000);
   const memory = child.memory();
   await child.stop();

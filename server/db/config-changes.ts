@@ -12,15 +12,25 @@ const HEARTBEAT_TIMEOUT_MS = 2_000;
 
 /**
  * Announcements reach the caches at most this often: the rest wait (and merge) until then. A
- * tenant can change its own settings as fast as the API lets it, and each announcement makes
- * every instance reload every entry in use, every tenant's: unthrottled, one tenant's script
- * could keep them all reloading. So a change applies within this long of its commit.
+ * tenant can change its own settings as fast as the API lets it; each announcement makes every
+ * instance reload that organization's entries in use, and the entries that are no one
+ * organization's (the catalog's snapshot, the limiter settings). Unthrottled, one tenant's
+ * script could keep those reloading. So a change applies within this long of its commit.
  */
 export const ANNOUNCE_EVERY_MS = 250;
 
+/**
+ * What an announcement covers: the organizations whose configuration changed, or everything
+ * (a flag, a limiter setting, an operator's override, or a change whose organization the
+ * database could not name).
+ */
+export type ChangeScope = { all: true } | { all: false; organizations: ReadonlySet<string> };
+
+export const EVERYTHING: ChangeScope = { all: true };
+
 export interface ConfigChangeListener {
   /** A change to what the request path caches was committed. */
-  changed(): void;
+  changed(scope: ChangeScope): void;
   /**
    * Whether every change is announced from now on (true), or one could be missed (false: the
    * listening session was lost). Called at once on subscribing while announcements are live.
@@ -31,8 +41,8 @@ export interface ConfigChangeListener {
 /**
  * Committed changes to gateway keys, projects, organizations' settings, stored keys, custom
  * providers, limiter settings, flags, budgets, price overrides and aliases, as the database
- * announces them (a trigger's NOTIFY, delivered at commit): the request path's caches keep
- * entries until one arrives instead of reloading each twice a second.
+ * announces them (a trigger's NOTIFY, delivered at commit, naming the organization): the request
+ * path's caches keep entries until one arrives instead of reloading each twice a second.
  */
 export interface ConfigChanges {
   subscribe(listener: ConfigChangeListener): void;
@@ -45,6 +55,8 @@ class ChangeFeed implements ConfigChanges {
   private isLive = false;
   private lastAnnounced = Number.NEGATIVE_INFINITY;
   private pending: NodeJS.Timeout | null = null;
+  /** What the changes waiting for the next announcement cover: null for everything. */
+  private waiting: Set<string> | null = new Set();
 
   constructor(private readonly stop: () => Promise<void>) {}
 
@@ -53,8 +65,13 @@ class ChangeFeed implements ConfigChanges {
     if (this.isLive) listener.live(true);
   }
 
-  /** A change was committed: announced now, or with the others at the end of ANNOUNCE_EVERY_MS. */
-  changed(): void {
+  /**
+   * A change was committed, to `organizationId`'s configuration ('' or none: it may concern
+   * anyone): announced now, or with the others at the end of ANNOUNCE_EVERY_MS.
+   */
+  changed(organizationId = ''): void {
+    if (!organizationId) this.waiting = null;
+    else this.waiting?.add(organizationId);
     if (this.pending) return;
     const wait = this.lastAnnounced + ANNOUNCE_EVERY_MS - Date.now();
     if (wait <= 0) this.announce();
@@ -75,9 +92,11 @@ class ChangeFeed implements ConfigChanges {
   }
 
   private announce(): void {
+    const scope: ChangeScope = this.waiting ? { all: false, organizations: this.waiting } : EVERYTHING;
     this.pending = null;
+    this.waiting = new Set();
     this.lastAnnounced = Date.now();
-    for (const listener of this.listeners) listener.changed();
+    for (const listener of this.listeners) listener.changed(scope);
   }
 }
 
@@ -95,7 +114,7 @@ export function postgresConfigChanges(url: string, logger: Logger): ConfigChange
     logger,
     prepare: async (client) => {
       client.on('notification', (message) => {
-        if (message.channel === CONFIG_CHANGE_CHANNEL && session.current === client) feed.changed();
+        if (message.channel === CONFIG_CHANGE_CHANNEL && session.current === client) feed.changed(message.payload);
       });
       await client.query(`LISTEN ${CONFIG_CHANGE_CHANNEL}`);
     },
@@ -150,12 +169,14 @@ function answersWithin(client: pg.Client, ms: number): Promise<void> {
  * cannot be missed once listening. `listen` is PGlite's (here or in its worker): it resolves
  * once listening.
  */
-export function embeddedConfigChanges(listen: (channel: string, onNotification: () => void) => Promise<unknown>): ConfigChanges {
+export function embeddedConfigChanges(
+  listen: (channel: string, onNotification: (payload: string) => void) => Promise<unknown>,
+): ConfigChanges {
   let closed = false;
   const feed = new ChangeFeed(async () => {
     closed = true;
   });
-  listen(CONFIG_CHANGE_CHANNEL, () => feed.changed()).then(
+  listen(CONFIG_CHANGE_CHANNEL, (payload) => feed.changed(payload)).then(
     () => {
       if (!closed) feed.live(true);
     },

@@ -34,12 +34,12 @@ class WorkerChannel {
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private nextId = 1;
   private stopped: Error | undefined;
-  private readonly notified = new Map<string, () => void>();
+  private readonly notified = new Map<string, (payload: string) => void>();
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (message: WorkerMessage) => {
       if ('notification' in message) {
-        this.notified.get(message.notification)?.();
+        this.notified.get(message.notification)?.(message.payload);
         return;
       }
       const waiting = this.pending.get(message.id);
@@ -62,7 +62,7 @@ class WorkerChannel {
   }
 
   /** LISTEN on `channel` in the worker: `onNotification` runs for each NOTIFY. */
-  listen(channel: string, onNotification: () => void): Promise<void> {
+  listen(channel: string, onNotification: (payload: string) => void): Promise<void> {
     this.notified.set(channel, onNotification);
     return this.request({ op: 'listen', channel });
   }
@@ -155,7 +155,7 @@ export interface PGliteWorker {
   /** Hot-path statements straight to the worker's PGlite, without Prisma. */
   direct: DirectSql;
   /** LISTEN on `channel` in the worker's PGlite. */
-  listen(channel: string, onNotification: () => void): Promise<void>;
+  listen(channel: string, onNotification: (payload: string) => void): Promise<void>;
   /** Closes the database and waits for its thread to exit. */
   close(): Promise<void>;
 }

@@ -20,8 +20,8 @@ export type WorkerRequest = { id: number } & (
   | { op: 'close' }
 );
 
-/** A NOTIFY on a channel the worker was asked to listen on (no request id: it answers nothing). */
-export type WorkerNotification = { notification: string };
+/** A NOTIFY on a channel the worker was asked to listen on, with its payload (no request id: it answers nothing). */
+export type WorkerNotification = { notification: string; payload: string };
 
 /** What the main thread receives once the worker is ready. */
 export type WorkerMessage = WorkerResponse | WorkerNotification;

@@ -83,7 +83,9 @@ async function handle(pglite: PGlite, adapter: SqlDriverAdapter, request: Worker
     }
     case 'listen':
       // Announcements (config-changes.ts) go to the main thread as they arrive.
-      await pglite.listen(request.channel, () => port?.postMessage({ notification: request.channel } satisfies WorkerNotification));
+      await pglite.listen(request.channel, (payload) =>
+        port?.postMessage({ notification: request.channel, payload } satisfies WorkerNotification),
+      );
       return undefined;
     case 'close':
       // An interactive transaction left open would hold PGlite's lock and hang close().

@@ -1,4 +1,4 @@
-import type { ConfigChanges } from '../db/config-changes.js';
+import type { ChangeScope, ConfigChanges } from '../db/config-changes.js';
 
 /**
  * How the request path caches what it reads from the database on every request, when changes
@@ -9,8 +9,9 @@ import type { ConfigChanges } from '../db/config-changes.js';
 export const REQUEST_PATH_CACHE = { freshMs: 500, maxAgeMs: 900 } as const;
 
 /**
- * While every change is announced (ConfigChanges live), an announcement clears the cache, and
- * entries are reloaded only as a safety net: each reload costs the database and this process
+ * While every change is announced (ConfigChanges live), an announcement drops the entries of
+ * the organizations it names (and those of no one organization), and entries are reloaded only
+ * as a safety net: each reload costs the database and this process
  * the same whether anything changed or not, per entry in use (a gateway key, a project, an
  * organization), so at 500 ms the cost grew with the number of tenants, not with traffic.
  * While announcements are live an entry is exact, so it never expires: one older than
@@ -35,15 +36,21 @@ const SAFETY_NET_BURST = 5;
 const SAFETY_NET_SPACING_MS = 1000 / SAFETY_NET_RELOADS;
 const SAFETY_NET_TOLERANCE_MS = (SAFETY_NET_BURST - 1) * SAFETY_NET_SPACING_MS;
 
-export interface RefreshAheadOptions {
+export interface RefreshAheadOptions<V = unknown> {
   /** Most entries kept (the least recently loaded go first). */
   max: number;
   /** After this long an entry is reloaded in the background; requests keep getting it meanwhile. */
   freshMs: number;
   /** No entry older than this is ever returned: a request then waits for the load. */
   maxAgeMs: number;
-  /** Announced changes: while live, each clears the cache and ANNOUNCED_CACHE's ages apply. */
+  /** Announced changes: while live, each clears what it covers and ANNOUNCED_CACHE's ages apply. */
   changes?: ConfigChanges | undefined;
+  /**
+   * The organization whose configuration an entry was read from, so an announced change to
+   * another organization's leaves it alone. Without it (or null: the entry is no one
+   * organization's, as an unknown key's is) every announcement drops the entry.
+   */
+  organizationOf?: (key: string, value: V) => string | null;
   now?: () => number;
 }
 
@@ -54,6 +61,8 @@ interface Entry<V> {
   loadedAt: number;
   /** Past this it is never returned (loadedAt + maxAgeMs as they were for that load). */
   expiresAt: number;
+  /** RefreshAheadOptions.organizationOf's answer for it. */
+  organizationId: string | null;
 }
 
 /**
@@ -65,7 +74,9 @@ interface Entry<V> {
  * request) replaces it in the background; only past `maxAgeMs` does a request wait. A change
  * in the database (a revocation, a flag) therefore applies within `maxAgeMs`, and under steady
  * traffic within `freshMs` plus one load — or, while changes are announced, as soon as the
- * announcement arrives. A load that fails is not kept: the entry ages out (while announced,
+ * announcement arrives. An announcement names the organization whose configuration changed:
+ * dropping every tenant's entries for it made one tenant's changes, four a second, cost every
+ * other tenant a wait on its reloads (`bench/tail-probe.ts --tenants 100 --churn 250`). A load that fails is not kept: the entry ages out (while announced,
  * the entry it was to replace stays in use, and its reload is tried again).
  */
 export class RefreshAheadCache<V extends {}, C = undefined> {
@@ -86,11 +97,11 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
 
   constructor(
     private readonly load: (key: string, context: C) => Promise<V>,
-    private readonly options: RefreshAheadOptions,
+    private readonly options: RefreshAheadOptions<V>,
   ) {
     this.now = options.now ?? Date.now;
     options.changes?.subscribe({
-      changed: () => this.clear(),
+      changed: (scope) => this.forget(scope),
       // Either way what is cached may predate a change that was not announced.
       live: (live) => {
         this.announced = live;
@@ -120,6 +131,22 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
   }
 
   /**
+   * Forget what an announced change may have made wrong: the entries of the organizations it
+   * names and those of no one organization, or everything. Loads running now are not kept
+   * (what they read may predate it); the entries of other organizations stay in use.
+   */
+  private forget(scope: ChangeScope): void {
+    if (scope.all) {
+      this.clear();
+      return;
+    }
+    this.generation += 1;
+    this.loading.clear();
+    for (const [key, entry] of this.entries)
+      if (entry.organizationId === null || scope.organizations.has(entry.organizationId)) this.entries.delete(key);
+  }
+
+  /**
    * Whether a background reload of `key` starts now: always on the timer (its entries expire),
    * while announced only within the safety net's rate; a key that must wait is tried again by
    * its next request.
@@ -145,8 +172,10 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
     const loading = this.load(key, context)
       .then((value) => {
         const expiresAt = startedAt + maxAgeMs;
-        if (this.now() < expiresAt && generation === this.generation)
-          this.store(key, { value: Promise.resolve(value), loadedAt: startedAt, expiresAt });
+        if (this.now() < expiresAt && generation === this.generation) {
+          const organizationId = this.options.organizationOf?.(key, value) ?? null;
+          this.store(key, { value: Promise.resolve(value), loadedAt: startedAt, expiresAt, organizationId });
+        }
         return value;
       })
       .finally(() => {

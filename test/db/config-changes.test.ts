@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   ANNOUNCE_EVERY_MS,
+  type ChangeScope,
   CONFIG_CHANGE_CHANNEL,
   type ConfigChanges,
   embeddedConfigChanges,
@@ -17,13 +18,21 @@ import { availableBackends, type Backend, createTestDatabase } from '../support/
 
 const logger = createLogger({ level: 'silent' });
 
-/** What a feed told its listener, in order. */
+/** What a feed told its listener, in order, and what each announcement covered. */
 function record(feed: ConfigChanges) {
   const events: ('changed' | 'live' | 'down')[] = [];
-  feed.subscribe({ changed: () => events.push('changed'), live: (live) => events.push(live ? 'live' : 'down') });
+  const scopes: ChangeScope[] = [];
+  feed.subscribe({
+    changed: (scope) => {
+      events.push('changed');
+      scopes.push(scope);
+    },
+    live: (live) => events.push(live ? 'live' : 'down'),
+  });
   const count = (event: 'changed' | 'live' | 'down') => events.filter((seen) => seen === event).length;
   return {
     events,
+    scopes,
     count,
     /** Waits (up to 5 s) until `event` has been seen `times` times in all. */
     async until(event: 'changed' | 'live' | 'down', times: number) {
@@ -33,7 +42,7 @@ function record(feed: ConfigChanges) {
   };
 }
 
-/** A migrated database of either kind, and every NOTIFY on the announcement channel (its payload: the table). */
+/** A migrated database of either kind, and every NOTIFY on the announcement channel (its payload: the organization, or '' for anyone). */
 async function announcingDatabase(backend: Backend) {
   const payloads: string[] = [];
   if (backend === 'pglite') {
@@ -78,67 +87,79 @@ describe.each(availableBackends())('the database announces configuration changes
   let db: Awaited<ReturnType<typeof announcingDatabase>>;
   const organizationId = randomUUID();
   const projectId = randomUUID();
+  const otherOrganizationId = randomUUID();
+  /** An organization whose change closes each list of announcements (announcementsOf). */
+  const markerId = randomUUID();
+
+  const organization = (id: string) =>
+    db.exec(`INSERT INTO "Organization" (id, name, slug, "updatedAt") VALUES ($1, 'Org', $1, now())`, [id]);
+  const project = (id: string, owner: string) =>
+    db.exec(`INSERT INTO "Project" (id, "organizationId", name, "updatedAt") VALUES ($1, $2, 'p', now())`, [id, owner]);
+  const gatewayKey = (id: string, inProject: string) =>
+    db.exec(`INSERT INTO "GatewayKey" (id, "projectId", name, hash, prefix) VALUES ($1, $2, 'k', $1, 'kp_')`, [id, inProject]);
 
   beforeAll(async () => {
     db = await announcingDatabase(backend);
-    await db.exec(`INSERT INTO "Organization" (id, name, slug, "updatedAt") VALUES ($1, 'Org', $1, now())`, [organizationId]);
-    await db.exec(`INSERT INTO "Project" (id, "organizationId", name, "updatedAt") VALUES ($1, $2, 'p', now())`, [
-      projectId,
-      organizationId,
-    ]);
+    for (const id of [organizationId, otherOrganizationId, markerId]) await organization(id);
+    await project(projectId, organizationId);
     await db.exec(`INSERT INTO "FeatureFlag" (key, "updatedAt") VALUES ('hosted-key-llm', now()) ON CONFLICT DO NOTHING`);
     // The setup's own announcements are in before any test counts.
-    for (let i = 0; i < 250 && !db.payloads.includes('FeatureFlag'); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await announcementsOf(async () => {});
   });
   afterAll(() => db?.close());
 
   /** What `change` announced: it runs, then a marker change whose announcement, delivered in commit order, closes the list. */
   async function announcementsOf(change: () => Promise<unknown>): Promise<string[]> {
-    const marker = `marker-${randomUUID()}`;
     const from = db.payloads.length;
     await change().catch(() => {});
-    await db.exec(`INSERT INTO "ModelAlias" (id, name, targets, "updatedAt") VALUES ($1, $2, '{x}', now())`, [randomUUID(), marker]);
-    for (let i = 0; i < 250 && !db.payloads.slice(from).includes('ModelAlias'); i += 1)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    await db.exec(`UPDATE "Organization" SET "byokFeeRate" = random() / 10 WHERE id = $1`, [markerId]);
+    for (let i = 0; i < 250 && !db.payloads.slice(from).includes(markerId); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     const seen = db.payloads.slice(from);
-    expect(seen.at(-1)).toBe('ModelAlias');
+    expect(seen.at(-1)).toBe(markerId);
     return seen.slice(0, -1);
   }
 
-  it('announces each committed change to what the gateway caches, naming the table', async () => {
+  const exec =
+    (sql: string, ...values: unknown[]) =>
+    () =>
+      db.exec(sql, values);
+
+  it("announces each committed change to what the gateway caches, naming the organization it is (or '' for everyone's)", async () => {
     const keyId = randomUUID();
-    const exec =
-      (sql: string, ...values: unknown[]) =>
-      () =>
-        db.exec(sql, values);
     const changes: [string, () => Promise<unknown>, string][] = [
-      [
-        'a new gateway key',
-        exec(`INSERT INTO "GatewayKey" (id, "projectId", name, hash, prefix) VALUES ($1, $2, 'k', $1, 'kp_')`, keyId, projectId),
-        'GatewayKey',
-      ],
-      ['a revocation', exec(`UPDATE "GatewayKey" SET "revokedAt" = now() WHERE id = $1`, keyId), 'GatewayKey'],
-      ['a deleted key', exec(`DELETE FROM "GatewayKey" WHERE id = $1`, keyId), 'GatewayKey'],
-      ["a project's mode", exec(`UPDATE "Project" SET mode = 'CREDITS' WHERE id = $1`, projectId), 'Project'],
+      ['a new gateway key', () => gatewayKey(keyId, projectId), organizationId],
+      ['a revocation', exec(`UPDATE "GatewayKey" SET "revokedAt" = now() WHERE id = $1`, keyId), organizationId],
+      ['a deleted key', exec(`DELETE FROM "GatewayKey" WHERE id = $1`, keyId), organizationId],
+      ["a project's mode", exec(`UPDATE "Project" SET mode = 'CREDITS' WHERE id = $1`, projectId), organizationId],
       [
         "an organization's model list",
         exec(`UPDATE "Organization" SET "deniedModels" = '{gpt-4o}' WHERE id = $1`, organizationId),
-        'Organization',
+        organizationId,
       ],
-      ["an organization's BYOK fee", exec(`UPDATE "Organization" SET "byokFeeRate" = 0.05 WHERE id = $1`, organizationId), 'Organization'],
+      ["an organization's BYOK fee", exec(`UPDATE "Organization" SET "byokFeeRate" = 0.05 WHERE id = $1`, organizationId), organizationId],
       [
-        'a flag override',
+        "a project's flag override",
         exec(
           `INSERT INTO "FeatureFlagOverride" (id, "flagKey", scope, "scopeId", enabled, "updatedAt") VALUES ($1, 'hosted-key-llm', 'PROJECT', $2, true, now())`,
           randomUUID(),
           projectId,
         ),
-        'FeatureFlagOverride',
+        organizationId,
       ],
+      [
+        "an organization's flag override",
+        exec(
+          `INSERT INTO "FeatureFlagOverride" (id, "flagKey", scope, "scopeId", enabled, "updatedAt") VALUES ($1, 'hosted-key-llm', 'ORGANIZATION', $2, true, now())`,
+          randomUUID(),
+          organizationId,
+        ),
+        organizationId,
+      ],
+      ['a flag', exec(`UPDATE "FeatureFlag" SET "updatedAt" = now() WHERE key = 'hosted-key-llm'`), ''],
       [
         'a limiter setting',
         exec(`INSERT INTO "ProviderSetting" (provider, "limiterMode", "updatedAt") VALUES ($1, 'QUEUE', now())`, `p${randomUUID()}`),
-        'ProviderSetting',
+        '',
       ],
       [
         'a budget',
@@ -148,10 +169,45 @@ describe.each(availableBackends())('the database announces configuration changes
           projectId,
           organizationId,
         ),
-        'AttributionBudget',
+        organizationId,
+      ],
+      [
+        "an organization's alias",
+        exec(
+          `INSERT INTO "ModelAlias" (id, name, targets, "organizationId", "updatedAt") VALUES ($1, 'a', '{x}', $2, now())`,
+          randomUUID(),
+          organizationId,
+        ),
+        organizationId,
+      ],
+      [
+        "an operator's alias",
+        exec(`INSERT INTO "ModelAlias" (id, name, targets, "updatedAt") VALUES ($1, 'a', '{x}', now())`, randomUUID()),
+        '',
       ],
     ];
-    for (const [what, change, table] of changes) expect([what, await announcementsOf(change)]).toEqual([what, [table]]);
+    for (const [what, change, payload] of changes) expect([what, await announcementsOf(change)]).toEqual([what, [payload]]);
+  });
+
+  it('announces each organization a change touches once, and everyone when it cannot name one', async () => {
+    const otherProject = randomUUID();
+    await announcementsOf(async () => {
+      await project(otherProject, otherOrganizationId);
+      await Promise.all([
+        gatewayKey(randomUUID(), projectId),
+        gatewayKey(randomUUID(), otherProject),
+        gatewayKey(randomUUID(), otherProject),
+      ]);
+    });
+    // Three keys of two organizations in one statement: each organization once.
+    const renamed = await announcementsOf(
+      exec(`UPDATE "GatewayKey" SET name = 'renamed' WHERE "projectId" IN ($1, $2)`, projectId, otherProject),
+    );
+    expect(renamed.sort()).toEqual([organizationId, otherOrganizationId].sort());
+    // A project deleted with its keys: its organization, and everyone (the keys' project is gone by then).
+    const deleted = await announcementsOf(exec(`DELETE FROM "Project" WHERE id = $1`, otherProject));
+    expect(deleted.sort()).toEqual(['', otherOrganizationId].sort());
+    expect(await announcementsOf(exec(`TRUNCATE "ProviderSetting"`))).toEqual(['']);
   });
 
   it('announces nothing for a rolled-back change, or for settlement moving an organization’s balance', async () => {
@@ -192,19 +248,30 @@ describe.each(availableBackends())("a server's change feed (%s)", (backend) => {
 
 describe('a change feed under a burst of changes', () => {
   it(`passes them on at most every ${ANNOUNCE_EVERY_MS} ms, the last of them included`, async () => {
-    let notify = () => {};
+    let notify = (_payload: string) => {};
     const feed = embeddedConfigChanges(async (_channel, onNotification) => {
       notify = onNotification;
     });
     const seen = record(feed);
     await seen.until('live', 1);
-    for (let i = 0; i < 100; i += 1) notify(); // one tenant's script changing its settings flat out
+    for (let i = 0; i < 100; i += 1) notify('a'); // one tenant's script changing its settings flat out
+    notify('b');
     expect(seen.count('changed')).toBe(1); // the first at once
     await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS / 2));
     expect(seen.count('changed')).toBe(1);
     expect(await seen.until('changed', 2)).toBe(2); // the rest merged into one, at the end of the interval
     await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS * 2));
     expect(seen.count('changed')).toBe(2);
+    // Each names what its changes covered: the organizations, or everything once one could be anyone's.
+    expect(seen.scopes).toEqual([
+      { all: false, organizations: new Set(['a']) },
+      { all: false, organizations: new Set(['a', 'b']) },
+    ]);
+    notify('c');
+    notify('');
+    notify('d');
+    expect(await seen.until('changed', 4)).toBe(4);
+    expect(seen.scopes.slice(2)).toEqual([{ all: false, organizations: new Set(['c']) }, { all: true }]);
     await feed.close();
   });
 });

@@ -13,6 +13,19 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
   let t: TestServer;
   const keyReads: string[] = [];
   let key: { id: string; secret: string };
+  let other: { id: string; secret: string };
+  let renaming: { id: string; secret: string };
+
+  /** A new organization with a project and a gateway key. */
+  async function tenantKey(): Promise<{ id: string; secret: string }> {
+    const organization = await seedOrganization(t);
+    const project = await seedProject(t, organization.id);
+    const created = await t.gqlOk<{ createGatewayKey: { key: { id: string }; secret: string } }>(
+      'mutation($p: ID!) { createGatewayKey(input: { projectId: $p, name: "k" }) { key { id } secret } }',
+      { p: project.id },
+    );
+    return { id: created.createGatewayKey.key.id, secret: created.createGatewayKey.secret };
+  }
 
   beforeAll(async () => {
     t = await startTestServer(
@@ -24,27 +37,42 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
         },
       },
     );
-    const organization = await seedOrganization(t);
-    const project = await seedProject(t, organization.id);
-    const created = await t.gqlOk<{ createGatewayKey: { key: { id: string }; secret: string } }>(
-      'mutation($p: ID!) { createGatewayKey(input: { projectId: $p, name: "k" }) { key { id } secret } }',
-      { p: project.id },
-    );
-    key = { id: created.createGatewayKey.key.id, secret: created.createGatewayKey.secret };
+    key = await tenantKey();
+    other = await tenantKey();
+    renaming = await tenantKey();
     // The setup's own changes are announced (and the caches cleared) before the test counts reads.
     await new Promise((resolve) => setTimeout(resolve, 2 * ANNOUNCE_EVERY_MS));
   });
   afterAll(() => t?.close());
 
   /** An authenticated request the gateway refuses before routing (no messages): 400, or 401 once the key is refused. */
-  const status = async () =>
+  const status = async (secret = key.secret) =>
     (
       await t.fetch('/v1/chat/completions', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key.secret}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
         body: JSON.stringify({ model: 'gpt-4o-mini' }),
       })
     ).status;
+
+  it("keeps one organization's entries while another organization's changes are announced", async () => {
+    expect(await status(other.secret)).toBe(400);
+    expect(await status(renaming.secret)).toBe(400);
+    keyReads.length = 0;
+    // One tenant renames its key four times a second (a script, say); the other keeps sending.
+    for (let i = 0; i < 4; i += 1) {
+      await t.server.db.prisma.$executeRawUnsafe(`UPDATE "GatewayKey" SET name = $1 WHERE id = $2`, `renamed ${i}`, renaming.id);
+      await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS));
+      expect(await status(other.secret)).toBe(400);
+    }
+    // Dropped with every announcement, the other tenant's key would be read four times; one late
+    // announcement of the setup (a slow machine) may still come.
+    expect(keyReads.length).toBeLessThanOrEqual(1);
+    // The renaming tenant's own entry went with its change: read again on its next request.
+    keyReads.length = 0;
+    expect(await status(renaming.secret)).toBe(400);
+    expect(keyReads).toHaveLength(1);
+  });
 
   it('reads a key once over steady traffic, and refuses it at once when revoked in the database', async () => {
     keyReads.length = 0;

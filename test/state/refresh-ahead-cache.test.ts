@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigChangeListener, ConfigChanges } from '../../server/db/config-changes.js';
+import { type ConfigChangeListener, type ConfigChanges, EVERYTHING } from '../../server/db/config-changes.js';
 import { ANNOUNCED_CACHE, RefreshAheadCache, SAFETY_NET_RELOADS } from '../../server/state/refresh-ahead-cache.js';
 
 /** A database stand-in whose loads finish only when the test says so, counted. */
@@ -152,7 +152,7 @@ describe('refresh-ahead cache', () => {
 
   describe('while changes are announced', () => {
     /** A database stand-in plus a change feed the test drives. */
-    function announced(max = 10) {
+    function announced(max = 10, organizationOf?: (key: string) => string | null) {
       const clock = { now: 1_000_000 };
       const db = source();
       let listener: ConfigChangeListener | undefined;
@@ -162,7 +162,14 @@ describe('refresh-ahead cache', () => {
         },
         close: async () => {},
       };
-      const cache = new RefreshAheadCache<number>(() => db.load(), { max, freshMs: 500, maxAgeMs: 900, changes, now: () => clock.now });
+      const cache = new RefreshAheadCache<number>(() => db.load(), {
+        max,
+        freshMs: 500,
+        maxAgeMs: 900,
+        changes,
+        now: () => clock.now,
+        ...(organizationOf ? { organizationOf } : {}),
+      });
       const feed = listener as ConfigChangeListener;
       /** A value loaded (and the load finished). */
       const got = async () => {
@@ -181,7 +188,7 @@ describe('refresh-ahead cache', () => {
       expect(await got()).toBe(1);
       expect(db.loads).toBe(1);
       db.change();
-      feed.changed();
+      feed.changed(EVERYTHING);
       expect(await got()).toBe(2);
       expect(db.loads).toBe(2);
     });
@@ -234,12 +241,52 @@ describe('refresh-ahead cache', () => {
       expect(await Promise.all(keys.map((key) => cache.get(key)))).toEqual(keys.map(() => 2));
     });
 
+    it('drops only the entries of the organization a change names, and those of no organization', async () => {
+      // Keys "org/what"; "catalog" is everyone's.
+      const { db, cache, feed } = announced(10, (key) => (key.includes('/') ? (key.split('/')[0] as string) : null));
+      feed.live(true);
+      const keys = ['a/identity', 'a/flags', 'b/identity', 'b/flags', 'catalog'];
+      const first = Promise.all(keys.map((key) => cache.get(key)));
+      await db.finish();
+      expect(await first).toEqual([1, 1, 1, 1, 1]);
+      db.change();
+      feed.changed({ all: false, organizations: new Set(['a']) });
+      // Organization b's entries are answered at once, from the cache: no load starts for them.
+      expect(await Promise.all([cache.get('b/identity'), cache.get('b/flags')])).toEqual([1, 1]);
+      expect(db.loads).toBe(5);
+      // a's and the shared entry are read again, and their requests wait for it.
+      const again = Promise.all([cache.get('a/identity'), cache.get('a/flags'), cache.get('catalog')]);
+      expect(db.loads).toBe(8);
+      await db.finish();
+      expect(await again).toEqual([2, 2, 2]);
+      // Everything, when the change could be anyone's.
+      feed.changed(EVERYTHING);
+      const all = Promise.all(keys.map((key) => cache.get(key)));
+      expect(db.loads).toBe(13);
+      await db.finish();
+      expect(await all).toEqual([2, 2, 2, 2, 2]);
+    });
+
+    it("does not keep what a load read before another organization's change was announced", async () => {
+      const { db, cache, feed } = announced(10, (key) => key);
+      feed.live(true);
+      const before = cache.get('b'); // running when a's change arrives: its organization is not known yet
+      db.change();
+      feed.changed({ all: false, organizations: new Set(['a']) });
+      await db.finish();
+      expect(await before).toBe(1); // its waiters get it…
+      const after = cache.get('b'); // …but it is not kept: what it read may predate the change
+      await db.finish();
+      expect(await after).toBe(2);
+      expect(db.loads).toBe(2);
+    });
+
     it('does not keep what a load read before an announced change', async () => {
       const { db, cache, feed } = announced();
       feed.live(true);
       const before = cache.get('k');
       db.change();
-      feed.changed();
+      feed.changed(EVERYTHING);
       await db.finish();
       expect(await before).toBe(1);
       const after = cache.get('k');

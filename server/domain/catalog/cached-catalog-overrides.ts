@@ -72,7 +72,7 @@ export class CachedCatalogOverrides implements CatalogOverrides {
         });
         return { allowed: row?.allowedModels ?? [], denied: row?.deniedModels ?? [] };
       },
-      { max: 10_000, ...REQUEST_PATH_CACHE, changes },
+      { max: 10_000, ...REQUEST_PATH_CACHE, changes, organizationOf: (organizationId) => organizationId },
     );
   }
 

@@ -33,7 +33,13 @@ export class GatewayAuthenticator {
     private readonly gatewayKeys: GatewayKeyService,
     changes?: ConfigChanges,
   ) {
-    this.cache = new RefreshAheadCache((_hash, secret) => this.load(secret), { max: 50_000, ...REQUEST_PATH_CACHE, changes });
+    this.cache = new RefreshAheadCache((_hash, secret) => this.load(secret), {
+      max: 50_000,
+      ...REQUEST_PATH_CACHE,
+      changes,
+      // An unknown key is no organization's: any announced change (a new key) drops it.
+      organizationOf: (_hash, identity) => (identity === 'unknown' ? null : identity.organizationId),
+    });
   }
 
   async authenticate(headers: GatewayKeyHeaders, now = new Date()): Promise<GatewayIdentity> {

@@ -12,6 +12,10 @@ interface ProjectFlags {
   refuseUnpriced: boolean;
 }
 
+/** The flags cache's key: the organization, then the project. */
+const flagsKey = (identity: GatewayIdentity) => `${identity.organizationId}:${identity.projectId}`;
+const flagsOrganization = (key: string) => key.slice(0, key.indexOf(':'));
+
 /**
  * Flags, stored keys and limiter settings, each cached (REQUEST_PATH_CACHE, or until a change is
  * announced): a toggle or a new key applies within a second on every instance without a
@@ -24,14 +28,17 @@ export class ScopeResolver {
   private readonly limiters: RefreshAheadCache<Map<string, LimiterSetting>>;
 
   constructor(services: Services, changes?: ConfigChanges) {
-    const perOrganization = { max: 10_000, ...REQUEST_PATH_CACHE, changes };
-    this.flags = new RefreshAheadCache(async (_key, { organizationId, projectId }) => {
-      const [hostedEnabled, refuseUnpriced] = await Promise.all([
-        services.flags.isEnabled(HOSTED_KEY_LLM_FLAG, organizationId, projectId),
-        services.flags.isEnabled(REFUSE_UNPRICED_CREDITS_FLAG, organizationId, projectId),
-      ]);
-      return { hostedEnabled, refuseUnpriced };
-    }, perOrganization);
+    const perOrganization = { max: 10_000, ...REQUEST_PATH_CACHE, changes, organizationOf: (organizationId: string) => organizationId };
+    this.flags = new RefreshAheadCache(
+      async (_key, { organizationId, projectId }) => {
+        const [hostedEnabled, refuseUnpriced] = await Promise.all([
+          services.flags.isEnabled(HOSTED_KEY_LLM_FLAG, organizationId, projectId),
+          services.flags.isEnabled(REFUSE_UNPRICED_CREDITS_FLAG, organizationId, projectId),
+        ]);
+        return { hostedEnabled, refuseUnpriced };
+      },
+      { ...perOrganization, organizationOf: flagsOrganization },
+    );
     this.byok = new RefreshAheadCache((organizationId) => services.providerKeys.decryptedForOrganization(organizationId), perOrganization);
     this.custom = new RefreshAheadCache<Map<string, CustomEndpointConfig>>(async (organizationId) => {
       const rows = await services.customProviders.listForOrganizations([organizationId]);
@@ -55,7 +62,7 @@ export class ScopeResolver {
 
   async resolve(identity: GatewayIdentity): Promise<ProjectScope> {
     const [{ hostedEnabled, refuseUnpriced }, byokKeys, customProviders, limiters] = await Promise.all([
-      this.flags.get(`${identity.organizationId}:${identity.projectId}`, identity),
+      this.flags.get(flagsKey(identity), identity),
       this.byok.get(identity.organizationId),
       this.custom.get(identity.organizationId),
       this.limiters.get('all'),
