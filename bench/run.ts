@@ -12,6 +12,7 @@
 import { readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { startConfigChurn } from './config-churn.js';
 import { type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
 import { machineCpuPerRequest, readMachineCpu } from './machine-cpu.js';
 import { createScratchDatabase } from './postgres.js';
@@ -63,6 +64,8 @@ const CONFIG = {
   queryRuns: QUICK ? 3 : 5,
   /** Production profile: organizations (credits, a CREDITS project, a key each) added to the first to share a row's load in turn. */
   moreTenants: 100,
+  /** Production profile, the churn row: another organization changes its configuration (a new gateway key) this often. */
+  churnMs: 250,
 };
 const PROFILE = flag('profile');
 /** keyplane as operators run it (Redis, rpm limit, key and tag budgets, metrics token); no Portkey, no usage checks. */
@@ -75,6 +78,8 @@ interface Subject {
   target: Target;
   child: Child;
   keyplane?: Keyplane;
+  /** Meanwhile one more organization creates a gateway key this often (config-churn.ts). */
+  churnMs?: number;
 }
 interface Keyplane {
   mode: 'PGlite' | 'PostgreSQL';
@@ -185,10 +190,17 @@ async function main(): Promise<void> {
     const keys = [kp.production?.key, ...(kp.production?.otherKeys ?? [])];
     return { ...subject, target: { ...subject.target, rotate: keys.map((key) => ({ authorization: `Bearer ${key}` })) } };
   };
+  // The same, while one more organization changes its configuration: what announced changes cost the others.
+  const churnSubject = (subject: Subject): Subject => ({
+    ...subject,
+    label: `${subject.label}, one more creating a gateway key every ${CONFIG.churnMs} ms`,
+    churnMs: CONFIG.churnMs,
+  });
   const keyplaneSubjects: Subject[] = PRODUCTION
     ? [
         ...(kpPg ? [productionSubject('kp-pg', 'keyplane, PostgreSQL + Redis', kpPg)] : []),
         ...(kpPgTenants ? [manyTenantsSubject('kp-pg-tenants', 'keyplane, PostgreSQL + Redis', kpPgTenants)] : []),
+        ...(kpPgTenants ? [churnSubject(manyTenantsSubject('kp-pg-churn', 'keyplane, PostgreSQL + Redis', kpPgTenants))] : []),
         productionSubject('kp-lite', 'keyplane, embedded (PGlite) + Redis', kpLite),
         ...(kpLiteTenants ? [manyTenantsSubject('kp-lite-tenants', 'keyplane, embedded (PGlite) + Redis', kpLiteTenants)] : []),
       ]
@@ -284,6 +296,10 @@ async function main(): Promise<void> {
             : ' (the machine did not go quiet in 30 s)'),
       );
       const windowStart = nowUs();
+      const churn =
+        subject.churnMs && subject.keyplane
+          ? await startConfigChurn(subject.keyplane.url, subject.keyplane.env.adminToken, subject.churnMs)
+          : null;
       const probe = subject.keyplane?.production;
       if (probe) await loopWindowP99(subject.child, probe.loopOut); // starts the window
       const roles = { server: subject.child.proc.pid, simulator: sim.child.proc.pid, 'load generator': process.pid };
@@ -305,6 +321,7 @@ async function main(): Promise<void> {
       });
       const beforeFlat = PRODUCTION ? readMachineCpu(roles) : null;
       const flat = await flatOut(subject.target, { connections: CONFIG.connections, seconds: CONFIG.flatSeconds });
+      if (churn) log(`  another organization made ${await churn.stop()} configuration changes meanwhile`);
       const machine =
         beforeFixed && afterFixed && beforeFlat
           ? {
