@@ -39,6 +39,12 @@ const SAFETY_NET_TOLERANCE_MS = (SAFETY_NET_BURST - 1) * SAFETY_NET_SPACING_MS;
 export interface RefreshAheadOptions<V = unknown> {
   /** Most entries kept (the least recently loaded go first). */
   max: number;
+  /**
+   * Most entries of no organization kept (default `max`), apart from the others: a flood of
+   * lookups that belong to no one (random gateway keys, each 'unknown') evicts only its own
+   * kind, never an organization's entry that its requests would then wait to load again.
+   */
+  maxUnowned?: number;
   /** After this long an entry is reloaded in the background; requests keep getting it meanwhile. */
   freshMs: number;
   /** No entry older than this is ever returned: a request then waits for the load. */
@@ -86,6 +92,8 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
    * an LRU's with expiry, which the request path paid about ten times per request.
    */
   private readonly entries = new Map<string, Entry<V>>();
+  /** The entries of no organization (organizationOf gave null), kept and evicted apart (maxUnowned). */
+  private readonly unowned = new Map<string, Entry<V>>();
   private readonly loading = new Map<string, Promise<V>>();
   private readonly now: () => number;
   /** Bumped by `clear`: a load that was running then must not put back what it read before. */
@@ -112,11 +120,11 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
 
   /** The entry for `key`; `context` is handed to the load when one runs. */
   get(key: string, ...[context]: C extends undefined ? [] : [C]): Promise<V> {
-    const entry = this.entries.get(key);
+    const entry = this.entries.get(key) ?? this.unowned.get(key);
     if (!entry) return this.reload(key, context as C);
     const now = this.now();
     if (now >= entry.expiresAt) {
-      this.entries.delete(key);
+      this.mapOf(entry).delete(key);
       return this.reload(key, context as C);
     }
     if (now - entry.loadedAt >= this.ages().freshMs && this.mayRefresh(key, now)) this.reload(key, context as C).catch(() => {});
@@ -127,6 +135,7 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
   clear(): void {
     this.generation += 1;
     this.entries.clear();
+    this.unowned.clear();
     this.loading.clear();
   }
 
@@ -142,8 +151,8 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
     }
     this.generation += 1;
     this.loading.clear();
-    for (const [key, entry] of this.entries)
-      if (entry.organizationId === null || scope.organizations.has(entry.organizationId)) this.entries.delete(key);
+    this.unowned.clear();
+    for (const [key, entry] of this.entries) if (scope.organizations.has(entry.organizationId as string)) this.entries.delete(key);
   }
 
   /**
@@ -185,13 +194,19 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
     return loading;
   }
 
-  /** Keep `entry` last in loading order, evicting the first entry when the cache is full. */
+  /** Keep `entry` last in loading order, evicting the first entry of its kind (an organization's, or no one's) when that kind is full. */
   private store(key: string, entry: Entry<V>): void {
     this.entries.delete(key);
-    if (this.entries.size >= this.options.max) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+    this.unowned.delete(key);
+    const map = this.mapOf(entry);
+    if (map.size >= (map === this.unowned ? (this.options.maxUnowned ?? this.options.max) : this.options.max)) {
+      const oldest = map.keys().next();
+      if (!oldest.done) map.delete(oldest.value);
     }
-    this.entries.set(key, entry);
+    map.set(key, entry);
+  }
+
+  private mapOf(entry: Entry<V>): Map<string, Entry<V>> {
+    return entry.organizationId === null ? this.unowned : this.entries;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ConfigChangeListener, type ConfigChanges, EVERYTHING } from '../../server/db/config-changes.js';
-import { ANNOUNCED_CACHE, RefreshAheadCache, SAFETY_NET_RELOADS } from '../../server/state/refresh-ahead-cache.js';
+import { ANNOUNCED_CACHE, REQUEST_PATH_CACHE, RefreshAheadCache, SAFETY_NET_RELOADS } from '../../server/state/refresh-ahead-cache.js';
 
 /** A database stand-in whose loads finish only when the test says so, counted. */
 function source() {
@@ -148,6 +148,36 @@ describe('refresh-ahead cache', () => {
     expect(loads).toEqual(['a', 'b', 'a', 'c']);
     await cache.get('b');
     expect(loads).toEqual(['a', 'b', 'a', 'c', 'b']);
+  });
+
+  it("keeps entries of no organization apart: a flood of them never evicts an organization's", async () => {
+    const db = source();
+    const cache = new RefreshAheadCache<number>(() => db.load(), {
+      max: 5,
+      maxUnowned: 3,
+      ...REQUEST_PATH_CACHE,
+      organizationOf: (key) => (key.startsWith('org-') ? key : null),
+    });
+    const load = async (keys: string[]) => {
+      const values = Promise.all(keys.map((key) => cache.get(key)));
+      await db.finish();
+      return values;
+    };
+    const organizations = ['org-a', 'org-b', 'org-c', 'org-d', 'org-e'];
+    await load(organizations);
+    // Random keys, each unknown: a hundred of them, a flood's worth for a cache of five.
+    await load(Array.from({ length: 100 }, (_, i) => `random-${i}`));
+    expect(db.loads).toBe(105);
+    // Every organization's entry is still there, answered without a load.
+    const kept = Promise.all(organizations.map((key) => cache.get(key)));
+    expect(db.loads).toBe(105);
+    // The unowned kind keeps its own last three.
+    const lastRandom = Promise.all(['random-97', 'random-98', 'random-99'].map((key) => cache.get(key)));
+    expect(db.loads).toBe(105);
+    const firstRandom = cache.get('random-0');
+    expect(db.loads).toBe(106);
+    await db.finish();
+    expect([await kept, await lastRandom, await firstRandom]).toEqual([[1, 1, 1, 1, 1], [1, 1, 1], 1]);
   });
 
   describe('while changes are announced', () => {

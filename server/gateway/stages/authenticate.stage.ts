@@ -35,6 +35,8 @@ export class GatewayAuthenticator {
   ) {
     this.cache = new RefreshAheadCache((_hash, secret) => this.load(secret), {
       max: 50_000,
+      // Anyone can send random keys: the answers 'unknown' push out only each other.
+      maxUnowned: 10_000,
       ...REQUEST_PATH_CACHE,
       changes,
       // An unknown key is no organization's: any announced change (a new key) drops it.
