@@ -73,7 +73,7 @@ class ChangeFeed implements ConfigChanges {
     if (!organizationId) this.waiting = null;
     else this.waiting?.add(organizationId);
     if (this.pending) return;
-    const wait = this.lastAnnounced + ANNOUNCE_EVERY_MS - Date.now();
+    const wait = this.lastAnnounced + ANNOUNCE_EVERY_MS - performance.now();
     if (wait <= 0) this.announce();
     else this.pending = setTimeout(() => this.announce(), wait);
   }
@@ -95,7 +95,7 @@ class ChangeFeed implements ConfigChanges {
     const scope: ChangeScope = this.waiting ? { all: false, organizations: this.waiting } : EVERYTHING;
     this.pending = null;
     this.waiting = new Set();
-    this.lastAnnounced = Date.now();
+    this.lastAnnounced = performance.now();
     for (const listener of this.listeners) listener.changed(scope);
   }
 }

@@ -96,8 +96,16 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
   private readonly unowned = new Map<string, Entry<V>>();
   private readonly loading = new Map<string, Promise<V>>();
   private readonly now: () => number;
-  /** Bumped by `clear`: a load that was running then must not put back what it read before. */
-  private generation = 0;
+  /**
+   * Counts announcements and clears, so a load that was running when one came does not put back
+   * what it read before: `clearedAt` is the count at the last clear of everything, `forgottenAt`
+   * each organization's at its last announced change (kept only while loads are running).
+   */
+  private changes = 0;
+  private clearedAt = 0;
+  private readonly forgottenAt = new Map<string, number>();
+  /** Loads started and not finished, kept in `loading` or not. */
+  private running = 0;
   /** Whether every change is being announced (options.changes is live). */
   private announced = false;
   /** While announced: when the next safety-net reload may start (SAFETY_NET_RELOADS). */
@@ -107,7 +115,8 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
     private readonly load: (key: string, context: C) => Promise<V>,
     private readonly options: RefreshAheadOptions<V>,
   ) {
-    this.now = options.now ?? Date.now;
+    // Ages are intervals: a monotonic clock, so a wall clock stepped back cannot stretch them.
+    this.now = options.now ?? (() => performance.now());
     options.changes?.subscribe({
       changed: (scope) => this.forget(scope),
       // Either way what is cached may predate a change that was not announced.
@@ -133,7 +142,9 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
 
   /** Forget everything (this instance changed what the entries hold): the next request loads afresh. */
   clear(): void {
-    this.generation += 1;
+    this.changes += 1;
+    this.clearedAt = this.changes;
+    this.forgottenAt.clear();
     this.entries.clear();
     this.unowned.clear();
     this.loading.clear();
@@ -141,18 +152,30 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
 
   /**
    * Forget what an announced change may have made wrong: the entries of the organizations it
-   * names and those of no one organization, or everything. Loads running now are not kept
-   * (what they read may predate it); the entries of other organizations stay in use.
+   * names and those of no one organization, or everything. What a load running now reads is
+   * not kept if it is one of those (it may predate the change); the entries of other
+   * organizations stay in use, and so do their loads' answers: a tenant whose loads take longer
+   * than the announcements' interval would otherwise never have an entry while another changes.
+   * Requests from now on start loads of their own.
    */
   private forget(scope: ChangeScope): void {
     if (scope.all) {
       this.clear();
       return;
     }
-    this.generation += 1;
+    this.changes += 1;
+    if (this.running > 0) for (const organizationId of scope.organizations) this.forgottenAt.set(organizationId, this.changes);
     this.loading.clear();
     this.unowned.clear();
     for (const [key, entry] of this.entries) if (scope.organizations.has(entry.organizationId as string)) this.entries.delete(key);
+  }
+
+  /** Whether what a load started at change count `seen` read for `organizationId` is still current. */
+  private current(organizationId: string | null, seen: number): boolean {
+    if (this.clearedAt > seen) return false;
+    // Every announcement drops the entries of no one organization.
+    if (organizationId === null) return this.changes === seen;
+    return (this.forgottenAt.get(organizationId) ?? 0) <= seen;
   }
 
   /**
@@ -176,18 +199,20 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
     const running = this.loading.get(key);
     if (running) return running;
     const startedAt = this.now();
-    const generation = this.generation;
+    const seen = this.changes;
     const { maxAgeMs } = this.ages();
+    this.running += 1;
     const loading = this.load(key, context)
       .then((value) => {
         const expiresAt = startedAt + maxAgeMs;
-        if (this.now() < expiresAt && generation === this.generation) {
-          const organizationId = this.options.organizationOf?.(key, value) ?? null;
+        const organizationId = this.options.organizationOf?.(key, value) ?? null;
+        if (this.now() < expiresAt && this.current(organizationId, seen))
           this.store(key, { value: Promise.resolve(value), loadedAt: startedAt, expiresAt, organizationId });
-        }
         return value;
       })
       .finally(() => {
+        this.running -= 1;
+        if (this.running === 0) this.forgottenAt.clear();
         if (this.loading.get(key) === loading) this.loading.delete(key);
       });
     this.loading.set(key, loading);

@@ -94,7 +94,7 @@ describe.each(availableBackends())('the database announces configuration changes
   const organization = (id: string) =>
     db.exec(`INSERT INTO "Organization" (id, name, slug, "updatedAt") VALUES ($1, 'Org', $1, now())`, [id]);
   const project = (id: string, owner: string) =>
-    db.exec(`INSERT INTO "Project" (id, "organizationId", name, "updatedAt") VALUES ($1, $2, 'p', now())`, [id, owner]);
+    db.exec(`INSERT INTO "Project" (id, "organizationId", name, "updatedAt") VALUES ($1, $2, $1, now())`, [id, owner]);
   const gatewayKey = (id: string, inProject: string) =>
     db.exec(`INSERT INTO "GatewayKey" (id, "projectId", name, hash, prefix) VALUES ($1, $2, 'k', $1, 'kp_')`, [id, inProject]);
 
@@ -185,6 +185,41 @@ describe.each(availableBackends())('the database announces configuration changes
         exec(`INSERT INTO "ModelAlias" (id, name, targets, "updatedAt") VALUES ($1, 'a', '{x}', now())`, randomUUID()),
         '',
       ],
+      [
+        'a stored provider key',
+        exec(
+          `INSERT INTO "ProviderKey" (id, "organizationId", provider, ciphertext, iv, "authTag", "keyVersion", mask, "updatedAt") VALUES ($1, $2, 'openai', '\\x00', '\\x00', '\\x00', 'v1', 'sk-…', now())`,
+          randomUUID(),
+          organizationId,
+        ),
+        organizationId,
+      ],
+      [
+        'a custom provider',
+        exec(
+          `INSERT INTO "CustomProvider" (id, "organizationId", slug, name, "baseUrl", models, "updatedAt") VALUES ($1, $2, $1, 'c', 'http://x', '{m}', now())`,
+          randomUUID(),
+          organizationId,
+        ),
+        organizationId,
+      ],
+      [
+        "an organization's price override",
+        exec(
+          `INSERT INTO "ModelPriceOverride" (id, provider, model, "organizationId", "inputUsdPerMtok", "outputUsdPerMtok", "effectiveFrom") VALUES ($1, 'openai', 'm', $2, 1, 1, now())`,
+          randomUUID(),
+          organizationId,
+        ),
+        organizationId,
+      ],
+      [
+        "an operator's price override",
+        exec(
+          `INSERT INTO "ModelPriceOverride" (id, provider, model, "inputUsdPerMtok", "outputUsdPerMtok", "effectiveFrom") VALUES ($1, 'openai', 'm', 1, 1, now())`,
+          randomUUID(),
+        ),
+        '',
+      ],
     ];
     for (const [what, change, payload] of changes) expect([what, await announcementsOf(change)]).toEqual([what, [payload]]);
   });
@@ -208,6 +243,11 @@ describe.each(availableBackends())('the database announces configuration changes
     const deleted = await announcementsOf(exec(`DELETE FROM "Project" WHERE id = $1`, otherProject));
     expect(deleted.sort()).toEqual(['', otherOrganizationId].sort());
     expect(await announcementsOf(exec(`TRUNCATE "ProviderSetting"`))).toEqual(['']);
+    // A project moved to another organization: the one it left and the one it joined.
+    const moving = randomUUID();
+    await announcementsOf(() => project(moving, organizationId));
+    const moved = await announcementsOf(exec(`UPDATE "Project" SET "organizationId" = $1 WHERE id = $2`, otherOrganizationId, moving));
+    expect(moved.sort()).toEqual([organizationId, otherOrganizationId].sort());
   });
 
   it('announces nothing for a rolled-back change, or for settlement moving an organization’s balance', async () => {

@@ -297,17 +297,33 @@ describe('refresh-ahead cache', () => {
       expect(await all).toEqual([2, 2, 2, 2, 2]);
     });
 
-    it("does not keep what a load read before another organization's change was announced", async () => {
+    it("keeps what another organization's load read while a change was announced, not the named organization's", async () => {
       const { db, cache, feed } = announced(10, (key) => key);
       feed.live(true);
-      const before = cache.get('b'); // running when a's change arrives: its organization is not known yet
+      const a = cache.get('a');
+      const b = cache.get('b'); // both running when a's change arrives
       db.change();
       feed.changed({ all: false, organizations: new Set(['a']) });
       await db.finish();
-      expect(await before).toBe(1); // its waiters get it…
-      const after = cache.get('b'); // …but it is not kept: what it read may predate the change
+      expect([await a, await b]).toEqual([1, 1]); // their waiters get what was read
+      // b's is kept (its tenant is not left without an entry while another changes); a's is not.
+      const [bAgain, aAgain] = [cache.get('b'), cache.get('a')];
+      expect(db.loads).toBe(3);
       await db.finish();
-      expect(await after).toBe(2);
+      expect([await bAgain, await aAgain]).toEqual([1, 2]);
+    });
+
+    it('never answers from the other kind once an entry changes kind (a key deleted unannounced becomes unknown)', async () => {
+      const { clock, db, cache, feed } = announced(10, (key) => (key === 'k' && db.loads < 2 ? 'a' : null));
+      feed.live(true);
+      const known = cache.get('k');
+      await db.finish();
+      expect(await known).toBe(1); // an organization's entry
+      db.change();
+      clock.now += ANNOUNCED_CACHE.freshMs; // the safety net reloads it in the background…
+      expect(await cache.get('k')).toBe(1);
+      await db.finish(); // …and now it is no organization's
+      expect(await cache.get('k')).toBe(2);
       expect(db.loads).toBe(2);
     });
 
