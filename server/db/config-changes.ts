@@ -21,8 +21,7 @@ export const ANNOUNCE_EVERY_MS = 250;
 
 /**
  * What an announcement covers: the organizations whose configuration changed, or everything
- * (a flag, a limiter setting, an operator's override, or a change whose organization the
- * database could not name).
+ * (a flag, a limiter setting, an operator's price override or alias, a TRUNCATE).
  */
 export type ChangeScope = { all: true } | { all: false; organizations: ReadonlySet<string> };
 

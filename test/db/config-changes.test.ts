@@ -224,7 +224,7 @@ describe.each(availableBackends())('the database announces configuration changes
     for (const [what, change, payload] of changes) expect([what, await announcementsOf(change)]).toEqual([what, [payload]]);
   });
 
-  it('announces each organization a change touches once, and everyone when it cannot name one', async () => {
+  it('announces each organization a change touches once, and no one when a row is gone with its project', async () => {
     const otherProject = randomUUID();
     await announcementsOf(async () => {
       await project(otherProject, otherOrganizationId);
@@ -239,9 +239,16 @@ describe.each(availableBackends())('the database announces configuration changes
       exec(`UPDATE "GatewayKey" SET name = 'renamed' WHERE "projectId" IN ($1, $2)`, projectId, otherProject),
     );
     expect(renamed.sort()).toEqual([organizationId, otherOrganizationId].sort());
-    // A project deleted with its keys: its organization, and everyone (the keys' project is gone by then).
+    // A project deleted with its keys: its organization only, not everyone (the keys' project is gone by then).
     const deleted = await announcementsOf(exec(`DELETE FROM "Project" WHERE id = $1`, otherProject));
-    expect(deleted.sort()).toEqual(['', otherOrganizationId].sort());
+    expect(deleted).toEqual([otherOrganizationId]);
+    // A flag override for a project that does not exist is in no cached entry.
+    const nowhere = exec(
+      `INSERT INTO "FeatureFlagOverride" (id, "flagKey", scope, "scopeId", enabled, "updatedAt") VALUES ($1, 'hosted-key-llm', 'PROJECT', $2, true, now())`,
+      randomUUID(),
+      randomUUID(),
+    );
+    expect(await announcementsOf(nowhere)).toEqual([]);
     expect(await announcementsOf(exec(`TRUNCATE "ProviderSetting"`))).toEqual(['']);
     // A project moved to another organization: the one it left and the one it joined.
     const moving = randomUUID();

@@ -4,26 +4,34 @@
 -- every other tenant's next requests wait on their reloads.
 --
 -- The payload is the organization's id, or '' for a change that is not one organization's (a
--- flag, a limiter setting, an operator's price override or alias, a TRUNCATE) or whose
--- organization can no longer be found (a key deleted with its project): every entry then goes.
+-- flag, a limiter setting, an operator's price override or alias, a TRUNCATE): every entry then
+-- goes. A key or a project's flag override whose project is gone announces nothing: the key was
+-- deleted with its project (the foreign key allows nothing else), and the project's own trigger
+-- names the organization; an override for no project is in no cached entry. So deleting a project
+-- drops only its organization's entries, not every tenant's.
 -- Row-level triggers, because a statement-level one cannot see the rows it changed; NOTIFY
 -- sends identical payloads of one transaction once, so a statement changing many rows of one
 -- organization still announces it once. Delivered at commit, as before.
 CREATE FUNCTION keyplane_config_organization(tbl text, r jsonb) RETURNS text LANGUAGE sql STABLE AS $$
-  SELECT coalesce(CASE tbl
+  SELECT CASE tbl
     WHEN 'Organization' THEN r->>'id'
     WHEN 'GatewayKey' THEN (SELECT "organizationId" FROM "Project" WHERE "id" = r->>'projectId')
     WHEN 'FeatureFlagOverride' THEN CASE WHEN r->>'scope' = 'ORGANIZATION' THEN r->>'scopeId'
       ELSE (SELECT "organizationId" FROM "Project" WHERE "id" = r->>'scopeId') END
-    WHEN 'FeatureFlag' THEN NULL
-    WHEN 'ProviderSetting' THEN NULL
-    ELSE r->>'organizationId' END, '')
+    WHEN 'FeatureFlag' THEN ''
+    WHEN 'ProviderSetting' THEN ''
+    ELSE coalesce(r->>'organizationId', '') END
 $$;
 
 CREATE FUNCTION keyplane_config_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  old_organization text;
+  new_organization text;
 BEGIN
-  IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('keyplane_config', keyplane_config_organization(TG_TABLE_NAME, to_jsonb(OLD))); END IF;
-  IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('keyplane_config', keyplane_config_organization(TG_TABLE_NAME, to_jsonb(NEW))); END IF;
+  IF TG_OP <> 'INSERT' THEN old_organization := keyplane_config_organization(TG_TABLE_NAME, to_jsonb(OLD)); END IF;
+  IF TG_OP <> 'DELETE' THEN new_organization := keyplane_config_organization(TG_TABLE_NAME, to_jsonb(NEW)); END IF;
+  IF old_organization IS NOT NULL THEN PERFORM pg_notify('keyplane_config', old_organization); END IF;
+  IF new_organization IS NOT NULL THEN PERFORM pg_notify('keyplane_config', new_organization); END IF;
   RETURN NULL;
 END
 $$;
