@@ -54,7 +54,8 @@ export interface RefreshAheadOptions<V = unknown> {
   /**
    * The organization whose configuration an entry was read from, so an announced change to
    * another organization's leaves it alone. Without it (or null: the entry is no one
-   * organization's, as an unknown key's is) every announcement drops the entry.
+   * organization's, as an unknown key's is) every announcement drops the entry; '' marks one
+   * that only announcements of everything can change (platform-wide settings).
    */
   organizationOf?: (key: string, value: V) => string | null;
   now?: () => number;

@@ -255,6 +255,14 @@ describe.each(availableBackends())('the database announces configuration changes
     await announcementsOf(() => project(moving, organizationId));
     const moved = await announcementsOf(exec(`UPDATE "Project" SET "organizationId" = $1 WHERE id = $2`, otherOrganizationId, moving));
     expect(moved.sort()).toEqual([organizationId, otherOrganizationId].sort());
+    // Its budgets are cached in its keys' identities under its organization now, whatever their copied column says.
+    const budget = exec(
+      `INSERT INTO "AttributionBudget" (id, "projectId", "organizationId", scope, value, "budgetUsd", "budgetPeriod", "updatedAt") VALUES ($1, $2, $3, 'TAG', 'moved', 1, 'TOTAL', now())`,
+      randomUUID(),
+      moving,
+      organizationId,
+    );
+    expect(await announcementsOf(budget)).toEqual([otherOrganizationId]);
   });
 
   it('announces nothing for a rolled-back change, or for settlement moving an organization’s balance', async () => {

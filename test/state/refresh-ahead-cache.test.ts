@@ -272,8 +272,8 @@ describe('refresh-ahead cache', () => {
     });
 
     it('drops only the entries of the organization a change names, and those of no organization', async () => {
-      // Keys "org/what"; "catalog" is everyone's.
-      const { db, cache, feed } = announced(10, (key) => (key.includes('/') ? (key.split('/')[0] as string) : null));
+      // Keys "org/what"; "catalog" is no one organization's, "" platform-wide.
+      const { db, cache, feed } = announced(10, (key) => (key.includes('/') ? (key.split('/')[0] as string) : key === '' ? '' : null));
       feed.live(true);
       const keys = ['a/identity', 'a/flags', 'b/identity', 'b/flags', 'catalog'];
       const first = Promise.all(keys.map((key) => cache.get(key)));
@@ -289,10 +289,17 @@ describe('refresh-ahead cache', () => {
       expect(db.loads).toBe(8);
       await db.finish();
       expect(await again).toEqual([2, 2, 2]);
+      // An entry marked '' (platform-wide settings) goes only with everything.
+      const platform = cache.get('');
+      await db.finish();
+      expect(await platform).toBe(2);
+      feed.changed({ all: false, organizations: new Set(['a', 'b']) });
+      expect(await cache.get('')).toBe(2);
+      expect(db.loads).toBe(9);
       // Everything, when the change could be anyone's.
       feed.changed(EVERYTHING);
       const all = Promise.all(keys.map((key) => cache.get(key)));
-      expect(db.loads).toBe(13);
+      expect(db.loads).toBe(14);
       await db.finish();
       expect(await all).toEqual([2, 2, 2, 2, 2]);
     });

@@ -16,6 +16,9 @@ CREATE FUNCTION keyplane_config_organization(tbl text, r jsonb) RETURNS text LAN
   SELECT CASE tbl
     WHEN 'Organization' THEN r->>'id'
     WHEN 'GatewayKey' THEN (SELECT "organizationId" FROM "Project" WHERE "id" = r->>'projectId')
+    -- Cached inside its project's keys' identities, under the project's organization (its own
+    -- organizationId is a copy that a project moved by hand would leave behind).
+    WHEN 'AttributionBudget' THEN coalesce((SELECT "organizationId" FROM "Project" WHERE "id" = r->>'projectId'), r->>'organizationId')
     WHEN 'FeatureFlagOverride' THEN CASE WHEN r->>'scope' = 'ORGANIZATION' THEN r->>'scopeId'
       ELSE (SELECT "organizationId" FROM "Project" WHERE "id" = r->>'scopeId') END
     WHEN 'FeatureFlag' THEN ''

@@ -56,7 +56,9 @@ export class ScopeResolver {
             },
           ]),
         ),
-      { max: 1, ...REQUEST_PATH_CACHE, changes },
+      // Limiter settings are no organization's and change only with announcements of everything:
+      // kept as '' (an organization no announcement names), an organization's change leaves them.
+      { max: 1, ...REQUEST_PATH_CACHE, changes, organizationOf: () => '' },
     );
   }
 
