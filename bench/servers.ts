@@ -197,39 +197,62 @@ export interface Tenants {
   byokKey: string;
 }
 
-/** A realistic path through the control plane: organization, credits, CREDITS project, keys; and a BYOK project. */
-export async function setupTenants(url: string, token: string): Promise<Tenants> {
-  const org = await graphql<{ createOrganization: { id: string } }>(
+/** A new organization through GraphQL; its id. */
+export async function createOrganization(url: string, token: string, name: string): Promise<string> {
+  const { createOrganization } = await graphql<{ createOrganization: { id: string } }>(
     url,
     token,
     'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }',
-    {
-      i: { name: 'Bench Org' },
-    },
+    { i: { name } },
   );
-  const organizationId = org.createOrganization.id;
+  return createOrganization.id;
+}
+
+/** A new project of `organizationId` in `mode`; its id. */
+export async function createProject(url: string, token: string, organizationId: string, name: string, mode: string): Promise<string> {
+  const { createProject } = await graphql<{ createProject: { id: string } }>(
+    url,
+    token,
+    'mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }',
+    { i: { organizationId, name, mode } },
+  );
+  return createProject.id;
+}
+
+/** A new gateway key in `projectId`: its secret and id. */
+export async function createGatewayKey(
+  url: string,
+  token: string,
+  projectId: string,
+  name: string,
+): Promise<{ secret: string; id: string }> {
+  const { createGatewayKey } = await graphql<{ createGatewayKey: { secret: string; key: { id: string } } }>(
+    url,
+    token,
+    'mutation($i: CreateGatewayKeyInput!) { createGatewayKey(input: $i) { secret key { id } } }',
+    { i: { projectId, name } },
+  );
+  return { secret: createGatewayKey.secret, id: createGatewayKey.key.id };
+}
+
+async function addCredits(url: string, token: string, organizationId: string, amountUsd: string): Promise<void> {
   await graphql(url, token, 'mutation($i: AddCreditsInput!) { addCredits(input: $i) { entry { id } } }', {
-    i: { organizationId, amountUsd: '1000000', note: 'bench' },
+    i: { organizationId, amountUsd, note: 'bench' },
   });
-  const project = (mode: string, name: string) =>
-    graphql<{ createProject: { id: string } }>(url, token, 'mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }', {
-      i: { organizationId, name, mode },
-    }).then((d) => d.createProject.id);
-  const key = (projectId: string, name: string) =>
-    graphql<{ createGatewayKey: { secret: string; key: { id: string } } }>(
-      url,
-      token,
-      'mutation($i: CreateGatewayKeyInput!) { createGatewayKey(input: $i) { secret key { id } } }',
-      { i: { projectId, name } },
-    ).then((d) => ({ secret: d.createGatewayKey.secret, id: d.createGatewayKey.key.id }));
-  const projectId = await project('CREDITS', 'Bench credits');
-  const byokProject = await project('API_KEYS', 'Bench BYOK');
+}
+
+/** A realistic path through the control plane: organization, credits, CREDITS project, keys; and a BYOK project. */
+export async function setupTenants(url: string, token: string): Promise<Tenants> {
+  const organizationId = await createOrganization(url, token, 'Bench Org');
+  await addCredits(url, token, organizationId, '1000000');
+  const projectId = await createProject(url, token, organizationId, 'Bench credits', 'CREDITS');
+  const byokProject = await createProject(url, token, organizationId, 'Bench BYOK', 'API_KEYS');
   await graphql(url, token, 'mutation($i: SetProviderKeyInput!) { setProviderKey(input: $i) { id } }', {
     i: { organizationId, provider: 'openai', key: 'sk-bench-byok-1111111111111111' },
   });
-  const credits = await key(projectId, 'bench');
-  const writer = await key(projectId, 'bench-writer');
-  const byok = await key(byokProject, 'bench-byok');
+  const credits = await createGatewayKey(url, token, projectId, 'bench');
+  const writer = await createGatewayKey(url, token, projectId, 'bench-writer');
+  const byok = await createGatewayKey(url, token, byokProject, 'bench-byok');
   return { organizationId, projectId, creditsKey: credits.secret, writerKey: writer.secret, writerKeyId: writer.id, byokKey: byok.secret };
 }
 
@@ -239,29 +262,10 @@ export async function setupTenants(url: string, token: string): Promise<Tenants>
  */
 export async function setupManyTenants(url: string, token: string, count: number, parallel = 8): Promise<string[]> {
   const one = async (index: number) => {
-    const { createOrganization } = await graphql<{ createOrganization: { id: string } }>(
-      url,
-      token,
-      'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }',
-      { i: { name: `Bench tenant ${index}` } },
-    );
-    const organizationId = createOrganization.id;
-    await graphql(url, token, 'mutation($i: AddCreditsInput!) { addCredits(input: $i) { entry { id } } }', {
-      i: { organizationId, amountUsd: '1000', note: 'bench' },
-    });
-    const { createProject } = await graphql<{ createProject: { id: string } }>(
-      url,
-      token,
-      'mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }',
-      { i: { organizationId, name: 'p', mode: 'CREDITS' } },
-    );
-    const { createGatewayKey } = await graphql<{ createGatewayKey: { secret: string } }>(
-      url,
-      token,
-      'mutation($i: CreateGatewayKeyInput!) { createGatewayKey(input: $i) { secret } }',
-      { i: { projectId: createProject.id, name: 'k' } },
-    );
-    return createGatewayKey.secret;
+    const organizationId = await createOrganization(url, token, `Bench tenant ${index}`);
+    await addCredits(url, token, organizationId, '1000');
+    const projectId = await createProject(url, token, organizationId, 'p', 'CREDITS');
+    return (await createGatewayKey(url, token, projectId, 'k')).secret;
   };
   const secrets: string[] = [];
   for (let start = 0; start < count; start += parallel) {

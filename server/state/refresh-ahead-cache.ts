@@ -83,8 +83,9 @@ interface Entry<V> {
  * traffic within `freshMs` plus one load — or, while changes are announced, as soon as the
  * announcement arrives. An announcement names the organization whose configuration changed:
  * dropping every tenant's entries for it made one tenant's changes, four a second, cost every
- * other tenant a wait on its reloads (`bench/tail-probe.ts --tenants 100 --churn 250`). A load that fails is not kept: the entry ages out (while announced,
- * the entry it was to replace stays in use, and its reload is tried again).
+ * other tenant a wait on its reloads (`bench/tail-probe.ts --tenants 100 --churn 250`). A load
+ * that fails is not kept: the entry ages out (while announced, the entry it was to replace stays
+ * in use, and its reload is tried again).
  */
 export class RefreshAheadCache<V extends {}, C = undefined> {
   /**
