@@ -20,12 +20,28 @@ const HEARTBEAT_TIMEOUT_MS = 2_000;
 export const ANNOUNCE_EVERY_MS = 250;
 
 /**
- * What an announcement covers: the organizations whose configuration changed, or everything
- * (a flag, a limiter setting, an operator's price override or alias, a TRUNCATE).
+ * What an announcement covers: the organizations whose configuration changed (null: anyone's —
+ * a flag, a limiter setting, an operator's price override or alias, a TRUNCATE) and the tables
+ * the changes were to (null: any — the session was lost, or a payload without a table).
  */
-export type ChangeScope = { all: true } | { all: false; organizations: ReadonlySet<string> };
+export interface ChangeScope {
+  organizations: ReadonlySet<string> | null;
+  tables: ReadonlySet<string> | null;
+}
 
-export const EVERYTHING: ChangeScope = { all: true };
+export const EVERYTHING: ChangeScope = { organizations: null, tables: null };
+
+/**
+ * One announcement's payload, as the triggers write it (migration
+ * config_changes_name_their_table): '<table>:<organization>', or '<table>:' for a change that is
+ * anyone's. One without a table (written by the triggers before it) is an organization's change
+ * to any table, '' anyone's.
+ */
+export function parseAnnouncement(payload: string): { table: string | null; organizationId: string } {
+  const colon = payload.indexOf(':');
+  if (colon < 0) return { table: null, organizationId: payload };
+  return { table: payload.slice(0, colon), organizationId: payload.slice(colon + 1) };
+}
 
 export interface ConfigChangeListener {
   /** A change to what the request path caches was committed. */
@@ -54,8 +70,9 @@ class ChangeFeed implements ConfigChanges {
   private isLive = false;
   private lastAnnounced = Number.NEGATIVE_INFINITY;
   private pending: NodeJS.Timeout | null = null;
-  /** What the changes waiting for the next announcement cover: null for everything. */
-  private waiting: Set<string> | null = new Set();
+  /** What the changes waiting for the next announcement cover so far (merged: null is everything). */
+  private waitingOrganizations: Set<string> | null = new Set();
+  private waitingTables: Set<string> | null = new Set();
 
   constructor(private readonly stop: () => Promise<void>) {}
 
@@ -64,13 +81,13 @@ class ChangeFeed implements ConfigChanges {
     if (this.isLive) listener.live(true);
   }
 
-  /**
-   * A change was committed, to `organizationId`'s configuration ('' or none: it may concern
-   * anyone): announced now, or with the others at the end of ANNOUNCE_EVERY_MS.
-   */
-  changed(organizationId = ''): void {
-    if (!organizationId) this.waiting = null;
-    else this.waiting?.add(organizationId);
+  /** A change was committed (its announcement's payload): announced now, or with the others at the end of ANNOUNCE_EVERY_MS. */
+  changed(payload = ''): void {
+    const { table, organizationId } = parseAnnouncement(payload);
+    if (!organizationId) this.waitingOrganizations = null;
+    else this.waitingOrganizations?.add(organizationId);
+    if (!table) this.waitingTables = null;
+    else this.waitingTables?.add(table);
     if (this.pending) return;
     const wait = this.lastAnnounced + ANNOUNCE_EVERY_MS - performance.now();
     if (wait <= 0) this.announce();
@@ -91,9 +108,10 @@ class ChangeFeed implements ConfigChanges {
   }
 
   private announce(): void {
-    const scope: ChangeScope = this.waiting ? { all: false, organizations: this.waiting } : EVERYTHING;
+    const scope: ChangeScope = { organizations: this.waitingOrganizations, tables: this.waitingTables };
     this.pending = null;
-    this.waiting = new Set();
+    this.waitingOrganizations = new Set();
+    this.waitingTables = new Set();
     this.lastAnnounced = performance.now();
     for (const listener of this.listeners) listener.changed(scope);
   }

@@ -54,10 +54,16 @@ export interface RefreshAheadOptions<V = unknown> {
   /**
    * The organization whose configuration an entry was read from, so an announced change to
    * another organization's leaves it alone. Without it (or null: the entry is no one
-   * organization's, as an unknown key's is) every announcement drops the entry; '' marks one
-   * that only announcements of everything can change (platform-wide settings).
+   * organization's, as an unknown key's is) every announcement drops the entry.
    */
   organizationOf?: (key: string, value: V) => string | null;
+  /**
+   * The tables the entries are read from, so announced changes to other tables leave them
+   * alone; without it a change to any table drops them. For entries every tenant's requests
+   * share (the catalog's snapshot, the limiter settings): another tenant's gateway key is no
+   * reason for all of them to wait on a reload.
+   */
+  tables?: readonly string[];
   now?: () => number;
 }
 
@@ -153,15 +159,18 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
   }
 
   /**
-   * Forget what an announced change may have made wrong: the entries of the organizations it
-   * names and those of no one organization, or everything. What a load running now reads is
+   * Forget what an announced change may have made wrong, if it was to a table the entries are
+   * read from: the entries of the organizations it names and those of no one organization, or
+   * everything. What a load running now reads is
    * not kept if it is one of those (it may predate the change); the entries of other
    * organizations stay in use, and so do their loads' answers: a tenant whose loads take longer
    * than the announcements' interval would otherwise never have an entry while another changes.
    * Requests from now on start loads of their own.
    */
   private forget(scope: ChangeScope): void {
-    if (scope.all) {
+    const { tables } = this.options;
+    if (tables && scope.tables && !tables.some((table) => scope.tables?.has(table))) return;
+    if (!scope.organizations) {
       this.clear();
       return;
     }

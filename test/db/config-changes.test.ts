@@ -42,7 +42,7 @@ function record(feed: ConfigChanges) {
   };
 }
 
-/** A migrated database of either kind, and every NOTIFY on the announcement channel (its payload: the organization, or '' for anyone). */
+/** A migrated database of either kind, and every NOTIFY on the announcement channel (its payload: '<table>:<organization>', the organization empty for anyone's). */
 async function announcingDatabase(backend: Backend) {
   const payloads: string[] = [];
   if (backend === 'pglite') {
@@ -113,9 +113,10 @@ describe.each(availableBackends())('the database announces configuration changes
     const from = db.payloads.length;
     await change().catch(() => {});
     await db.exec(`UPDATE "Organization" SET "byokFeeRate" = random() / 10 WHERE id = $1`, [markerId]);
-    for (let i = 0; i < 250 && !db.payloads.slice(from).includes(markerId); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const marker = `Organization:${markerId}`;
+    for (let i = 0; i < 250 && !db.payloads.slice(from).includes(marker); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     const seen = db.payloads.slice(from);
-    expect(seen.at(-1)).toBe(markerId);
+    expect(seen.at(-1)).toBe(marker);
     return seen.slice(0, -1);
   }
 
@@ -124,19 +125,23 @@ describe.each(availableBackends())('the database announces configuration changes
     () =>
       db.exec(sql, values);
 
-  it("announces each committed change to what the gateway caches, naming the organization it is (or '' for everyone's)", async () => {
+  it("announces each committed change to what the gateway caches, naming its table and the organization it is (none for everyone's)", async () => {
     const keyId = randomUUID();
     const changes: [string, () => Promise<unknown>, string][] = [
-      ['a new gateway key', () => gatewayKey(keyId, projectId), organizationId],
-      ['a revocation', exec(`UPDATE "GatewayKey" SET "revokedAt" = now() WHERE id = $1`, keyId), organizationId],
-      ['a deleted key', exec(`DELETE FROM "GatewayKey" WHERE id = $1`, keyId), organizationId],
-      ["a project's mode", exec(`UPDATE "Project" SET mode = 'CREDITS' WHERE id = $1`, projectId), organizationId],
+      ['a new gateway key', () => gatewayKey(keyId, projectId), `GatewayKey:${organizationId}`],
+      ['a revocation', exec(`UPDATE "GatewayKey" SET "revokedAt" = now() WHERE id = $1`, keyId), `GatewayKey:${organizationId}`],
+      ['a deleted key', exec(`DELETE FROM "GatewayKey" WHERE id = $1`, keyId), `GatewayKey:${organizationId}`],
+      ["a project's mode", exec(`UPDATE "Project" SET mode = 'CREDITS' WHERE id = $1`, projectId), `Project:${organizationId}`],
       [
         "an organization's model list",
         exec(`UPDATE "Organization" SET "deniedModels" = '{gpt-4o}' WHERE id = $1`, organizationId),
-        organizationId,
+        `Organization:${organizationId}`,
       ],
-      ["an organization's BYOK fee", exec(`UPDATE "Organization" SET "byokFeeRate" = 0.05 WHERE id = $1`, organizationId), organizationId],
+      [
+        "an organization's BYOK fee",
+        exec(`UPDATE "Organization" SET "byokFeeRate" = 0.05 WHERE id = $1`, organizationId),
+        `Organization:${organizationId}`,
+      ],
       [
         "a project's flag override",
         exec(
@@ -144,7 +149,7 @@ describe.each(availableBackends())('the database announces configuration changes
           randomUUID(),
           projectId,
         ),
-        organizationId,
+        `FeatureFlagOverride:${organizationId}`,
       ],
       [
         "an organization's flag override",
@@ -153,13 +158,13 @@ describe.each(availableBackends())('the database announces configuration changes
           randomUUID(),
           organizationId,
         ),
-        organizationId,
+        `FeatureFlagOverride:${organizationId}`,
       ],
-      ['a flag', exec(`UPDATE "FeatureFlag" SET "updatedAt" = now() WHERE key = 'hosted-key-llm'`), ''],
+      ['a flag', exec(`UPDATE "FeatureFlag" SET "updatedAt" = now() WHERE key = 'hosted-key-llm'`), 'FeatureFlag:'],
       [
         'a limiter setting',
         exec(`INSERT INTO "ProviderSetting" (provider, "limiterMode", "updatedAt") VALUES ($1, 'QUEUE', now())`, `p${randomUUID()}`),
-        '',
+        'ProviderSetting:',
       ],
       [
         'a budget',
@@ -169,7 +174,7 @@ describe.each(availableBackends())('the database announces configuration changes
           projectId,
           organizationId,
         ),
-        organizationId,
+        `AttributionBudget:${organizationId}`,
       ],
       [
         "an organization's alias",
@@ -178,12 +183,12 @@ describe.each(availableBackends())('the database announces configuration changes
           randomUUID(),
           organizationId,
         ),
-        organizationId,
+        `ModelAlias:${organizationId}`,
       ],
       [
         "an operator's alias",
         exec(`INSERT INTO "ModelAlias" (id, name, targets, "updatedAt") VALUES ($1, 'a', '{x}', now())`, randomUUID()),
-        '',
+        'ModelAlias:',
       ],
       [
         'a stored provider key',
@@ -192,7 +197,7 @@ describe.each(availableBackends())('the database announces configuration changes
           randomUUID(),
           organizationId,
         ),
-        organizationId,
+        `ProviderKey:${organizationId}`,
       ],
       [
         'a custom provider',
@@ -201,7 +206,7 @@ describe.each(availableBackends())('the database announces configuration changes
           randomUUID(),
           organizationId,
         ),
-        organizationId,
+        `CustomProvider:${organizationId}`,
       ],
       [
         "an organization's price override",
@@ -210,7 +215,7 @@ describe.each(availableBackends())('the database announces configuration changes
           randomUUID(),
           organizationId,
         ),
-        organizationId,
+        `ModelPriceOverride:${organizationId}`,
       ],
       [
         "an operator's price override",
@@ -218,7 +223,7 @@ describe.each(availableBackends())('the database announces configuration changes
           `INSERT INTO "ModelPriceOverride" (id, provider, model, "inputUsdPerMtok", "outputUsdPerMtok", "effectiveFrom") VALUES ($1, 'openai', 'm', 1, 1, now())`,
           randomUUID(),
         ),
-        '',
+        'ModelPriceOverride:',
       ],
     ];
     for (const [what, change, payload] of changes) expect([what, await announcementsOf(change)]).toEqual([what, [payload]]);
@@ -238,10 +243,10 @@ describe.each(availableBackends())('the database announces configuration changes
     const renamed = await announcementsOf(
       exec(`UPDATE "GatewayKey" SET name = 'renamed' WHERE "projectId" IN ($1, $2)`, projectId, otherProject),
     );
-    expect(renamed.sort()).toEqual([organizationId, otherOrganizationId].sort());
+    expect(renamed.sort()).toEqual([`GatewayKey:${organizationId}`, `GatewayKey:${otherOrganizationId}`].sort());
     // A project deleted with its keys: its organization only, not everyone (the keys' project is gone by then).
     const deleted = await announcementsOf(exec(`DELETE FROM "Project" WHERE id = $1`, otherProject));
-    expect(deleted).toEqual([otherOrganizationId]);
+    expect(deleted).toEqual([`Project:${otherOrganizationId}`]);
     // A flag override for a project that does not exist is in no cached entry.
     const nowhere = exec(
       `INSERT INTO "FeatureFlagOverride" (id, "flagKey", scope, "scopeId", enabled, "updatedAt") VALUES ($1, 'hosted-key-llm', 'PROJECT', $2, true, now())`,
@@ -249,12 +254,12 @@ describe.each(availableBackends())('the database announces configuration changes
       randomUUID(),
     );
     expect(await announcementsOf(nowhere)).toEqual([]);
-    expect(await announcementsOf(exec(`TRUNCATE "ProviderSetting"`))).toEqual(['']);
+    expect(await announcementsOf(exec(`TRUNCATE "ProviderSetting"`))).toEqual(['ProviderSetting:']);
     // A project moved to another organization: the one it left and the one it joined.
     const moving = randomUUID();
     await announcementsOf(() => project(moving, organizationId));
     const moved = await announcementsOf(exec(`UPDATE "Project" SET "organizationId" = $1 WHERE id = $2`, otherOrganizationId, moving));
-    expect(moved.sort()).toEqual([organizationId, otherOrganizationId].sort());
+    expect(moved.sort()).toEqual([`Project:${organizationId}`, `Project:${otherOrganizationId}`].sort());
     // Its budgets are cached in its keys' identities under its organization now, whatever their copied column says.
     const budget = exec(
       `INSERT INTO "AttributionBudget" (id, "projectId", "organizationId", scope, value, "budgetUsd", "budgetPeriod", "updatedAt") VALUES ($1, $2, $3, 'TAG', 'moved', 1, 'TOTAL', now())`,
@@ -262,7 +267,7 @@ describe.each(availableBackends())('the database announces configuration changes
       moving,
       organizationId,
     );
-    expect(await announcementsOf(budget)).toEqual([otherOrganizationId]);
+    expect(await announcementsOf(budget)).toEqual([`AttributionBudget:${otherOrganizationId}`]);
   });
 
   it('announces nothing for a rolled-back change, or for settlement moving an organization’s balance', async () => {
@@ -309,24 +314,28 @@ describe('a change feed under a burst of changes', () => {
     });
     const seen = record(feed);
     await seen.until('live', 1);
-    for (let i = 0; i < 100; i += 1) notify('a'); // one tenant's script changing its settings flat out
-    notify('b');
+    for (let i = 0; i < 100; i += 1) notify('GatewayKey:a'); // one tenant's script changing its settings flat out
+    notify('ModelAlias:b');
     expect(seen.count('changed')).toBe(1); // the first at once
     await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS / 2));
     expect(seen.count('changed')).toBe(1);
     expect(await seen.until('changed', 2)).toBe(2); // the rest merged into one, at the end of the interval
     await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS * 2));
     expect(seen.count('changed')).toBe(2);
-    // Each names what its changes covered: the organizations, or everything once one could be anyone's.
+    // Each names what its changes covered: the organizations (or everyone, once one could be
+    // anyone's) and the tables (or any, once one payload named none).
     expect(seen.scopes).toEqual([
-      { all: false, organizations: new Set(['a']) },
-      { all: false, organizations: new Set(['a', 'b']) },
+      { organizations: new Set(['a']), tables: new Set(['GatewayKey']) },
+      { organizations: new Set(['a', 'b']), tables: new Set(['GatewayKey', 'ModelAlias']) },
     ]);
-    notify('c');
-    notify('');
+    notify('Project:c');
+    notify('FeatureFlag:');
     notify('d');
     expect(await seen.until('changed', 4)).toBe(4);
-    expect(seen.scopes.slice(2)).toEqual([{ all: false, organizations: new Set(['c']) }, { all: true }]);
+    expect(seen.scopes.slice(2)).toEqual([
+      { organizations: new Set(['c']), tables: new Set(['Project']) },
+      { organizations: null, tables: null },
+    ]);
     await feed.close();
   });
 });

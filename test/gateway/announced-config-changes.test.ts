@@ -12,6 +12,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 describe.each(availableBackends())('request-path caches on announced changes (%s)', (backend) => {
   let t: TestServer;
   const keyReads: string[] = [];
+  const aliasReads: string[] = [];
   let key: { id: string; secret: string };
   let other: { id: string; secret: string };
   let renaming: { id: string; secret: string };
@@ -34,6 +35,7 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
       {
         onQuery: (sql) => {
           if (/FROM "public"\."GatewayKey"/.test(sql)) keyReads.push(sql);
+          if (/FROM "public"\."ModelAlias"/.test(sql)) aliasReads.push(sql);
         },
       },
     );
@@ -72,6 +74,35 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
     keyReads.length = 0;
     expect(await status(renaming.secret)).toBe(400);
     expect(keyReads).toHaveLength(1);
+  });
+
+  it("keeps the catalog's snapshot, which every tenant reads, through changes to other tables", async () => {
+    // A request that is routed: the model is looked up among aliases (the snapshot), and is no one's.
+    const unrouted = async () =>
+      (
+        await t.fetch('/v1/chat/completions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${other.secret}` },
+          body: JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }),
+        })
+      ).status;
+    expect(await unrouted()).toBe(404);
+    aliasReads.length = 0;
+    for (let i = 0; i < 4; i += 1) {
+      await t.server.db.prisma.$executeRawUnsafe(`UPDATE "GatewayKey" SET name = $1 WHERE id = $2`, `again ${i}`, renaming.id);
+      await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS));
+      expect(await unrouted()).toBe(404);
+    }
+    // Dropped with every announcement it would be read four times; one late announcement may still come.
+    expect(aliasReads.length).toBeLessThanOrEqual(1);
+    // An operator's new alias: read again at once, and the name routes.
+    aliasReads.length = 0;
+    await t.server.db.prisma.$executeRawUnsafe(
+      `INSERT INTO "ModelAlias" (id, name, targets, "updatedAt") VALUES (gen_random_uuid()::text, 'no-such-model', '{gpt-4o-mini}', now())`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS));
+    expect(await unrouted()).not.toBe(404);
+    expect(aliasReads).toHaveLength(1);
   });
 
   it('reads a key once over steady traffic, and refuses it at once when revoked in the database', async () => {

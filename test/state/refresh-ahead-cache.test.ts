@@ -181,8 +181,10 @@ describe('refresh-ahead cache', () => {
   });
 
   describe('while changes are announced', () => {
+    /** A change to any table, by these organizations. */
+    const organizations = (...ids: string[]) => ({ organizations: new Set(ids), tables: null });
     /** A database stand-in plus a change feed the test drives. */
-    function announced(max = 10, organizationOf?: (key: string) => string | null) {
+    function announced(max = 10, organizationOf?: (key: string) => string | null, tables?: readonly string[]) {
       const clock = { now: 1_000_000 };
       const db = source();
       let listener: ConfigChangeListener | undefined;
@@ -199,6 +201,7 @@ describe('refresh-ahead cache', () => {
         changes,
         now: () => clock.now,
         ...(organizationOf ? { organizationOf } : {}),
+        ...(tables ? { tables } : {}),
       });
       const feed = listener as ConfigChangeListener;
       /** A value loaded (and the load finished). */
@@ -272,15 +275,15 @@ describe('refresh-ahead cache', () => {
     });
 
     it('drops only the entries of the organization a change names, and those of no organization', async () => {
-      // Keys "org/what"; "catalog" is no one organization's, "" platform-wide.
-      const { db, cache, feed } = announced(10, (key) => (key.includes('/') ? (key.split('/')[0] as string) : key === '' ? '' : null));
+      // Keys "org/what"; "catalog" is no one organization's.
+      const { db, cache, feed } = announced(10, (key) => (key.includes('/') ? (key.split('/')[0] as string) : null));
       feed.live(true);
       const keys = ['a/identity', 'a/flags', 'b/identity', 'b/flags', 'catalog'];
       const first = Promise.all(keys.map((key) => cache.get(key)));
       await db.finish();
       expect(await first).toEqual([1, 1, 1, 1, 1]);
       db.change();
-      feed.changed({ all: false, organizations: new Set(['a']) });
+      feed.changed(organizations('a'));
       // Organization b's entries are answered at once, from the cache: no load starts for them.
       expect(await Promise.all([cache.get('b/identity'), cache.get('b/flags')])).toEqual([1, 1]);
       expect(db.loads).toBe(5);
@@ -289,19 +292,35 @@ describe('refresh-ahead cache', () => {
       expect(db.loads).toBe(8);
       await db.finish();
       expect(await again).toEqual([2, 2, 2]);
-      // An entry marked '' (platform-wide settings) goes only with everything.
-      const platform = cache.get('');
-      await db.finish();
-      expect(await platform).toBe(2);
-      feed.changed({ all: false, organizations: new Set(['a', 'b']) });
-      expect(await cache.get('')).toBe(2);
-      expect(db.loads).toBe(9);
       // Everything, when the change could be anyone's.
       feed.changed(EVERYTHING);
       const all = Promise.all(keys.map((key) => cache.get(key)));
-      expect(db.loads).toBe(14);
+      expect(db.loads).toBe(13);
       await db.finish();
       expect(await all).toEqual([2, 2, 2, 2, 2]);
+    });
+
+    it('leaves its entries alone when a change is to a table they are not read from', async () => {
+      // The catalog's snapshot: no one organization's, read from the price overrides and aliases.
+      const { db, cache, feed } = announced(10, () => null, ['ModelPriceOverride', 'ModelAlias']);
+      feed.live(true);
+      const first = cache.get('catalog');
+      await db.finish();
+      expect(await first).toBe(1);
+      db.change();
+      // Another tenant's gateway key, a flag anyone's: answered from the cache, no load.
+      feed.changed({ organizations: new Set(['a']), tables: new Set(['GatewayKey', 'Project']) });
+      feed.changed({ organizations: null, tables: new Set(['FeatureFlag']) });
+      expect(await cache.get('catalog')).toBe(1);
+      expect(db.loads).toBe(1);
+      // A change to one of its tables (merged with others), or to a table not named: read again.
+      for (const tables of [new Set(['GatewayKey', 'ModelAlias']), null]) {
+        feed.changed({ organizations: new Set(['a']), tables });
+        const again = cache.get('catalog');
+        await db.finish();
+        expect(await again).toBe(2);
+      }
+      expect(db.loads).toBe(3);
     });
 
     it("keeps what another organization's load read while a change was announced, not the named organization's", async () => {
@@ -310,7 +329,7 @@ describe('refresh-ahead cache', () => {
       const a = cache.get('a');
       const b = cache.get('b'); // both running when a's change arrives
       db.change();
-      feed.changed({ all: false, organizations: new Set(['a']) });
+      feed.changed(organizations('a'));
       await db.finish();
       expect([await a, await b]).toEqual([1, 1]); // their waiters get what was read
       // b's is kept (its tenant is not left without an entry while another changes); a's is not.

@@ -63,7 +63,14 @@ export class CachedCatalogOverrides implements CatalogOverrides {
     private readonly prisma: PrismaClient,
     changes?: ConfigChanges,
   ) {
-    this.snapshot = new RefreshAheadCache(() => this.read(), { max: 1, ...REQUEST_PATH_CACHE, changes });
+    // Every organization's overrides and aliases in one entry, which every request reads: dropped
+    // only by a change to those tables, not by every tenant's every change.
+    this.snapshot = new RefreshAheadCache(() => this.read(), {
+      max: 1,
+      ...REQUEST_PATH_CACHE,
+      changes,
+      tables: ['ModelPriceOverride', 'ModelAlias'],
+    });
     this.access = new RefreshAheadCache<ModelAccess>(
       async (organizationId) => {
         const row = await this.prisma.organization.findUnique({

@@ -56,9 +56,8 @@ export class ScopeResolver {
             },
           ]),
         ),
-      // Limiter settings are no organization's and change only with announcements of everything:
-      // kept as '' (an organization no announcement names), an organization's change leaves them.
-      { max: 1, ...REQUEST_PATH_CACHE, changes, organizationOf: () => '' },
+      // Platform-wide: only a change to the settings themselves drops them.
+      { max: 1, ...REQUEST_PATH_CACHE, changes, tables: ['ProviderSetting'] },
     );
   }
 
