@@ -16,6 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { optionalArg } from './cli-args.js';
 import { fixedRate, flatOut } from './load.js';
 import { createScratchDatabase } from './postgres.js';
 import { type Child, cleanupAll, freePort, HOST, installSignalHandlers, ROOT, runNode, sleep, spawnChild } from './processes.js';
@@ -23,14 +24,10 @@ import { type KeyplaneEnv, keyplaneEnv, PLATFORM_KEY, setupTenants, smokeTest, s
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
-const option = (name: string) => {
-  const index = argv.indexOf(`--${name}`);
-  return index >= 0 ? argv[index + 1] : undefined;
-};
-const BUILD_DIR = option('build-dir') ?? join(ROOT, 'dist', '.rss');
+const BUILD_DIR = optionalArg('build-dir') ?? join(ROOT, 'dist', '.rss');
 const MAIN = join(BUILD_DIR, 'server', 'main.js');
-const LOAD_SECONDS = Number(option('load-seconds') ?? 4);
-const NODE_FLAGS = (option('node-flags') ?? '').split(/\s+/).filter(Boolean);
+const LOAD_SECONDS = Number(optionalArg('load-seconds') ?? 4);
+const NODE_FLAGS = (optionalArg('node-flags') ?? '').split(/\s+/).filter(Boolean);
 
 interface Snapshot {
   rssMb: number;
@@ -156,7 +153,7 @@ function print(label: string, result: Record<string, Snapshot | number | string>
 
 async function main(): Promise<void> {
   installSignalHandlers();
-  if (!flag('no-build') && !option('build-dir')) {
+  if (!flag('no-build') && !optionalArg('build-dir')) {
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     await runNode('tsc', [tsc, '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], {}, 240_000).catch((error: unknown) => {
       console.error(`tsc reported errors (JavaScript still emitted):\n${String(error).split('\n').slice(0, 6).join('\n')}`);

@@ -29,6 +29,7 @@
 import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyStretches } from './busy-stretches.js';
+import { optionalArg } from './cli-args.js';
 import { startConfigChurn } from './config-churn.js';
 import { type FixedRateResult, type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
 import { formatMachineCpu, machineCpuPerRequest, processCpu, type Roles, readMachineCpu } from './machine-cpu.js';
@@ -95,19 +96,15 @@ function mainThreadProfile(dir: string): string | undefined {
 }
 
 const argv = process.argv.slice(2);
-const option = (name: string) => {
-  const index = argv.indexOf(`--${name}`);
-  return index >= 0 ? argv[index + 1] : undefined;
-};
-const rate = Number(option('rate') ?? 1000);
+const rate = Number(optionalArg('rate') ?? 1000);
 const flat = argv.includes('--flat-out');
-const seconds = Number(option('seconds') ?? 5);
+const seconds = Number(optionalArg('seconds') ?? 5);
 /** --no-profile: latency without the profiler's own cost (it samples every request thread stack). */
 const profiling = !argv.includes('--no-profile');
 /** Extra idle time before the measured phase: organizations coming back after a longer pause. */
-const pauseSeconds = Number(option('pause') ?? 0);
+const pauseSeconds = Number(optionalArg('pause') ?? 0);
 /** A configuration change by another tenant every this many ms during the measured phase (0: none). */
-const churnMs = Number(option('churn') ?? 0);
+const churnMs = Number(optionalArg('churn') ?? 0);
 const nodeArgs = argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 const extraEnv = Object.fromEntries(argv.flatMap((a, i) => (a === '--env' ? [argv[i + 1]!.split('=') as [string, string]] : [])));
 
@@ -155,7 +152,7 @@ async function main(): Promise<void> {
   let { child, url } = await startKeyplane(env, { extraEnv });
   const tenants = await setupTenants(url, env.adminToken);
   const gatewayKey = production ? await setupProductionKey(url, env.adminToken, tenants) : tenants.creditsKey;
-  const manyKeys = await setupManyTenants(url, env.adminToken, Number(option('tenants') ?? 0));
+  const manyKeys = await setupManyTenants(url, env.adminToken, Number(optionalArg('tenants') ?? 0));
   await child.stop();
   const profileDir = tempDir('tail-prof');
   const probeOut = join(profileDir, 'loop.json');
@@ -168,7 +165,7 @@ async function main(): Promise<void> {
   const headers: Record<string, string> = { authorization: `Bearer ${gatewayKey}` };
   if (production) headers['x-keyplane-tags'] = PRODUCTION_TAGS;
   const rotate = manyKeys.length > 0 ? [gatewayKey, ...manyKeys].map((key) => ({ authorization: `Bearer ${key}` })) : undefined;
-  const bodyKb = Number(option('body-kb') ?? 0);
+  const bodyKb = Number(optionalArg('body-kb') ?? 0);
   const target = { origin: url, path: '/v1/chat/completions', headers, bodyKb, ...(rotate ? { rotate } : {}) };
   const direct = { origin: simulator.url, path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' }, bodyKb };
   await fixedRate(target, { rate, durationMs: 2_000, warmupMs: 0, stream: false });
@@ -219,7 +216,7 @@ async function main(): Promise<void> {
   console.log(
     `RSS after load ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB; at exit, MB: ${JSON.stringify(loop.memoryMb)}`,
   );
-  const keep = option('keep-profile');
+  const keep = optionalArg('keep-profile');
   if (profile && keep) copyFileSync(join(profileDir, profile), keep);
   if (profile) console.log(`longest busy stretches:\n${busyStretches(join(profileDir, profile), window)}`);
   if (profile) console.log(formatProfile(summarizeProfile(join(profileDir, profile), { top: 25, windowsUs: [window] })));

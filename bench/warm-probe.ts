@@ -6,6 +6,8 @@
  * Each run starts keyplane (PostgreSQL, production profile) afresh for every variant, in turn,
  * and prints its process CPU per request for each second of a fixed-rate load.
  */
+
+import { optionalArg } from './cli-args.js';
 import { fixedRate } from './load.js';
 import { processCpu } from './machine-cpu.js';
 import { createScratchDatabase } from './postgres.js';
@@ -23,13 +25,9 @@ import {
 } from './servers.js';
 
 const argv = process.argv.slice(2);
-const option = (name: string) => {
-  const index = argv.indexOf(`--${name}`);
-  return index >= 0 ? argv[index + 1] : undefined;
-};
-const seconds = Number(option('seconds') ?? 20);
-const rate = Number(option('rate') ?? 1000);
-const runs = Number(option('runs') ?? 2);
+const seconds = Number(optionalArg('seconds') ?? 20);
+const rate = Number(optionalArg('rate') ?? 1000);
+const runs = Number(optionalArg('runs') ?? 2);
 const variants = argv.flatMap((a, i) => (a === '--variant' ? [argv[i + 1] as string] : []));
 if (variants.length === 0) variants.push('default:');
 
