@@ -9,6 +9,7 @@ import { createLoaders, type GraphQLContext } from '../graphql/context.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { buildGraphQLSchema } from '../graphql/schema.js';
 import type { Logger } from '../observability/logger.js';
+import { giveWay } from '../runtime/give-way.js';
 import { resolveActor } from './authenticate.js';
 
 /** Limits on what one operation may ask for (depth, aliases, cost, size); batching is off. */
@@ -45,8 +46,11 @@ export interface GraphQLServer {
 /** Builds the schema and starts Apollo: what graphql.plugin.ts loads on the first /graphql request. */
 export async function startGraphQLServer(services: Services, logger: Logger): Promise<GraphQLServer> {
   const protection = armor.protect();
+  const schema = await buildGraphQLSchema();
+  // Apollo validates it as it is constructed: in a turn of its own, gateway requests in between.
+  await giveWay();
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await buildGraphQLSchema(),
+    schema,
     introspection: true,
     ...protection,
     parseOptions: { maxTokens: MAX_TOKENS },
