@@ -23,9 +23,10 @@
  * during keyplane's measured phase (config-churn.ts): what one tenant's configuration changes
  * cost the others.
  *
- *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--pause 0] [--churn 0] [--no-build] [--no-profile]
+ *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--pause 0] [--churn 0] [--random-keys 0] [--no-build] [--no-profile]
  *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile (and out.bare.cpuprofile)]
  */
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyStretches } from './busy-stretches.js';
@@ -105,6 +106,8 @@ const profiling = !argv.includes('--no-profile');
 const pauseSeconds = Number(optionalArg('pause') ?? 0);
 /** A configuration change by another tenant every this many ms during the measured phase (0: none). */
 const churnMs = Number(optionalArg('churn') ?? 0);
+/** Requests a second with keys that do not exist (a client guessing, or flooding), beside the measured load (0: none). */
+const randomKeyRate = Number(optionalArg('random-keys') ?? 0);
 const nodeArgs = argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 const extraEnv = Object.fromEntries(argv.flatMap((a, i) => (a === '--env' ? [argv[i + 1]!.split('=') as [string, string]] : [])));
 
@@ -186,7 +189,24 @@ async function main(): Promise<void> {
   child.proc.kill('SIGUSR2');
   await sleep(50);
   const churn = churnMs > 0 ? await startConfigChurn(url, env.adminToken, churnMs) : null;
+  const flood =
+    randomKeyRate > 0
+      ? fixedRate(
+          {
+            ...target,
+            headers: {},
+            rotate: Array.from({ length: 50_000 }, () => ({ authorization: `Bearer kp_${randomBytes(24).toString('hex')}` })),
+          },
+          { rate: randomKeyRate, durationMs: seconds * 1000, warmupMs: 0, stream: false },
+        )
+      : null;
   const { load, cpuPerRequest, machine, sched, window } = await measured(target, child.proc.pid!, others);
+  if (flood) {
+    const { sent, ok, total } = await flood;
+    console.log(
+      `random keys: ${sent} sent at ${randomKeyRate} req/s, ${sent - ok} refused; p50 ${total.p50.toFixed(2)} p99 ${total.p99.toFixed(2)} ms`,
+    );
+  }
   if (churn) console.log(`another organization made ${await churn.stop()} configuration changes (a gateway key every ${churnMs} ms)`);
   await sleep(1_000);
   const memory = child.memory();

@@ -3,6 +3,7 @@ import type { GatewayKeyService } from '../../domain/gateway-keys/gateway-key.se
 import { hashSecret } from '../../secrets/tokens.js';
 import { REQUEST_PATH_CACHE, RefreshAheadCache } from '../../state/refresh-ahead-cache.js';
 import { GatewayError } from '../gateway-error.js';
+import type { KnownKeyHashes } from '../keys/known-key-hashes.js';
 import type { GatewayIdentity } from '../request-context.js';
 
 /** The request headers a gateway key may come in. */
@@ -31,9 +32,10 @@ export class GatewayAuthenticator {
 
   constructor(
     private readonly gatewayKeys: GatewayKeyService,
+    private readonly knownHashes: KnownKeyHashes,
     changes?: ConfigChanges,
   ) {
-    this.cache = new RefreshAheadCache((_hash, secret) => this.load(secret), {
+    this.cache = new RefreshAheadCache((hash, secret) => this.load(hash, secret), {
       max: 50_000,
       // Anyone can send random keys: the answers 'unknown' push out only each other.
       maxUnowned: 10_000,
@@ -61,7 +63,9 @@ export class GatewayAuthenticator {
     return identity;
   }
 
-  private async load(secret: string): Promise<GatewayIdentity | 'unknown'> {
+  private async load(hash: string, secret: string): Promise<GatewayIdentity | 'unknown'> {
+    // Most keys that are not found are guesses or a flood: answered without loading anything.
+    if (!(await this.knownHashes.has(hash))) return 'unknown';
     const row = await this.gatewayKeys.lookupBySecret(secret);
     if (!row) return 'unknown';
     return {
