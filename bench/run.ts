@@ -13,6 +13,7 @@ import { readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startConfigChurn } from './config-churn.js';
+import { startKeyFlood } from './key-flood.js';
 import { type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
 import { machineCpuPerRequest, readMachineCpu } from './machine-cpu.js';
 import { createScratchDatabase } from './postgres.js';
@@ -66,6 +67,8 @@ const CONFIG = {
   moreTenants: 100,
   /** Production profile, the churn row: another organization changes its configuration (a new gateway key) this often. */
   churnMs: 250,
+  /** Production profile, the flood row: requests a second with gateway keys that do not exist, beside the load (key-flood.ts). */
+  floodRate: 500,
 };
 const PROFILE = flag('profile');
 /** keyplane as operators run it (Redis, rpm limit, key and tag budgets, metrics token); no Portkey, no usage checks. */
@@ -80,6 +83,8 @@ interface Subject {
   keyplane?: Keyplane;
   /** Meanwhile one more organization creates a gateway key this often (config-churn.ts). */
   churnMs?: number;
+  /** Meanwhile a client sends this many requests a second with keys that do not exist (key-flood.ts). */
+  floodRate?: number;
 }
 interface Keyplane {
   mode: 'PGlite' | 'PostgreSQL';
@@ -196,9 +201,17 @@ async function main(): Promise<void> {
     label: `${subject.label}, one more creating a gateway key every ${CONFIG.churnMs} ms`,
     churnMs: CONFIG.churnMs,
   });
+  // The same, while a client floods the gateway with keys that do not exist: what refusing them costs the tenants.
+  const floodSubject = (subject: Subject): Subject => ({
+    ...subject,
+    id: `${subject.id}-flood`,
+    label: `${subject.label}, another client sending ${CONFIG.floodRate} req/s of keys that do not exist`,
+    floodRate: CONFIG.floodRate,
+  });
   const keyplaneSubjects: Subject[] = PRODUCTION
     ? [
         ...(kpPg ? [productionSubject('kp-pg', 'keyplane, PostgreSQL + Redis', kpPg)] : []),
+        ...(kpPg ? [floodSubject(productionSubject('kp-pg', 'keyplane, PostgreSQL + Redis', kpPg))] : []),
         ...(kpPgTenants ? [manyTenantsSubject('kp-pg-tenants', 'keyplane, PostgreSQL + Redis', kpPgTenants)] : []),
         ...(kpPgTenants ? [churnSubject(manyTenantsSubject('kp-pg-churn', 'keyplane, PostgreSQL + Redis', kpPgTenants))] : []),
         productionSubject('kp-lite', 'keyplane, embedded (PGlite) + Redis', kpLite),
@@ -300,6 +313,10 @@ async function main(): Promise<void> {
         subject.churnMs && subject.keyplane
           ? await startConfigChurn(subject.keyplane.url, subject.keyplane.env.adminToken, subject.churnMs)
           : null;
+      const flood =
+        subject.floodRate && subject.keyplane
+          ? startKeyFlood({ origin: subject.keyplane.url, path: '/v1/chat/completions', headers: {} }, subject.floodRate)
+          : null;
       const probe = subject.keyplane?.production;
       if (probe) await loopWindowP99(subject.child, probe.loopOut); // starts the window
       const roles = { server: subject.child.proc.pid, simulator: sim.child.proc.pid, 'load generator': process.pid };
@@ -322,6 +339,10 @@ async function main(): Promise<void> {
       const beforeFlat = PRODUCTION ? readMachineCpu(roles) : null;
       const flat = await flatOut(subject.target, { connections: CONFIG.connections, seconds: CONFIG.flatSeconds });
       if (churn) log(`  another organization made ${await churn.stop()} configuration changes meanwhile`);
+      if (flood) {
+        const { sent, accepted } = await flood.stop();
+        log(`  another client sent ${sent} requests with keys that do not exist meanwhile (${accepted} accepted)`);
+      }
       const machine =
         beforeFixed && afterFixed && beforeFlat
           ? {

@@ -26,12 +26,12 @@
  *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--pause 0] [--churn 0] [--random-keys 0] [--no-build] [--no-profile]
  *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile (and out.bare.cpuprofile)]
  */
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyStretches } from './busy-stretches.js';
 import { optionalArg } from './cli-args.js';
 import { startConfigChurn } from './config-churn.js';
+import { startKeyFlood } from './key-flood.js';
 import { type FixedRateResult, type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
 import { formatMachineCpu, machineCpuPerRequest, processCpu, type Roles, readMachineCpu } from './machine-cpu.js';
 import { createScratchDatabase } from './postgres.js';
@@ -189,23 +189,11 @@ async function main(): Promise<void> {
   child.proc.kill('SIGUSR2');
   await sleep(50);
   const churn = churnMs > 0 ? await startConfigChurn(url, env.adminToken, churnMs) : null;
-  const flood =
-    randomKeyRate > 0
-      ? fixedRate(
-          {
-            ...target,
-            headers: {},
-            rotate: Array.from({ length: 50_000 }, () => ({ authorization: `Bearer kp_${randomBytes(24).toString('hex')}` })),
-          },
-          { rate: randomKeyRate, durationMs: seconds * 1000, warmupMs: 0, stream: false },
-        )
-      : null;
+  const flood = randomKeyRate > 0 ? startKeyFlood(target, randomKeyRate) : null;
   const { load, cpuPerRequest, machine, sched, window } = await measured(target, child.proc.pid!, others);
   if (flood) {
-    const { sent, ok, total } = await flood;
-    console.log(
-      `random keys: ${sent} sent at ${randomKeyRate} req/s, ${sent - ok} refused; p50 ${total.p50.toFixed(2)} p99 ${total.p99.toFixed(2)} ms`,
-    );
+    const { sent, accepted } = await flood.stop();
+    console.log(`random keys: ${sent} sent at ${randomKeyRate} req/s, ${accepted} accepted`);
   }
   if (churn) console.log(`another organization made ${await churn.stop()} configuration changes (a gateway key every ${churnMs} ms)`);
   await sleep(1_000);
