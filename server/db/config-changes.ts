@@ -2,8 +2,14 @@ import type pg from 'pg';
 import type { Logger } from '../observability/logger.js';
 import { DedicatedSession } from './dedicated-session.js';
 
-/** The channel the database announces configuration changes on (migration config_change_notifications). */
-export const CONFIG_CHANGE_CHANNEL = 'keyplane_config';
+/**
+ * The channel the database announces configuration changes on, '<table>:<organization>'
+ * (migration config_changes_name_their_table). The triggers also still announce the bare
+ * organization on 'keyplane_config', which instances of the release before listen on: during a
+ * rolling upgrade they would read the new payload as an organization no entry belongs to, and
+ * keep a revoked key for up to a minute.
+ */
+export const CONFIG_CHANGE_CHANNEL = 'keyplane_config_changes';
 
 /** How often the listening session is asked to answer a query. */
 const HEARTBEAT_MS = 1_000;
@@ -14,8 +20,9 @@ const HEARTBEAT_TIMEOUT_MS = 2_000;
  * Announcements reach the caches at most this often: the rest wait (and merge) until then. A
  * tenant can change its own settings as fast as the API lets it; each announcement makes every
  * instance reload that organization's entries in use, and the entries that are no one
- * organization's (the catalog's snapshot, the limiter settings). Unthrottled, one tenant's
- * script could keep those reloading. So a change applies within this long of its commit.
+ * organization's and read from the changed tables (unknown keys; the catalog's snapshot only
+ * for price overrides and aliases). Unthrottled, one tenant's script could keep those
+ * reloading. So a change applies within this long of its commit.
  */
 export const ANNOUNCE_EVERY_MS = 250;
 

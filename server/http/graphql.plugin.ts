@@ -15,7 +15,7 @@ type StartGraphQL = () => Promise<GraphQLServer>;
 const PACKAGES_IN_TURNS = [
   () => import('graphql'),
   // class-validator requires both as it loads (60 of its 107 ms): each in a turn of its own too.
-  () => requireBesideClassValidator('libphonenumber-js'),
+  () => requireBesideClassValidator('libphonenumber-js/max'),
   () => requireBesideClassValidator('validator'),
   () => import('class-validator'),
   () => import('type-graphql'),

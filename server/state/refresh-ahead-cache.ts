@@ -10,7 +10,8 @@ export const REQUEST_PATH_CACHE = { freshMs: 500, maxAgeMs: 900 } as const;
 
 /**
  * While every change is announced (ConfigChanges live), an announcement drops the entries of
- * the organizations it names (and those of no one organization), and entries are reloaded only
+ * the organizations it names (and those of no one organization), if the cache reads the tables
+ * it names, and entries are reloaded only
  * as a safety net: each reload costs the database and this process
  * the same whether anything changed or not, per entry in use (a gateway key, a project, an
  * organization), so at 500 ms the cost grew with the number of tenants, not with traffic.

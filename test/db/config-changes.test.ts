@@ -17,6 +17,8 @@ import { startTcpProxy } from '../support/tcp-proxy.js';
 import { availableBackends, type Backend, createTestDatabase } from '../support/test-database.js';
 
 const logger = createLogger({ level: 'silent' });
+/** The channel instances of the release before listen on. */
+const PREVIOUS_RELEASE_CHANNEL = 'keyplane_config';
 
 /** What a feed told its listener, in order, and what each announcement covered. */
 function record(feed: ConfigChanges) {
@@ -45,12 +47,16 @@ function record(feed: ConfigChanges) {
 /** A migrated database of either kind, and every NOTIFY on the announcement channel (its payload: '<table>:<organization>', the organization empty for anyone's). */
 async function announcingDatabase(backend: Backend) {
   const payloads: string[] = [];
+  /** What the channel of the release before carries (the bare organization). */
+  const previousRelease: string[] = [];
   if (backend === 'pglite') {
     // In this thread, so the test hears PGlite's notifications itself.
     const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplatePath'))]) });
     await pglite.listen(CONFIG_CHANGE_CHANNEL, (payload) => payloads.push(payload));
+    await pglite.listen(PREVIOUS_RELEASE_CHANNEL, (payload) => previousRelease.push(payload));
     return {
       payloads,
+      previousRelease,
       exec: async (sql: string, values: unknown[] = []) => void (await pglite.query(sql, values)),
       transaction: (run: (exec: (sql: string, values?: unknown[]) => Promise<unknown>) => Promise<void>) =>
         pglite.transaction((tx) => run((sql, values = []) => tx.query(sql, values))),
@@ -61,10 +67,14 @@ async function announcingDatabase(backend: Backend) {
   const listener = new pg.Client({ connectionString: db.url });
   const client = new pg.Client({ connectionString: db.url });
   await Promise.all([listener.connect(), client.connect()]);
-  listener.on('notification', (message) => payloads.push(message.payload ?? ''));
+  listener.on('notification', (message) =>
+    (message.channel === CONFIG_CHANGE_CHANNEL ? payloads : previousRelease).push(message.payload ?? ''),
+  );
   await listener.query(`LISTEN ${CONFIG_CHANGE_CHANNEL}`);
+  await listener.query(`LISTEN ${PREVIOUS_RELEASE_CHANNEL}`);
   return {
     payloads,
+    previousRelease,
     exec: async (sql: string, values: unknown[] = []) => void (await client.query(sql, values)),
     transaction: async (run: (exec: (sql: string, values?: unknown[]) => Promise<unknown>) => Promise<void>) => {
       await client.query('BEGIN');
@@ -268,6 +278,15 @@ describe.each(availableBackends())('the database announces configuration changes
       organizationId,
     );
     expect(await announcementsOf(budget)).toEqual([`AttributionBudget:${otherOrganizationId}`]);
+  });
+
+  it('still announces the bare organization on the channel of the release before (a rolling upgrade)', async () => {
+    const from = db.previousRelease.length;
+    await announcementsOf(exec(`UPDATE "Project" SET mode = 'HYBRID' WHERE id = $1`, projectId));
+    await announcementsOf(exec(`TRUNCATE "ProviderSetting"`));
+    for (let i = 0; i < 250 && db.previousRelease.slice(from).length < 4; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Each change, then its list's closing marker: the organization alone, and '' for everyone's.
+    expect(db.previousRelease.slice(from)).toEqual([organizationId, markerId, '', markerId]);
   });
 
   it('announces nothing for a rolled-back change, or for settlement moving an organization’s balance', async () => {

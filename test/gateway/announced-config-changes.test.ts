@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANNOUNCE_EVERY_MS } from '../../server/db/config-changes.js';
 import { seedOrganization, seedProject } from '../support/control-plane.js';
@@ -103,6 +104,14 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
     await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS));
     expect(await unrouted()).not.toBe(404);
     expect(aliasReads).toHaveLength(1);
+  });
+
+  it('refuses keys that do not exist without loading them (anyone can send them)', async () => {
+    keyReads.length = 0;
+    const guesses = Array.from({ length: 20 }, () => `kp_${randomBytes(20).toString('hex')}`);
+    expect(await Promise.all(guesses.map((guess) => status(guess)))).toEqual(guesses.map(() => 401));
+    // Found missing by the hash lookup alone: no key, project, organization and budgets read through Prisma.
+    expect(keyReads).toHaveLength(0);
   });
 
   it('reads a key once over steady traffic, and refuses it at once when revoked in the database', async () => {

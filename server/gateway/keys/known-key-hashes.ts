@@ -6,10 +6,7 @@ export const KNOWN_KEY_HASHES: HotStatement = {
   text: `SELECT hash FROM "GatewayKey" WHERE hash = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))`,
 };
 
-interface Waiting {
-  resolve(found: boolean): void;
-  reject(error: unknown): void;
-}
+type Waiting = (found: boolean) => void;
 
 /**
  * Whether a gateway key exists, asked before its identity is loaded. Anyone who can reach the
@@ -35,11 +32,12 @@ export class KnownKeyHashes {
     private readonly maxBatch = 1_000,
   ) {}
 
+  /** Whether a key with this hash exists; true also when the database could not say (the caller loads it then). */
   has(hash: string): Promise<boolean> {
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve) => {
       const waiters = this.waiting.get(hash);
-      if (waiters) waiters.push({ resolve, reject });
-      else this.waiting.set(hash, [{ resolve, reject }]);
+      if (waiters) waiters.push(resolve);
+      else this.waiting.set(hash, [resolve]);
       this.next();
     });
   }
@@ -63,15 +61,17 @@ export class KnownKeyHashes {
     }
     for (const hash of batch.keys()) this.waiting.delete(hash);
     this.running = true;
-    this.direct
-      .query<{ hash: string }>(KNOWN_KEY_HASHES, [JSON.stringify([...batch.keys()])])
+    Promise.resolve()
+      .then(() => this.direct.query<{ hash: string }>(KNOWN_KEY_HASHES, [JSON.stringify([...batch.keys()])]))
       .then(
         (rows) => {
           const found = new Set(rows.map((row) => row.hash));
-          for (const [hash, waiters] of batch) for (const waiter of waiters) waiter.resolve(found.has(hash));
+          for (const [hash, waiters] of batch) for (const waiter of waiters) waiter(found.has(hash));
         },
-        (error: unknown) => {
-          for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
+        // The check only spares the full load: unanswered, each key is loaded as before (and
+        // that load fails or not on its own), rather than up to maxBatch requests failing together.
+        () => {
+          for (const waiters of batch.values()) for (const waiter of waiters) waiter(true);
         },
       )
       .finally(() => {
