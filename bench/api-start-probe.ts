@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { optionalArg } from './cli-args.js';
 import { fixedRate } from './load.js';
-import { createScratchDatabase } from './postgres.js';
+import { scratchDatabaseUrl } from './postgres.js';
 import { cleanupAll, installSignalHandlers, ROOT, sleep, tempDir } from './processes.js';
 import { buildKeyplane, graphql, keyplaneEnv, setupTenants, smokeTest, startKeyplane, startSimulator } from './servers.js';
 
@@ -23,9 +23,7 @@ async function main(): Promise<void> {
   installSignalHandlers();
   if (!argv.includes('--no-build')) await buildKeyplane();
   const simulator = await startSimulator();
-  const scratch = await createScratchDatabase();
-  if ('unavailable' in scratch) throw new Error(scratch.unavailable);
-  const env = keyplaneEnv('kp-api-start', simulator.openaiBase, scratch.url);
+  const env = keyplaneEnv('kp-api-start', simulator.openaiBase, await scratchDatabaseUrl());
   const setup = await startKeyplane(env);
   const { creditsKey } = await setupTenants(setup.url, env.adminToken);
   await setup.child.stop();
@@ -38,20 +36,10 @@ async function main(): Promise<void> {
         extraEnv: { LOOP_PROBE_OUT: out },
       });
       await smokeTest(url, creditsKey);
-      await fixedRate(
-        { origin: url, path: '/v1/chat/completions', headers: { authorization: `Bearer ${creditsKey}` } },
-        {
-          rate,
-          durationMs: 1_000,
-          warmupMs: 0,
-          stream: false,
-        },
-      );
+      const gateway = { origin: url, path: '/v1/chat/completions', headers: { authorization: `Bearer ${creditsKey}` } };
+      await fixedRate(gateway, { rate, durationMs: 1_000, warmupMs: 0, stream: false });
       process.kill(child.pid, 'SIGUSR2'); // the loop probe's window starts here
-      const load = fixedRate(
-        { origin: url, path: '/v1/chat/completions', headers: { authorization: `Bearer ${creditsKey}` } },
-        { rate, durationMs: 3_000, warmupMs: 0, stream: false },
-      );
+      const load = fixedRate(gateway, { rate, durationMs: 3_000, warmupMs: 0, stream: false });
       await sleep(1_000);
       const started = performance.now();
       if (withApi) await graphql(url, env.adminToken, '{ __typename }');

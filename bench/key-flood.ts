@@ -14,19 +14,14 @@ export interface KeyFlood {
 
 /** Sends `rate` requests a second to `target` with random keys, a second at a time, until stopped. */
 export function startKeyFlood(target: Target, rate: number): KeyFlood {
-  const flooded: Target = {
-    ...target,
-    headers: {},
-    rotate: Array.from({ length: rate }, () => ({ authorization: `Bearer kp_${randomBytes(24).toString('hex')}` })),
-  };
   let stopped = false;
   let sent = 0;
   let accepted = 0;
   const loop = (async () => {
     while (!stopped) {
       // New keys every second, so none is ever answered from the gateway's cache of unknown keys.
-      flooded.rotate = flooded.rotate?.map(() => ({ authorization: `Bearer kp_${randomBytes(24).toString('hex')}` }));
-      const second = await fixedRate(flooded, { rate, durationMs: 1_000, warmupMs: 0, stream: false });
+      const rotate = Array.from({ length: rate }, () => ({ authorization: `Bearer kp_${randomBytes(24).toString('hex')}` }));
+      const second = await fixedRate({ ...target, headers: {}, rotate }, { rate, durationMs: 1_000, warmupMs: 0, stream: false });
       sent += second.sent;
       accepted += second.ok;
     }

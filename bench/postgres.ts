@@ -31,3 +31,10 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
   const drop = onCleanup(() => withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined));
   return { url: url.toString(), drop };
 }
+
+/** A fresh database's URL (dropped at cleanup), for a probe that cannot run without PostgreSQL: throws the reason there is none. */
+export async function scratchDatabaseUrl(): Promise<string> {
+  const scratch = await createScratchDatabase();
+  if ('unavailable' in scratch) throw new Error(scratch.unavailable);
+  return scratch.url;
+}

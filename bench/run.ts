@@ -313,10 +313,7 @@ async function main(): Promise<void> {
         subject.churnMs && subject.keyplane
           ? await startConfigChurn(subject.keyplane.url, subject.keyplane.env.adminToken, subject.churnMs)
           : null;
-      const flood =
-        subject.floodRate && subject.keyplane
-          ? startKeyFlood({ origin: subject.keyplane.url, path: '/v1/chat/completions', headers: {} }, subject.floodRate)
-          : null;
+      const flood = subject.floodRate ? startKeyFlood(subject.target, subject.floodRate) : null;
       const probe = subject.keyplane?.production;
       if (probe) await loopWindowP99(subject.child, probe.loopOut); // starts the window
       const roles = { server: subject.child.proc.pid, simulator: sim.child.proc.pid, 'load generator': process.pid };

@@ -34,7 +34,7 @@ import { startConfigChurn } from './config-churn.js';
 import { startKeyFlood } from './key-flood.js';
 import { type FixedRateResult, type FlatOutResult, fixedRate, flatOut, type Target } from './load.js';
 import { formatMachineCpu, machineCpuPerRequest, processCpu, type Roles, readMachineCpu } from './machine-cpu.js';
-import { createScratchDatabase } from './postgres.js';
+import { scratchDatabaseUrl } from './postgres.js';
 import { cleanupAll, installSignalHandlers, ROOT, sleep, tempDir } from './processes.js';
 import { benchRedis } from './production.js';
 import { formatBudgets, formatProfile, perRequestBudget, summarizeProfile } from './profile-summary.js';
@@ -144,9 +144,7 @@ async function main(): Promise<void> {
   const simulator = await startSimulator();
   let databaseUrl: string | undefined;
   if (argv.includes('--postgres')) {
-    const scratch = await createScratchDatabase();
-    if ('unavailable' in scratch) throw new Error(scratch.unavailable);
-    databaseUrl = scratch.url;
+    databaseUrl = await scratchDatabaseUrl();
   }
   const production = argv.includes('--production');
   const redis = production ? await benchRedis() : null;

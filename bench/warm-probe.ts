@@ -10,7 +10,7 @@
 import { optionalArg } from './cli-args.js';
 import { fixedRate } from './load.js';
 import { processCpu } from './machine-cpu.js';
-import { createScratchDatabase } from './postgres.js';
+import { scratchDatabaseUrl } from './postgres.js';
 import { cleanupAll, installSignalHandlers, sleep } from './processes.js';
 import { benchRedis } from './production.js';
 import {
@@ -35,11 +35,9 @@ async function main(): Promise<void> {
   installSignalHandlers();
   if (!argv.includes('--no-build')) await buildKeyplane();
   const simulator = await startSimulator();
-  const scratch = await createScratchDatabase();
-  if ('unavailable' in scratch) throw new Error(scratch.unavailable);
   const redis = await benchRedis();
   const serverEnv = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix('warm'), METRICS_TOKEN: 'bench-metrics' };
-  const env = keyplaneEnv('kp-warm', simulator.openaiBase, scratch.url, serverEnv);
+  const env = keyplaneEnv('kp-warm', simulator.openaiBase, await scratchDatabaseUrl(), serverEnv);
   const setup = await startKeyplane(env);
   const tenants = await setupTenants(setup.url, env.adminToken);
   const gatewayKey = await setupProductionKey(setup.url, env.adminToken, tenants);

@@ -185,7 +185,7 @@ export class RefreshAheadCache<V extends {}, C = undefined> {
   /** Whether what a load started at change count `seen` read for `organizationId` is still current. */
   private current(organizationId: string | null, seen: number): boolean {
     if (this.clearedAt > seen) return false;
-    // Every announcement drops the entries of no one organization.
+    // Every announcement that reaches this cache (one of its tables) drops the entries of no one organization.
     if (organizationId === null) return this.changes === seen;
     return (this.forgottenAt.get(organizationId) ?? 0) <= seen;
   }
