@@ -40,7 +40,7 @@ export interface OpenAdapterOptions {
 }
 
 export interface OpenDatabaseOptions extends OpenAdapterOptions {
-  /** Called with every SQL statement Prisma sends (tests count them to catch N+1 queries). */
+  /** Called with every SQL statement Prisma or `direct` sends (tests count them to catch N+1 queries). */
   onQuery?: (sql: string) => void;
 }
 
@@ -101,7 +101,22 @@ export async function openAdapter(options: OpenAdapterOptions): Promise<Database
  * only a PGlite passed in (already open in this thread) is used in place.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  if (options.url || options.pglite) return openInProcess(options);
+  const db = await (options.url || options.pglite ? openInProcess(options) : openInWorker(options));
+  return options.onQuery ? { ...db, direct: observed(db.direct, options.onQuery) } : db;
+}
+
+/** The hot path's statements, each also told to `onQuery` (as Prisma's are). */
+function observed(direct: DirectSql, onQuery: (sql: string) => void): DirectSql {
+  return {
+    query: (statement, values) => {
+      onQuery(statement.text);
+      return direct.query(statement, values);
+    },
+    close: () => direct.close(),
+  };
+}
+
+async function openInWorker(options: OpenDatabaseOptions): Promise<Database> {
   const { openPGliteWorker } = await import('./pglite-in-worker.js');
   const dataDir = options.loadDataDir ? options.dataDir : (options.dataDir ?? './data/db');
   if (dataDir && !dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });

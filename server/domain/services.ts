@@ -1,6 +1,7 @@
 import type { FeatureFlagKey } from '../../shared/domain.js';
 import type { ConfigChanges } from '../db/config-changes.js';
 import type { PrismaClient } from '../db/database.js';
+import { type DirectSql, prismaDirectSql } from '../db/direct-sql.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import type { StateStore } from '../state/state-store.js';
 import { AuditService } from './audit/audit.service.js';
@@ -28,6 +29,11 @@ import { WebhookService } from './webhooks/webhook.service.js';
 
 export interface ServiceDependencies {
   prisma: PrismaClient;
+  /**
+   * The database without Prisma, for what the gateway loads when an organization's cached
+   * configuration is cold (database.ts); through Prisma where a tool has no other.
+   */
+  direct?: DirectSql;
   keyRing: KeyRing;
   providers: ProviderDirectory;
   envFlagOverrides: Partial<Record<FeatureFlagKey, boolean>>;
@@ -49,13 +55,14 @@ export interface ServiceDependencies {
 
 /** The domain services, shared by the GraphQL API, the gateway and the CLI. */
 export function createServices(deps: ServiceDependencies) {
+  const direct = deps.direct ?? prismaDirectSql(deps.prisma);
   const audit = new AuditService(deps.prisma);
   const providerSettings = new ProviderSettingService(deps.prisma, audit, deps.providers);
-  const customProviders = new CustomProviderService(deps.prisma, audit, deps.providers, deps.allowPrivateUpstreams);
+  const customProviders = new CustomProviderService(deps.prisma, direct, audit, deps.providers, deps.allowPrivateUpstreams);
   const signInThrottle = new SignInThrottle(deps.state);
   const invitations = new InvitationService(deps.prisma, audit, signInThrottle, deps.publicUrl);
   // What the gateway reads on every request; the catalog service refreshes it on each change.
-  const catalogOverrides = new CachedCatalogOverrides(deps.prisma, deps.configChanges);
+  const catalogOverrides = new CachedCatalogOverrides(deps.prisma, direct, deps.configChanges);
   const catalog = new CatalogService(deps.prisma, audit, catalogOverrides);
   // Usage reports, request logs and statements read an organization's records: one share of the database each.
   const reportLimiter = new ReportLimiter(deps.state, { ...REPORT_LIMITS, ...deps.reportLimits });
@@ -66,11 +73,11 @@ export function createServices(deps: ServiceDependencies) {
     members: new MemberService(deps.prisma, audit, invitations),
     invitations,
     projects: new ProjectService(deps.prisma, audit),
-    providerKeys: new ProviderKeyService(deps.prisma, audit, deps.keyRing, deps.providers, customProviders, deps.state),
+    providerKeys: new ProviderKeyService(deps.prisma, direct, audit, deps.keyRing, deps.providers, customProviders, deps.state),
     customProviders,
-    gatewayKeys: new GatewayKeyService(deps.prisma, audit),
+    gatewayKeys: new GatewayKeyService(deps.prisma, direct, audit),
     attributionBudgets: new AttributionBudgetService(deps.prisma, audit),
-    flags: new FeatureFlagService(deps.prisma, audit, deps.envFlagOverrides),
+    flags: new FeatureFlagService(deps.prisma, direct, audit, deps.envFlagOverrides),
     credits: new CreditService(deps.prisma, audit),
     models: new ModelCatalogService(catalog),
     catalog,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANNOUNCE_EVERY_MS } from '../../server/db/config-changes.js';
+import { GATEWAY_KEY_IDENTITY } from '../../server/domain/gateway-keys/gateway-key.service.js';
 import { seedOrganization, seedProject } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -35,7 +36,7 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
       {},
       {
         onQuery: (sql) => {
-          if (/FROM "public"\."GatewayKey"/.test(sql)) keyReads.push(sql);
+          if (sql === GATEWAY_KEY_IDENTITY.text) keyReads.push(sql);
           if (/FROM "public"\."ModelAlias"/.test(sql)) aliasReads.push(sql);
         },
       },

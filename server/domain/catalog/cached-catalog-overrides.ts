@@ -1,5 +1,6 @@
 import type { ConfigChanges } from '../../db/config-changes.js';
 import type { PrismaClient } from '../../db/database.js';
+import type { DirectSql, HotStatement } from '../../db/direct-sql.js';
 import { REQUEST_PATH_CACHE, RefreshAheadCache } from '../../state/refresh-ahead-cache.js';
 import type { CatalogOverrides, ModelAccess, PriceOverride } from './catalog-overrides.js';
 
@@ -26,6 +27,12 @@ interface Snapshot {
   /** Alias name → targets: global under '', an organization's under its id. */
   aliases: Map<string, Map<string, readonly string[]>>;
 }
+
+/** An organization's ($1) model lists: read without Prisma when its cached ones went cold. */
+export const MODEL_ACCESS: HotStatement = {
+  name: 'kp_model_access',
+  text: `SELECT "allowedModels", "deniedModels" FROM "Organization" WHERE "id" = $1`,
+};
 
 const decimal = (value: { toFixed(digits: number): string }) => value.toFixed(12).replace(/\.?0+$/, '');
 
@@ -61,6 +68,7 @@ export class CachedCatalogOverrides implements CatalogOverrides {
 
   constructor(
     private readonly prisma: PrismaClient,
+    direct: DirectSql,
     changes?: ConfigChanges,
   ) {
     // Every organization's overrides and aliases in one entry, which every request reads: dropped
@@ -73,10 +81,7 @@ export class CachedCatalogOverrides implements CatalogOverrides {
     });
     this.access = new RefreshAheadCache<ModelAccess>(
       async (organizationId) => {
-        const row = await this.prisma.organization.findUnique({
-          where: { id: organizationId },
-          select: { allowedModels: true, deniedModels: true },
-        });
+        const [row] = await direct.query<{ allowedModels: string[]; deniedModels: string[] }>(MODEL_ACCESS, [organizationId]);
         return { allowed: row?.allowedModels ?? [], denied: row?.deniedModels ?? [] };
       },
       { max: 10_000, ...REQUEST_PATH_CACHE, changes, organizationOf: (organizationId) => organizationId },

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../db/database.js';
+import type { DirectSql, HotStatement } from '../../db/direct-sql.js';
 import type { CustomProvider } from '../../db/generated/client.js';
 import { checkUpstreamUrl, UpstreamAddressRefused } from '../../net/upstream-address.js';
 import { type Actor, requireOrgRole, requireTenantRow } from '../actor.js';
@@ -19,9 +20,18 @@ export interface SetCustomProviderInput {
  * An organization's own OpenAI-compatible endpoints (Ollama, vLLM, llama.cpp …), called as
  * `slug/model`. Their keys, if any, are stored like any BYOK key under the slug.
  */
+/** What the gateway calls an organization's ($1) custom provider by. */
+export type CustomEndpointRow = Pick<CustomProvider, 'id' | 'slug' | 'baseUrl' | 'models'>;
+
+export const CUSTOM_ENDPOINTS_OF_ORGANIZATION: HotStatement = {
+  name: 'kp_custom_endpoints_of_organization',
+  text: `SELECT "id", "slug", "baseUrl", "models" FROM "CustomProvider" WHERE "organizationId" = $1 ORDER BY "slug"`,
+};
+
 export class CustomProviderService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly direct: DirectSql,
     private readonly audit: AuditService,
     private readonly builtIn: ProviderDirectory,
     /** KEYPLANE_ALLOW_PRIVATE_UPSTREAMS: base URLs may target loopback, private and metadata addresses. */
@@ -30,6 +40,11 @@ export class CustomProviderService {
 
   async listForOrganizations(organizationIds: readonly string[]): Promise<CustomProvider[]> {
     return this.prisma.customProvider.findMany({ where: { organizationId: { in: [...organizationIds] } }, orderBy: { slug: 'asc' } });
+  }
+
+  /** The organization's endpoints for the gateway, read without Prisma (when its cached ones went cold). */
+  async endpointsOf(organizationId: string): Promise<CustomEndpointRow[]> {
+    return this.direct.query<CustomEndpointRow>(CUSTOM_ENDPOINTS_OF_ORGANIZATION, [organizationId]);
   }
 
   async exists(organizationId: string, slug: string): Promise<boolean> {

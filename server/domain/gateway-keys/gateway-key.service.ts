@@ -1,6 +1,7 @@
 import { MAX_TAGS, tagRuleBroken, tagSet } from '../../../shared/attribution-tags.js';
 import type { PrismaClient } from '../../db/database.js';
-import type { BudgetPeriod, GatewayKey } from '../../db/generated/client.js';
+import type { DirectSql, HotStatement } from '../../db/direct-sql.js';
+import type { AttributionScope, BudgetPeriod, GatewayKey, ProjectMode } from '../../db/generated/client.js';
 import { hashSecret, newGatewayKeySecret, secretPrefix } from '../../secrets/tokens.js';
 import { type Actor, requireTenantRow } from '../actor.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -38,33 +39,55 @@ const VIEW = {
   createdAt: true,
 } as const;
 
+/** A gateway key with what the gateway needs of its project and organization (decimals as text, at their columns' scale). */
+export interface GatewayKeyIdentityRow {
+  id: string;
+  projectId: string;
+  rpmLimit: number | null;
+  budgetUsd: string | null;
+  budgetPeriod: BudgetPeriod | null;
+  allowedModels: string[];
+  defaultTags: string[];
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  mode: ProjectMode;
+  preferStoredKeys: boolean;
+  organizationId: string;
+  hostedCostMultiplier: string | null;
+  byokFeeRate: string;
+  /** The project's tag and end-user budgets (most projects have none). */
+  attributionBudgets: { id: string; scope: AttributionScope; value: string; budgetUsd: string; budgetPeriod: BudgetPeriod }[];
+}
+
+/** The key by its hash ($1), joined to its project, organization and the project's budgets: one statement. */
+export const GATEWAY_KEY_IDENTITY: HotStatement = {
+  name: 'kp_gateway_key_identity',
+  text: `SELECT k."id", k."projectId", k."rpmLimit", k."budgetUsd"::text AS "budgetUsd", k."budgetPeriod"::text AS "budgetPeriod",
+  k."allowedModels", k."defaultTags", k."expiresAt", k."revokedAt", p."mode"::text AS "mode", p."preferStoredKeys",
+  o."id" AS "organizationId", o."hostedCostMultiplier"::text AS "hostedCostMultiplier", o."byokFeeRate"::text AS "byokFeeRate",
+  coalesce((SELECT json_agg(json_build_object('id', b."id", 'scope', b."scope", 'value', b."value",
+      'budgetUsd', b."budgetUsd"::text, 'budgetPeriod', b."budgetPeriod") ORDER BY b."id")
+    FROM "AttributionBudget" b WHERE b."projectId" = p."id"), '[]') AS "attributionBudgets"
+FROM "GatewayKey" k JOIN "Project" p ON p."id" = k."projectId" JOIN "Organization" o ON o."id" = p."organizationId"
+WHERE k."hash" = $1`,
+};
+
 export class GatewayKeyService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly direct: DirectSql,
     private readonly audit: AuditService,
   ) {}
 
   /**
    * The key behind a gateway secret, with what the gateway needs of its project and
    * organization. Null for an unknown secret; revoked and expired keys are returned so the
-   * caller can say which.
+   * caller can say which. Loaded without Prisma: an organization whose cached identity went
+   * cold pays one statement here, not Prisma's four.
    */
-  async lookupBySecret(secret: string) {
-    return this.prisma.gatewayKey.findUnique({
-      where: { hash: hashSecret(secret) },
-      select: {
-        ...VIEW,
-        project: {
-          select: {
-            mode: true,
-            preferStoredKeys: true,
-            organization: { select: { id: true, hostedCostMultiplier: true, byokFeeRate: true } },
-            // Loaded with the key (one query, cached by the gateway): no round trip of its own.
-            attributionBudgets: { select: { id: true, scope: true, value: true, budgetUsd: true, budgetPeriod: true } },
-          },
-        },
-      },
-    });
+  async lookupBySecret(secret: string): Promise<GatewayKeyIdentityRow | null> {
+    const [row] = await this.direct.query<GatewayKeyIdentityRow>(GATEWAY_KEY_IDENTITY, [hashSecret(secret)]);
+    return row ?? null;
   }
 
   async listForProjects(projectIds: readonly string[]): Promise<GatewayKeyView[]> {

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../db/database.js';
+import type { DirectSql, HotStatement } from '../../db/direct-sql.js';
 import type { ProviderKey } from '../../db/generated/client.js';
 import type { KeyRing } from '../../secrets/key-ring.js';
 import { checkProviderKeyFormat, maskProviderKey } from '../../secrets/provider-key-format.js';
@@ -25,6 +26,14 @@ type ProviderKeyRow = Omit<ProviderKey, 'ciphertext' | 'iv' | 'authTag'>;
 /** A stored key as anyone outside this service sees it: no ciphertext, only the mask, and its state in the gateway. */
 export type ProviderKeyView = ProviderKeyRow & KeyStatusView;
 
+/** An organization's ($1) sealed keys of the default region, bytes as hex (the same text whichever driver reads them). */
+export const SEALED_KEYS_OF_ORGANIZATION: HotStatement = {
+  name: 'kp_sealed_keys_of_organization',
+  text: `SELECT "id", "provider", encode("ciphertext", 'hex') AS "ciphertext", encode("iv", 'hex') AS "iv",
+  encode("authTag", 'hex') AS "authTag", "keyVersion"
+FROM "ProviderKey" WHERE "organizationId" = $1 AND "region" = ''`,
+};
+
 const DISABLED_BY_ADMIN = 'Disabled by an organization admin';
 
 const VIEW = {
@@ -42,6 +51,7 @@ const VIEW = {
 export class ProviderKeyService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly direct: DirectSql,
     private readonly audit: AuditService,
     private readonly keyRing: KeyRing,
     private readonly providers: ProviderDirectory,
@@ -148,11 +158,30 @@ export class ProviderKeyService {
   }
 
   /** The organization's keys by provider, decrypted, for the gateway only. Never log the result. */
+  /** The organization's keys for the gateway, decrypted; read without Prisma (when its cached keys went cold). */
   async decryptedForOrganization(organizationId: string): Promise<Map<string, { id: string; secret: string }>> {
-    const rows = await this.prisma.providerKey.findMany({
-      where: { organizationId, region: '' },
-      select: { id: true, provider: true, ciphertext: true, iv: true, authTag: true, keyVersion: true },
-    });
-    return new Map(rows.map((row) => [row.provider, { id: row.id, secret: this.keyRing.open(row) }]));
+    const rows = await this.direct.query<{
+      id: string;
+      provider: string;
+      ciphertext: string;
+      iv: string;
+      authTag: string;
+      keyVersion: string;
+    }>(SEALED_KEYS_OF_ORGANIZATION, [organizationId]);
+    const hex = (text: string) => Buffer.from(text, 'hex');
+    return new Map(
+      rows.map((row) => [
+        row.provider,
+        {
+          id: row.id,
+          secret: this.keyRing.open({
+            ciphertext: hex(row.ciphertext),
+            iv: hex(row.iv),
+            authTag: hex(row.authTag),
+            keyVersion: row.keyVersion,
+          }),
+        },
+      ]),
+    );
   }
 }

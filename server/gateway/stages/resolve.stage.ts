@@ -31,17 +31,14 @@ export class ScopeResolver {
     const perOrganization = { max: 10_000, ...REQUEST_PATH_CACHE, changes, organizationOf: (organizationId: string) => organizationId };
     this.flags = new RefreshAheadCache(
       async (_key, { organizationId, projectId }) => {
-        const [hostedEnabled, refuseUnpriced] = await Promise.all([
-          services.flags.isEnabled(HOSTED_KEY_LLM_FLAG, organizationId, projectId),
-          services.flags.isEnabled(REFUSE_UNPRICED_CREDITS_FLAG, organizationId, projectId),
-        ]);
-        return { hostedEnabled, refuseUnpriced };
+        const flags = await services.flags.enabledFor([HOSTED_KEY_LLM_FLAG, REFUSE_UNPRICED_CREDITS_FLAG], organizationId, projectId);
+        return { hostedEnabled: flags[HOSTED_KEY_LLM_FLAG], refuseUnpriced: flags[REFUSE_UNPRICED_CREDITS_FLAG] };
       },
       { ...perOrganization, organizationOf: flagsOrganization },
     );
     this.byok = new RefreshAheadCache((organizationId) => services.providerKeys.decryptedForOrganization(organizationId), perOrganization);
     this.custom = new RefreshAheadCache<Map<string, CustomEndpointConfig>>(async (organizationId) => {
-      const rows = await services.customProviders.listForOrganizations([organizationId]);
+      const rows = await services.customProviders.endpointsOf(organizationId);
       return new Map(rows.map((row) => [row.slug, { id: row.id, slug: row.slug, baseUrl: row.baseUrl, models: row.models }]));
     }, perOrganization);
     this.limiters = new RefreshAheadCache(
