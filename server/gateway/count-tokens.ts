@@ -58,9 +58,8 @@ export async function handleCountTokens(request: FastifyRequest, reply: FastifyR
     const parsed = parseMessagesRequest(request.body, { requireMaxTokens: false });
     if (!parsed.ok) throw new GatewayError('BAD_USER_INPUT', 'invalid_request', parsed.message);
     const model = parsed.request.model;
-    const scope = await deps.scopes.resolve(identity);
+    const [scope, access] = await Promise.all([deps.scopes.resolve(identity), deps.catalogOverrides.modelAccess(identity.organizationId)]);
     const lookup = { scope, endpoints: deps.endpoints, overrides: deps.catalogOverrides, organizationId: identity.organizationId };
-    const access = await deps.catalogOverrides.modelAccess(identity.organizationId);
     const resolved = enforceModelAccess(model, await resolveModel(model, lookup), identity.allowedModels, access);
     reply.header('x-keyplane-request-id', request.id);
 

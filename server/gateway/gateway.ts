@@ -20,7 +20,7 @@ import { usageIntent } from './billing/usage-intent.js';
 import { Endpoints } from './endpoints.js';
 import { HostedKeyPool } from './keys/hosted-pool.js';
 import { KeyCheck } from './keys/key-check.js';
-import { KnownKeyHashes } from './keys/known-key-hashes.js';
+import { KeyLookups } from './keys/key-lookups.js';
 import { PlatformAlerts } from './keys/platform-alerts.js';
 import type { PipelineDependencies } from './pipeline.js';
 import { ProviderHealth } from './routing/provider-health.js';
@@ -59,7 +59,7 @@ export function createGateway(
   journal.start();
   const stopSweeper = startReservationSweeper(billing, logger, config.reservationTtlMs, config.creditLease.ttlMs);
   return {
-    authenticator: new GatewayAuthenticator(services.gatewayKeys, new KnownKeyHashes(db.direct), configChanges),
+    authenticator: new GatewayAuthenticator(new KeyLookups(services.gatewayKeys), configChanges),
     scopes: new ScopeResolver(services, configChanges),
     router: new Router(platform.state, pool, health),
     reserver: new Reserver(leases, config.hostedCostMultiplier),

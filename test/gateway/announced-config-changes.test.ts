@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANNOUNCE_EVERY_MS } from '../../server/db/config-changes.js';
-import { GATEWAY_KEY_IDENTITY } from '../../server/domain/gateway-keys/gateway-key.service.js';
+import { GATEWAY_KEY_IDENTITIES } from '../../server/domain/gateway-keys/gateway-key.service.js';
 import { seedOrganization, seedProject } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -36,7 +36,7 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
       {},
       {
         onQuery: (sql) => {
-          if (sql === GATEWAY_KEY_IDENTITY.text) keyReads.push(sql);
+          if (sql === GATEWAY_KEY_IDENTITIES.text) keyReads.push(sql);
           if (/FROM "public"\."ModelAlias"/.test(sql)) aliasReads.push(sql);
         },
       },
@@ -107,12 +107,13 @@ describe.each(availableBackends())('request-path caches on announced changes (%s
     expect(aliasReads).toHaveLength(1);
   });
 
-  it('refuses keys that do not exist without loading them (anyone can send them)', async () => {
+  it('refuses keys that do not exist in batched lookups (anyone can send them)', async () => {
     keyReads.length = 0;
-    const guesses = Array.from({ length: 20 }, () => `kp_${randomBytes(20).toString('hex')}`);
+    const guesses = Array.from({ length: 100 }, () => `kp_${randomBytes(20).toString('hex')}`);
     expect(await Promise.all(guesses.map((guess) => status(guess)))).toEqual(guesses.map(() => 401));
-    // Found missing by the hash lookup alone: no key, project, organization and budgets read through Prisma.
-    expect(keyReads).toHaveLength(0);
+    // Asked together while a lookup is in flight (keys/key-lookups.ts): far fewer statements than keys.
+    expect(keyReads.length).toBeGreaterThanOrEqual(1);
+    expect(keyReads.length).toBeLessThan(guesses.length / 2);
   });
 
   it('reads a key once over steady traffic, and refuses it at once when revoked in the database', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GATEWAY_KEY_IDENTITY } from '../../server/domain/gateway-keys/gateway-key.service.js';
+import { GATEWAY_KEY_IDENTITIES } from '../../server/domain/gateway-keys/gateway-key.service.js';
+import { hashSecret } from '../../server/secrets/tokens.js';
 import { seedOrganization, seedProject } from '../support/control-plane.js';
 import { availableBackends } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -73,10 +74,14 @@ describe.each(availableBackends())('an organization coming back cold (%s)', (bac
   });
   afterAll(() => t?.close());
 
-  it("reads the key's identity in one statement, with what Prisma reads", async () => {
+  it("reads keys' identities in one statement, with what Prisma reads", async () => {
     statements.length = 0;
-    const identity = await t.server.services.gatewayKeys.lookupBySecret(key.secret);
-    expect(statements).toEqual([GATEWAY_KEY_IDENTITY.text]);
+    const hash = hashSecret(key.secret);
+    const unknown = hashSecret(`kp_${'x'.repeat(40)}`);
+    const found = await t.server.services.gatewayKeys.identitiesByHash([hash, unknown]);
+    expect([...found.keys()]).toEqual([hash]);
+    const identity = found.get(hash);
+    expect(statements).toEqual([GATEWAY_KEY_IDENTITIES.text]);
     const row = await t.server.db.prisma.gatewayKey.findUniqueOrThrow({
       where: { id: key.id },
       include: { project: { include: { organization: true, attributionBudgets: { orderBy: { id: 'asc' } } } } },
@@ -106,7 +111,6 @@ describe.each(availableBackends())('an organization coming back cold (%s)', (bac
     });
     expect(identity?.budgetUsd).toBe('7.250000000000');
     expect(identity?.attributionBudgets.map((budget) => budget.budgetUsd).sort()).toEqual(['0.000000000001', '12.500000000000']);
-    expect(await t.server.services.gatewayKeys.lookupBySecret(`kp_${'x'.repeat(40)}`)).toBeNull();
   });
 
   it("reads the project's flags in one statement: the project's override over the organization's over the global value", async () => {
@@ -154,6 +158,6 @@ describe.each(availableBackends())('an organization coming back cold (%s)', (bac
       ),
     );
     expect(prismaReads).toEqual([]);
-    expect(statements).toContain(GATEWAY_KEY_IDENTITY.text);
+    expect(statements).toContain(GATEWAY_KEY_IDENTITIES.text);
   });
 });

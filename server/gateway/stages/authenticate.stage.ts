@@ -1,9 +1,8 @@
 import type { ConfigChanges } from '../../db/config-changes.js';
-import type { GatewayKeyService } from '../../domain/gateway-keys/gateway-key.service.js';
 import { hashSecret } from '../../secrets/tokens.js';
 import { REQUEST_PATH_CACHE, RefreshAheadCache } from '../../state/refresh-ahead-cache.js';
 import { GatewayError } from '../gateway-error.js';
-import type { KnownKeyHashes } from '../keys/known-key-hashes.js';
+import type { KeyLookups } from '../keys/key-lookups.js';
 import type { GatewayIdentity } from '../request-context.js';
 
 /** The request headers a gateway key may come in. */
@@ -28,14 +27,13 @@ function gatewayKeySecret(headers: GatewayKeyHeaders): string | undefined {
  * mode change takes to apply.
  */
 export class GatewayAuthenticator {
-  private readonly cache: RefreshAheadCache<GatewayIdentity | 'unknown', string>;
+  private readonly cache: RefreshAheadCache<GatewayIdentity | 'unknown'>;
 
   constructor(
-    private readonly gatewayKeys: GatewayKeyService,
-    private readonly knownHashes: KnownKeyHashes,
+    private readonly keys: KeyLookups,
     changes?: ConfigChanges,
   ) {
-    this.cache = new RefreshAheadCache((hash, secret) => this.load(hash, secret), {
+    this.cache = new RefreshAheadCache((hash) => this.load(hash), {
       max: 50_000,
       // Anyone can send random keys: the answers 'unknown' push out only each other.
       maxUnowned: 10_000,
@@ -54,7 +52,7 @@ export class GatewayAuthenticator {
         'invalid_api_key',
         'Send a gateway key as "Authorization: Bearer kp_…" or "x-api-key: kp_…"',
       );
-    const identity = await this.cache.get(hashSecret(secret), secret);
+    const identity = await this.cache.get(hashSecret(secret));
     if (identity === 'unknown') throw new GatewayError('UNAUTHENTICATED', 'invalid_api_key', 'The gateway key is not valid');
     if (identity.revokedAt && identity.revokedAt <= now)
       throw new GatewayError('UNAUTHENTICATED', 'revoked_api_key', 'The gateway key has been revoked');
@@ -63,10 +61,8 @@ export class GatewayAuthenticator {
     return identity;
   }
 
-  private async load(hash: string, secret: string): Promise<GatewayIdentity | 'unknown'> {
-    // Most keys that are not found are guesses or a flood: answered without loading anything.
-    if (!(await this.knownHashes.has(hash))) return 'unknown';
-    const row = await this.gatewayKeys.lookupBySecret(secret);
+  private async load(hash: string): Promise<GatewayIdentity | 'unknown'> {
+    const row = await this.keys.find(hash);
     if (!row) return 'unknown';
     return {
       gatewayKeyId: row.id,
