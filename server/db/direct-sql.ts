@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { hotPathSessionUrl, IDLE_CONNECTION_MS, KEPT_CONNECTIONS } from './postgres-session.js';
@@ -12,8 +13,9 @@ export interface HotStatement {
  * Statements on the request path without Prisma. Prisma's raw-query machinery cost 0.44 ms of
  * CPU per statement in a measurement of the write-ahead intent insert, against 0.14–0.18 ms for
  * the same statement through `pg` prepared once — at 1,000 requests a second that difference
- * alone was a third of a core. Only for a few fixed statements whose parameters are already
- * text (JSON batches, ids); everything else goes through Prisma.
+ * alone was a third of a core. Only for the request path's statements, whose parameters are
+ * text (JSON batches, ids, decimals): write-ahead intents, settlement, key lookups, an
+ * organization's configuration and credit leases; everything else goes through Prisma.
  */
 export interface DirectSql {
   /** The statement's rows, as the driver parses them. */
@@ -21,14 +23,47 @@ export interface DirectSql {
   close(): Promise<void>;
 }
 
+/** A statement composed with `Prisma.sql` (its text numbered `$1…`, its values in order). */
+export interface ComposedSql {
+  text: string;
+  values: readonly unknown[];
+}
+
+const composed = new Map<string, HotStatement>();
+
+/**
+ * A statement composed with `Prisma.sql`, to run through `DirectSql`: named after its text (so
+ * each shape is prepared once per connection, and two shapes never share a name), with its
+ * values as text — a string as it is, an array of strings as a PostgreSQL array literal. Every
+ * parameter arrives typed text: the statement casts what is not (`::numeric`, `::text[]`).
+ */
+export function hotStatementOf(prefix: string, sql: ComposedSql): { statement: HotStatement; values: string[] } {
+  let statement = composed.get(sql.text);
+  if (!statement) {
+    statement = { name: `${prefix}_${createHash('sha256').update(sql.text).digest('hex').slice(0, 16)}`, text: sql.text };
+    composed.set(sql.text, statement);
+  }
+  return { statement, values: sql.values.map(asTextParameter) };
+}
+
+function asTextParameter(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    return `{${value.map((item) => `"${item.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+  throw new TypeError(`A hot statement's parameter must be text or an array of text, not ${typeof value}`);
+}
+
 /**
  * On a PostgreSQL server: a small pool of its own, each connection preparing each statement once,
- * and kept open while idle (`KEPT_CONNECTIONS`).
+ * two of them kept open while idle (`KEPT_CONNECTIONS`).
  */
 export function postgresDirectSql(url: string, idleConnectionMs = IDLE_CONNECTION_MS): DirectSql {
   const pool = new pg.Pool({
     connectionString: hotPathSessionUrl(url),
-    max: 2,
+    // Write-ahead intents and settlement batches, one statement in flight each, plus key lookups
+    // and the configuration of organizations coming back cold: a burst of those must not queue
+    // every request's intent behind it.
+    max: 4,
     min: KEPT_CONNECTIONS,
     idleTimeoutMillis: idleConnectionMs,
     application_name: 'keyplane-hot-path',
