@@ -64,22 +64,7 @@ export class GatewayAuthenticator {
   private async load(hash: string): Promise<GatewayIdentity | 'unknown'> {
     const row = await this.keys.find(hash);
     if (!row) return 'unknown';
-    return {
-      gatewayKeyId: row.id,
-      projectId: row.projectId,
-      organizationId: row.organizationId,
-      rpmLimit: row.rpmLimit,
-      budgetUsd: row.budgetUsd,
-      budgetPeriod: row.budgetPeriod,
-      allowedModels: row.allowedModels,
-      defaultTags: row.defaultTags,
-      attributionBudgets: row.attributionBudgets,
-      mode: row.mode,
-      preferStoredKeys: row.preferStoredKeys,
-      hostedCostMultiplier: row.hostedCostMultiplier,
-      byokFeeRate: row.byokFeeRate,
-      expiresAt: row.expiresAt,
-      revokedAt: row.revokedAt,
-    };
+    const { id, ...identity } = row;
+    return { gatewayKeyId: id, ...identity };
   }
 }
