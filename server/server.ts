@@ -66,7 +66,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     await platform.state.ready();
     const services = createServices({
       prisma: db.prisma,
-      direct: db.direct,
+      direct: db.lookups,
       keyRing,
       providers: { has: isProviderId },
       envFlagOverrides: envFlagOverrides(config.hostedKeyLlm),

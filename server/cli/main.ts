@@ -65,7 +65,7 @@ async function withServices<T>(run: (ctx: CliContext) => Promise<T>, keyRingOnce
     const { state, hostedKeyNames, envKeyNames } = createPlatform(config, createLogger({ level: 'warn' }));
     const services = createServices({
       prisma: db.prisma,
-      direct: db.direct,
+      direct: db.lookups,
       keyRing,
       providers: { has: isProviderId },
       envFlagOverrides: envFlagOverrides(config.hostedKeyLlm),

@@ -16,8 +16,14 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface Database {
   kind: DatabaseKind;
   prisma: PrismaClient;
-  /** The few hot-path statements that skip Prisma's per-query cost. */
+  /** The hot path's write-ahead intents and settlement batches, without Prisma's per-query cost. */
   direct: DirectSql;
+  /**
+   * The request path's other statements without Prisma (key lookups, an organization's
+   * configuration, lease extensions), on connections of their own on a PostgreSQL server so a
+   * burst of them never queues an intent; the same as `direct` on the embedded database.
+   */
+  lookups: DirectSql;
   /** Announced configuration changes (config-changes.ts), listened for from the first call until close. */
   configChanges(logger: Logger): ConfigChanges;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
@@ -102,7 +108,9 @@ export async function openAdapter(options: OpenAdapterOptions): Promise<Database
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const db = await (options.url || options.pglite ? openInProcess(options) : openInWorker(options));
-  return options.onQuery ? { ...db, direct: observed(db.direct, options.onQuery) } : db;
+  if (!options.onQuery) return db;
+  const direct = observed(db.direct, options.onQuery);
+  return { ...db, direct, lookups: db.lookups === db.direct ? direct : observed(db.lookups, options.onQuery) };
 }
 
 /** The hot path's statements, each also told to `onQuery` (as Prisma's are). */
@@ -127,6 +135,7 @@ async function openInWorker(options: OpenDatabaseOptions): Promise<Database> {
     kind: 'pglite',
     prisma,
     direct: worker.direct,
+    lookups: worker.direct,
     configChanges: changes.get,
     adapterFactory: worker.adapterFactory,
     close: async () => {
@@ -142,27 +151,33 @@ async function openInProcess(options: OpenDatabaseOptions): Promise<Database> {
   const prisma = createClient(adapterFactory, options.onQuery);
   if (!pglite) {
     const url = options.url as string;
-    const direct = postgresDirectSql(url, options.idleConnectionMs);
+    const idleConnectionMs = options.idleConnectionMs;
+    // Intents and settlement batches: one statement in flight each.
+    const direct = postgresDirectSql(url, { max: 2, applicationName: 'keyplane-hot-path', idleConnectionMs });
+    const lookups = postgresDirectSql(url, { max: 3, applicationName: 'keyplane-lookups', idleConnectionMs });
     const changes = lazyFeed((logger: Logger) => postgresConfigChanges(postgresSessionUrl(url), logger));
     return {
       kind,
       prisma,
       direct,
+      lookups,
       configChanges: changes.get,
       adapterFactory,
       close: async () => {
         await changes.close();
-        await direct.close();
+        await Promise.all([direct.close(), lookups.close()]);
         await prisma.$disconnect();
       },
     };
   }
   const changes = lazyFeed(() => embeddedConfigChanges((channel, onNotification) => pglite.listen(channel, onNotification)));
   // The database owns its PGlite, also one passed in (tests hand theirs over).
+  const direct = pgliteDirectSql(pglite);
   return {
     kind,
     prisma,
-    direct: pgliteDirectSql(pglite),
+    direct,
+    lookups: direct,
     configChanges: changes.get,
     adapterFactory,
     close: async () => {

@@ -55,18 +55,24 @@ function asTextParameter(value: unknown): string {
 
 /**
  * On a PostgreSQL server: a small pool of its own, each connection preparing each statement once,
- * two of them kept open while idle (`KEPT_CONNECTIONS`).
+ * two of them kept open while idle (`KEPT_CONNECTIONS`). The database opens two (database.ts):
+ * write-ahead intents and settlement batches on one, whatever else the request path reads or
+ * locks on the other, so a burst of those never queues an intent.
  */
-export function postgresDirectSql(url: string, idleConnectionMs = IDLE_CONNECTION_MS): DirectSql {
+export function postgresDirectSql(
+  url: string,
+  {
+    max,
+    applicationName,
+    idleConnectionMs = IDLE_CONNECTION_MS,
+  }: { max: number; applicationName: string; idleConnectionMs?: number | undefined },
+): DirectSql {
   const pool = new pg.Pool({
     connectionString: hotPathSessionUrl(url),
-    // Write-ahead intents and settlement batches, one statement in flight each, plus key lookups
-    // and the configuration of organizations coming back cold: a burst of those must not queue
-    // every request's intent behind it.
-    max: 4,
+    max,
     min: KEPT_CONNECTIONS,
     idleTimeoutMillis: idleConnectionMs,
-    application_name: 'keyplane-hot-path',
+    application_name: applicationName,
     keepAlive: true,
   });
   // An idle connection that drops is replaced on the next query; its error must not crash the process.
@@ -86,8 +92,8 @@ export function postgresDirectSql(url: string, idleConnectionMs = IDLE_CONNECTIO
  * for the intent insert), so each statement is prepared once per session with SQL PREPARE
  * (every parameter typed text; the statements cast what they need) and run with EXECUTE in
  * 0.24–0.29 ms. EXECUTE takes no bind parameters, so the values travel as literals quoted by the
- * driver's own escapeLiteral — they are JSON text and ids, and the quoting is tested with
- * hostile names.
+ * driver's own escapeLiteral — JSON text, ids, decimals and array literals — and the quoting is
+ * tested with hostile names and arrays.
  */
 export function pgliteDirectSql(pglite: PGlite): DirectSql {
   // The PREPARE in flight or done, per name: two first calls at once must not both prepare.

@@ -28,7 +28,7 @@ export function hotPathSessionUrl(url: string): string {
 
 /**
  * Connections each of keyplane's PostgreSQL pools keeps open however long it is idle (`pg`'s
- * `min`; the hot path's pool has no more). `pg` closes a connection idle for 10 s, and the first
+ * `min`; the intents' pool has no more). `pg` closes a connection idle for 10 s, and the first
  * requests after a quiet spell then waited for new ones: a PostgreSQL backend started, its session
  * set up, every prepared statement parsed and planned again. Measured at 1,000 req/s after 18 s
  * idle, the write-ahead intents of the first 100 ms waited 10–30 ms at the median, against

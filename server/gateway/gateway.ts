@@ -51,7 +51,7 @@ export function createGateway(
   const dispatcher = new Agent(agentOptions);
   // Organizations' custom providers connect through an agent that refuses private addresses.
   const customDispatcher = createGuardedAgent({ ...agentOptions, allowPrivate: config.allowPrivateUpstreams });
-  const billing = new BillingStore(db.prisma, db.direct);
+  const billing = new BillingStore(db.prisma, db.direct, db.lookups);
   const { writer, intents } = settlementPath(billing, logger, options.intentDir ?? null);
   const leases = new Leases(billing, logger, config.creditLease);
   const liveness = LivenessLock.start(config.databaseUrl, leases.instanceId, logger);

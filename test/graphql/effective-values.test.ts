@@ -70,7 +70,9 @@ describe('effective flag values and limiter defaults over GraphQL', () => {
       [on.id, inherits.id],
       [on.id, own.id],
     ] as const) {
-      expect(await t.server.services.flags.isEnabled('hosted-key-llm', organizationId, projectId)).toBe(at(projectId)?.enabled);
+      expect((await t.server.services.flags.enabledFor(['hosted-key-llm'], organizationId, projectId))['hosted-key-llm']).toBe(
+        at(projectId)?.enabled,
+      );
     }
   });
 

@@ -63,9 +63,9 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
 
     // Project override beats organization override beats global.
     const flags = t.server.services.flags;
-    expect(await flags.isEnabled('hosted-key-llm', org.id, project.id)).toBe(true);
-    expect(await flags.isEnabled('hosted-key-llm', org.id, 'another-project')).toBe(false);
-    expect(await flags.isEnabled('hosted-key-llm', 'another-org', 'another-project')).toBe(true);
+    expect((await flags.enabledFor(['hosted-key-llm'], org.id, project.id))['hosted-key-llm']).toBe(true);
+    expect((await flags.enabledFor(['hosted-key-llm'], org.id, 'another-project'))['hosted-key-llm']).toBe(false);
+    expect((await flags.enabledFor(['hosted-key-llm'], 'another-org', 'another-project'))['hosted-key-llm']).toBe(true);
   });
 
   it('rejects unknown flags, unknown scopes and both scopes at once', async () => {
@@ -81,7 +81,7 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
   it('removes a project or organization override so it inherits again, auditing each removal', async () => {
     // From the test above: global on, organization off, project on.
     const flags = t.server.services.flags;
-    expect(await flags.isEnabled('hosted-key-llm', org.id, project.id)).toBe(true);
+    expect((await flags.enabledFor(['hosted-key-llm'], org.id, project.id))['hosted-key-llm']).toBe(true);
 
     const project1 = await t.gqlOk<{ clearFeatureFlagOverride: Flag }>(CLEAR_OVERRIDE, {
       input: { key: 'hosted-key-llm', projectId: project.id },
@@ -89,7 +89,7 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
     expect(project1.clearFeatureFlagOverride).toMatchObject({ key: 'hosted-key-llm', enabled: true });
     expect(project1.clearFeatureFlagOverride.overrides).toEqual([{ scope: 'ORGANIZATION', scopeId: org.id, enabled: false }]);
     // The project now inherits its organization's value.
-    expect(await flags.isEnabled('hosted-key-llm', org.id, project.id)).toBe(false);
+    expect((await flags.enabledFor(['hosted-key-llm'], org.id, project.id))['hosted-key-llm']).toBe(false);
     const projectEntry = await expectAudit(t, org.id, {
       action: 'feature-flag.clear',
       targetId: 'hosted-key-llm',
@@ -102,7 +102,7 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
     });
     expect(org1.clearFeatureFlagOverride.overrides).toEqual([]);
     // Both now inherit the global value (on).
-    expect(await flags.isEnabled('hosted-key-llm', org.id, project.id)).toBe(true);
+    expect((await flags.enabledFor(['hosted-key-llm'], org.id, project.id))['hosted-key-llm']).toBe(true);
     const orgEntry = await expectAudit(t, org.id, { action: 'feature-flag.clear' });
     expect(orgEntry.details).toEqual({ key: 'hosted-key-llm', scope: 'ORGANIZATION', scopeId: org.id, previous: false });
 
@@ -134,7 +134,7 @@ describe.each(availableBackends())('feature flags and credits on %s', (backend) 
       'UNAUTHENTICATED',
     ]);
     // Still there.
-    expect(await t.server.services.flags.isEnabled('hosted-key-llm', org.id, project.id)).toBe(false);
+    expect((await t.server.services.flags.enabledFor(['hosted-key-llm'], org.id, project.id))['hosted-key-llm']).toBe(false);
     await t.gqlOk(CLEAR_OVERRIDE, { input: { key: 'hosted-key-llm', organizationId: org.id } });
   });
 
@@ -231,6 +231,6 @@ describe('HOSTED_KEY_LLM environment override', () => {
     await t.gqlOk(SET_FLAG, { input: { key: 'hosted-key-llm', enabled: false, organizationId: org.id } });
     const data = await t.gqlOk<{ featureFlags: Flag[] }>(FLAGS);
     expect(data.featureFlags.find((f) => f.key === 'hosted-key-llm')?.envOverride).toBe(true);
-    expect(await t.server.services.flags.isEnabled('hosted-key-llm', org.id, 'p')).toBe(true);
+    expect((await t.server.services.flags.enabledFor(['hosted-key-llm'], org.id, 'p'))['hosted-key-llm']).toBe(true);
   });
 });

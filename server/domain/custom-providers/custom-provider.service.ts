@@ -16,10 +16,6 @@ export interface SetCustomProviderInput {
   models: string[];
 }
 
-/**
- * An organization's own OpenAI-compatible endpoints (Ollama, vLLM, llama.cpp …), called as
- * `slug/model`. Their keys, if any, are stored like any BYOK key under the slug.
- */
 /** What the gateway calls an organization's ($1) custom provider by. */
 export type CustomEndpointRow = Pick<CustomProvider, 'id' | 'slug' | 'baseUrl' | 'models'>;
 
@@ -28,6 +24,10 @@ export const CUSTOM_ENDPOINTS_OF_ORGANIZATION: HotStatement = {
   text: `SELECT "id", "slug", "baseUrl", "models" FROM "CustomProvider" WHERE "organizationId" = $1 ORDER BY "slug"`,
 };
 
+/**
+ * An organization's own OpenAI-compatible endpoints (Ollama, vLLM, llama.cpp …), called as
+ * `slug/model`. Their keys, if any, are stored like any BYOK key under the slug.
+ */
 export class CustomProviderService {
   constructor(
     private readonly prisma: PrismaClient,

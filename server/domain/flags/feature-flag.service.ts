@@ -156,10 +156,6 @@ export class FeatureFlagService {
   }
 
   /** Effective value for a request: env override, then project, organization, global, default. */
-  async isEnabled(key: FeatureFlagKey, organizationId: string, projectId: string): Promise<boolean> {
-    return (await this.enabledFor([key], organizationId, projectId))[key];
-  }
-
   /**
    * Several flags' values in force for one project, in one statement without Prisma (the gateway
    * loads them when a project's cached flags went cold).

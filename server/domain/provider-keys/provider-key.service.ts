@@ -157,8 +157,10 @@ export class ProviderKeyService {
     return rows.map((row, index) => ({ ...row, ...keyStatusView(states.get(names[index] as string), now) }));
   }
 
-  /** The organization's keys by provider, decrypted, for the gateway only. Never log the result. */
-  /** The organization's keys for the gateway, decrypted; read without Prisma (when its cached keys went cold). */
+  /**
+   * The organization's keys by provider, decrypted, for the gateway only. Never log the result.
+   * Read without Prisma: the gateway loads them when its cached ones went cold.
+   */
   async decryptedForOrganization(organizationId: string): Promise<Map<string, { id: string; secret: string }>> {
     const rows = await this.direct.query<{
       id: string;

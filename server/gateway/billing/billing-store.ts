@@ -45,8 +45,10 @@ export const LEASE_OWNER_CONNECTED = Prisma.raw(
 export class BillingStore {
   constructor(
     private readonly prisma: PrismaClient,
-    /** The hot path's statements (intents, settlement batches): the database's direct connection where there is one. */
+    /** The hot path's intents and settlement batches: the database's direct connection where there is one. */
     private readonly direct: DirectSql = prismaDirectSql(prisma),
+    /** Lease extensions, which wait on settlement's locks: on connections apart from the intents'. */
+    private readonly leaseSql: DirectSql = direct,
   ) {}
 
   /**
@@ -122,7 +124,7 @@ export class BillingStore {
       )
       SELECT EXISTS (SELECT 1 FROM o) AS found, coalesce((SELECT granted FROM reserved), 0)::text AS granted`,
     );
-    const [row] = await this.direct.query<{ found: boolean; granted: string }>(statement, values);
+    const [row] = await this.leaseSql.query<{ found: boolean; granted: string }>(statement, values);
     return { found: row?.found ?? false, granted: toPico(row?.granted ?? '0') };
   }
 

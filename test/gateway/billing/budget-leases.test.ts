@@ -19,7 +19,7 @@ describe.each(availableBackends())('budget leases on %s', (backend) => {
   let store: BillingStore;
   beforeAll(async () => {
     db = await createTestDatabase(backend);
-    store = new BillingStore(db.prisma);
+    store = new BillingStore(db.prisma, db.direct, db.lookups);
   });
   afterAll(() => db?.close());
 

@@ -26,7 +26,7 @@ describe.skipIf(!availableBackends().includes('postgres'))('billing lock order o
   let other: pg.Client;
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
-    store = new BillingStore(db.prisma);
+    store = new BillingStore(db.prisma, db.direct, db.lookups);
     other = new pg.Client({ connectionString: db.url });
     await other.connect();
     // This session never gives up first: if there is a cycle, the settlement is the victim.
@@ -40,6 +40,9 @@ describe.skipIf(!availableBackends().includes('postgres'))('billing lock order o
   /** Wait until some other backend of this database waits on a row lock (the statement under test). */
   async function untilBlocked(): Promise<void> {
     for (let waited = 0; waited < 10_000; waited += 20) {
+      // This session is inside a transaction, where pg_stat_activity is read once and kept: a
+      // statement whose connection was still opening at the first look would never show.
+      await other.query('SELECT pg_stat_clear_snapshot()');
       const { rowCount } = await other.query(
         "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'",
       );
