@@ -23,7 +23,10 @@
  * during keyplane's measured phase (config-churn.ts): what one tenant's configuration changes
  * cost the others.
  *
- *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--pause 0] [--churn 0] [--random-keys 0] [--no-build] [--no-profile]
+ * With --stages, keyplane exports its request spans to the probe (stage-timings.ts), which prints
+ * each stage's percentiles over the measured phase: where a request's time goes inside keyplane.
+ *
+ *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--pause 0] [--churn 0] [--random-keys 0] [--stages] [--no-build] [--no-profile]
  *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile (and out.bare.cpuprofile)]
  */
 import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -50,6 +53,7 @@ import {
   startKeyplane,
   startSimulator,
 } from './servers.js';
+import { startStageTimings } from './stage-timings.js';
 
 /** CPU time a process has used in user and kernel mode, in ms. */
 function cpuMs(pid: number): { user: number; system: number } {
@@ -157,10 +161,11 @@ async function main(): Promise<void> {
   await child.stop();
   const profileDir = tempDir('tail-prof');
   const probeOut = join(profileDir, 'loop.json');
+  const stages = argv.includes('--stages') ? await startStageTimings() : null;
   ({ child, url } = await startKeyplane(env, {
     ...(profiling ? { cpuProfDir: profileDir } : {}),
     nodeArgs: ['--import', join(ROOT, 'bench', 'loop-probe.mjs'), ...nodeArgs],
-    extraEnv: { ...extraEnv, LOOP_PROBE_OUT: probeOut },
+    extraEnv: { ...extraEnv, ...stages?.env, LOOP_PROBE_OUT: probeOut },
   }));
   await smokeTest(url, gatewayKey);
   const headers: Record<string, string> = { authorization: `Bearer ${gatewayKey}` };
@@ -188,7 +193,9 @@ async function main(): Promise<void> {
   await sleep(50);
   const churn = churnMs > 0 ? await startConfigChurn(url, env.adminToken, churnMs) : null;
   const flood = randomKeyRate > 0 ? startKeyFlood(target, randomKeyRate) : null;
+  const measuredFrom = Date.now();
   const { load, cpuPerRequest, machine, sched, window } = await measured(target, child.proc.pid!, others);
+  const stageTable = stages ? await stages.report(measuredFrom, Date.now()) : null;
   if (flood) {
     const { sent, accepted } = await flood.stop();
     console.log(`random keys: ${sent} sent at ${randomKeyRate} req/s, ${accepted} accepted`);
@@ -215,6 +222,7 @@ async function main(): Promise<void> {
     `on a CPU ${((1000 * run.sched.run) / run.load.sent).toFixed(1)} µs, waiting ${((1000 * run.sched.wait) / run.load.sent).toFixed(1)} µs`;
   console.log(`main thread per request: keyplane ${perReq({ sched, load })}; bare proxy ${perReq(bareRun)}`);
   console.log(formatMachineCpu({ label: 'keyplane', rows: machine }, { label: 'bare', rows: bareRun.machine }));
+  if (stageTable) console.log(stageTable);
   console.log(`event loop delay p50 ${f(loop.loopDelayMs.p50)}  p99 ${f(loop.loopDelayMs.p99)}  max ${f(loop.loopDelayMs.max)} ms`);
   console.log(
     `GC ${loop.gc.count} pauses (${loop.gc.major} mark-sweep), total ${f(loop.gc.totalMs)} ms, p99 ${f(loop.gc.p99Ms)}, max ${f(loop.gc.maxMs)} ms`,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../../tools/otlp-receiver/otlp-receiver.js';
 import { ADMIN_TOKEN } from '../support/test-server.js';
 import { type ChatResult, chat, createTenant, fakeKey, type GatewayEnv, startGatewayEnv, type Tenant, usageOf } from './support/tenant.js';
 

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OtlpReceiver, startOtlpReceiver } from '../../tools/otlp-receiver/otlp-receiver.js';
 import { startUpstreamSimulator, type UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
-import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { createCreditsTenant, type ServerProcess, serverProcessEnv, startServerProcess } from '../support/server-process.js';
 import { availableBackends, createTestDatabase } from '../support/test-database.js';
 

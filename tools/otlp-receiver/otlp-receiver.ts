@@ -11,6 +11,9 @@ export interface ReceivedSpan {
   kind: number;
   attributes: Record<string, string | number | boolean>;
   status: { code?: number; message?: string };
+  /** When the span started and ended, in ms since the epoch (µs precision). */
+  startMs: number;
+  endMs: number;
   /** The span as received (for "no secret anywhere" checks). */
   raw: string;
 }
@@ -29,7 +32,10 @@ export interface OtlpReceiver {
 type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
 type OtlpAttribute = { key: string; value: OtlpValue };
 
-/** A local OTLP/HTTP collector (JSON encoding) on an ephemeral port: POST /v1/traces only. */
+/**
+ * A local OTLP/HTTP collector (JSON encoding) on an ephemeral port: POST /v1/traces only. The
+ * tracing tests read what keyplane exports through it, and the bench its stage timings.
+ */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const bodies: string[] = [];
@@ -69,7 +75,27 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   };
 }
 
-function flatten(request: any): ReceivedSpan[] {
+/** What an OTLP/HTTP JSON export request holds, as far as the receiver reads it. */
+interface ExportRequest {
+  resourceSpans?: {
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeSpans?: {
+      spans?: {
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind: number;
+        attributes?: OtlpAttribute[];
+        status?: { code?: number; message?: string };
+        startTimeUnixNano?: string | number;
+        endTimeUnixNano?: string | number;
+      }[];
+    }[];
+  }[];
+}
+
+function flatten(request: ExportRequest): ReceivedSpan[] {
   const out: ReceivedSpan[] = [];
   for (const resourceSpans of request.resourceSpans ?? []) {
     const service = attributes(resourceSpans.resource?.attributes)['service.name'];
@@ -84,12 +110,19 @@ function flatten(request: any): ReceivedSpan[] {
           kind: span.kind,
           attributes: attributes(span.attributes),
           status: span.status ?? {},
+          startMs: epochMs(span.startTimeUnixNano),
+          endMs: epochMs(span.endTimeUnixNano),
           raw: JSON.stringify(span),
         });
       }
     }
   }
   return out;
+}
+
+/** An OTLP timestamp (ns since the epoch, a decimal string in JSON) in ms. */
+function epochMs(unixNano: string | number | undefined): number {
+  return unixNano === undefined ? Number.NaN : Number(BigInt(unixNano) / 1000n) / 1000;
 }
 
 function attributes(list: OtlpAttribute[] | undefined): Record<string, string | number | boolean> {
