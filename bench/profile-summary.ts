@@ -4,7 +4,8 @@
  * (CLOCK_MONOTONIC µs, which is what both V8 profiles and process.hrtime use on Linux).
  *   npx tsx bench/profile-summary.ts <file.cpuprofile> [top]
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -153,4 +154,17 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
     process.exit(2);
   }
   console.log(formatProfile(summarizeProfile(file, { top: Number(process.argv[3] ?? 30) })));
+}
+
+/**
+ * The main thread's profile among a process's: worker threads (the embedded database's) and tsx's
+ * loader thread write their own. Node names each `CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile`,
+ * and the main thread's id is 0; the embedded database's worker can write the largest.
+ */
+export function mainThreadProfile(dir: string): string | undefined {
+  const profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  return (
+    profiles.find((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f)) ??
+    profiles.sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0]
+  );
 }

@@ -9,7 +9,6 @@
  * usage-query results, and the targets with ✓/✗. Everything on 127.0.0.1; children, temp dirs
  * and the scratch PostgreSQL database are removed at the end, also on failure or Ctrl-C.
  */
-import { readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startConfigChurn } from './config-churn.js';
@@ -19,7 +18,7 @@ import { machineCpuPerRequest, readMachineCpu } from './machine-cpu.js';
 import { createScratchDatabase } from './postgres.js';
 import { type Child, cleanupAll, installSignalHandlers, ROOT, runNode, tempDir, untilMachineQuiet } from './processes.js';
 import { type BenchRedis, benchRedis, loopWindowP99, renderProduction } from './production.js';
-import { formatProfile, summarizeProfile } from './profile-summary.js';
+import { formatProfile, mainThreadProfile, summarizeProfile } from './profile-summary.js';
 import { failedRequestLines, fmt, type RunResult, runMetrics, tableRow } from './report.js';
 import {
   buildKeyplane,
@@ -381,7 +380,7 @@ async function main(): Promise<void> {
     );
     const stopped = await kp.child.stop(60_000);
     if (kp.profileDir) {
-      const file = readdirSync(kp.profileDir).find((f) => f.endsWith('.cpuprofile'));
+      const file = mainThreadProfile(kp.profileDir);
       if (file)
         profiles.push({
           mode: kp.mode,

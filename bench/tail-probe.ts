@@ -29,7 +29,7 @@
  *   npx tsx bench/tail-probe.ts [--postgres] [--production] [--tenants 0] [--rate 1000 | --flat-out] [--seconds 5] [--body-kb 0] [--pause 0] [--churn 0] [--random-keys 0] [--stages] [--no-build] [--no-profile]
  *     [--node-arg=--max-semi-space-size=16 …] [--env MALLOC_ARENA_MAX=2 …] [--keep-profile out.cpuprofile (and out.bare.cpuprofile)]
  */
-import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyStretches } from './busy-stretches.js';
 import { optionalArg } from './cli-args.js';
@@ -40,7 +40,7 @@ import { formatMachineCpu, machineCpuPerRequest, processCpu, type Roles, readMac
 import { scratchDatabaseUrl } from './postgres.js';
 import { cleanupAll, installSignalHandlers, ROOT, sleep, tempDir } from './processes.js';
 import { benchRedis } from './production.js';
-import { formatBudgets, formatProfile, perRequestBudget, summarizeProfile } from './profile-summary.js';
+import { formatBudgets, formatProfile, mainThreadProfile, perRequestBudget, summarizeProfile } from './profile-summary.js';
 import {
   buildKeyplane,
   keyplaneEnv,
@@ -92,12 +92,6 @@ function fromFlatOut(result: FlatOutResult): FixedRateResult {
     total: latency,
     firstByte: latency,
   };
-}
-
-/** The main thread's profile among a process's (worker threads, tsx's loader thread, write their own): the largest. */
-function mainThreadProfile(dir: string): string | undefined {
-  const profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  return profiles.sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
 }
 
 const argv = process.argv.slice(2);
