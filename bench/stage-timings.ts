@@ -7,6 +7,7 @@
  * added latency and CPU from a run without it.
  */
 import { type ReceivedSpan, startOtlpReceiver } from '../tools/otlp-receiver/otlp-receiver.js';
+import { percentiles } from './load.js';
 import { onCleanup, sleep } from './processes.js';
 
 /** OTLP's SPAN_KIND_SERVER: the request span (its stages are its children). */
@@ -65,34 +66,30 @@ export function stageDurations(spans: readonly ReceivedSpan[], fromMs: number, t
   for (const trace of byTrace.values()) {
     const request = trace.find((span) => span.kind === SERVER_KIND);
     if (!request || request.startMs < fromMs || request.startMs > toMs) continue;
-    const stage = (name: string) => trace.filter((span) => span.name === name && span.parentSpanId === request.spanId).sort(byStart)[0];
-    add('request (authenticate → settled)', request.endMs - request.startMs);
-    for (const name of ['authenticate', 'route', 'reserve']) {
-      const span = stage(name);
-      if (span) add(name, span.endMs - span.startMs);
+    // Each stage's first span under this request (the first upstream attempt, when it retried).
+    const stages = new Map<string, ReceivedSpan>();
+    for (const span of [...trace].sort(byStart)) {
+      if (span.parentSpanId === request.spanId && !stages.has(span.name)) stages.set(span.name, span);
     }
-    const reserve = stage('reserve');
-    const upstream = stage('upstream');
+    const took = (span: ReceivedSpan | undefined) => (span ? span.endMs - span.startMs : Number.NaN);
+    add('request (authenticate → settled)', took(request));
+    for (const name of ['authenticate', 'route', 'reserve']) add(name, took(stages.get(name)));
+    const reserve = stages.get('reserve');
+    const upstream = stages.get('upstream');
     if (reserve && upstream) add('key and write-ahead intent (reserve → upstream)', upstream.startMs - reserve.endMs);
-    for (const name of ['upstream', 'respond', 'settle']) {
-      const span = stage(name);
-      if (span) add(name === 'upstream' ? 'upstream (first attempt: call and answer)' : name, span.endMs - span.startMs);
-    }
+    add('upstream (first attempt: call and answer)', took(upstream));
+    for (const name of ['respond', 'settle']) add(name, took(stages.get(name)));
   }
   return out;
 }
 
 const byStart = (a: ReceivedSpan, b: ReceivedSpan) => a.startMs - b.startMs;
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
-}
-
 export function formatStages(durations: Durations): string {
   const rows = [...durations].map(([name, values]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const cells = [0.5, 0.9, 0.99].map((p) => percentile(sorted, p).toFixed(3).padStart(8));
-    return `  ${name.padEnd(50)} ${String(sorted.length).padStart(6)} ${cells.join(' ')} ${(sorted.at(-1) ?? Number.NaN).toFixed(2).padStart(8)}`;
+    const { p50, p90, p99, max } = percentiles(values);
+    const cells = [p50, p90, p99].map((ms) => ms.toFixed(3).padStart(8));
+    return `  ${name.padEnd(50)} ${String(values.length).padStart(6)} ${cells.join(' ')} ${max.toFixed(2).padStart(8)}`;
   });
   return [`stages (keyplane's request spans), ms${' '.repeat(18)}requests      p50      p90      p99      max`, ...rows].join('\n');
 }

@@ -155,10 +155,10 @@ export class FeatureFlagService {
     return states.find((state) => state.key === key) as FeatureFlagState;
   }
 
-  /** Effective value for a request: env override, then project, organization, global, default. */
   /**
-   * Several flags' values in force for one project, in one statement without Prisma (the gateway
-   * loads them when a project's cached flags went cold).
+   * Several flags' values in force for one project: env override, then project, organization,
+   * global, default. One statement without Prisma (the gateway loads them when a project's
+   * cached flags went cold).
    */
   async enabledFor<K extends FeatureFlagKey>(keys: readonly K[], organizationId: string, projectId: string): Promise<Record<K, boolean>> {
     const fromDatabase = keys.filter((key) => (this.envOverrides[key] ?? null) === null);
