@@ -103,11 +103,12 @@ try {
         attempts: [{ provider: 'openai', keyRef: 'OPENAI_API_KEY', outcome: 'ok' }],
       };
       const gatewayKeyId = task.gatewayKeyIds[0] ?? 'bench';
-      // Write-ahead on, as in the gateway: each settlement's intent is committed (group commit)
-      // before it is queued; the latency of that wait is what the intent adds to a request.
+      // Write-ahead on, as in the gateway: a request waits until its intent's statement is sent
+      // (group commit), the wait the intent adds to a request; its settlement is queued once the
+      // intent has committed.
       const journal = new IntentJournal(intents, logger, `bench-${tag}`);
       const call = { provider: 'openai', model: 'gpt-4o-mini', keySource: 'env' as const, keyRef: 'OPENAI_API_KEY' };
-      /** Ask for request `id`'s intent; once durable, queue its settlement. Resolves with the wait, ms. */
+      /** Ask for request `id`'s intent; once committed, queue its settlement. Resolves with the wait until it was sent, ms. */
       const request = (id: string, i: number): Promise<number> => {
         const billed = 3_750_000n + BigInt(i % 100);
         const ids = { requestId: id, organizationId: task.organizationId, projectId: task.projectId, gatewayKeyId };
@@ -128,8 +129,11 @@ try {
           budget: null,
           createdAt: new Date(),
         };
-        return journal.record(intent).then(() => {
-          const waited = performance.now() - asked;
+        const write = journal.record(intent);
+        let waited = 0;
+        return write.sent.then(async () => {
+          waited = performance.now() - asked;
+          await write.committed;
           writer.enqueue(
             settlementRow({
               ...ids,

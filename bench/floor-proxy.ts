@@ -5,11 +5,12 @@
  *
  * - the caller's key found (an in-memory map of raw keys: no hashing, no expiry, no database);
  * - the JSON body parsed for its model and stream flag (a stream asks upstream for usage);
- * - a write-ahead intent committed before the upstream call (nothing served goes unbilled):
- *   group commit, one statement in flight, asynchronous commit — keyplane's own policy;
+ * - a write-ahead intent sent to the database before the upstream call (nothing served goes
+ *   unbilled): group commit, one statement in flight, asynchronous commit, the call waiting for
+ *   the statement to leave, not for its commit — keyplane's own policy;
  * - the answer read whole (a stream: relayed chunk by chunk) and its usage parsed;
- * - afterwards, batched like keyplane's writer (500 rows or 100 ms): usage row in, intent out,
- *   balance debited, in one durable statement.
+ * - afterwards, once the intent has committed, batched like keyplane's writer (500 rows or 100
+ *   ms): usage row in, intent out, balance debited, in one durable statement.
  *
  * No auth cache, rate limits, budgets, routing, fallbacks, price catalog, tags, metrics, logs or
  * schema checks: those are keyplane's own and counted against it.
@@ -20,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { type HotStatement, postgresDirectSql } from '../server/db/direct-sql.js';
 import { requiredArg as arg } from './cli-args.js';
 
 const upstream = new URL(arg('upstream'));
@@ -27,7 +29,9 @@ const basePath = upstream.pathname.replace(/\/$/, '');
 const upstreamKey = arg('key');
 const accounts = new Map([[`Bearer ${upstreamKey}`, 'bench-account']]);
 const pool = new Pool(upstream.origin, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });
-const db = new pg.Pool({ connectionString: arg('database'), max: 4 });
+const db = new pg.Pool({ connectionString: arg('database'), max: 1 });
+// keyplane's own driver path for the request's statements: it says when a statement has left.
+const hot = postgresDirectSql(arg('database'), { max: 4, applicationName: 'keyplane-floor' });
 
 // A schema of its own: keyplane's migrations refuse a public schema holding tables they did not create.
 await db.query(`
@@ -58,34 +62,47 @@ UPDATE floor.balance b SET balance = b.balance - t.total FROM (SELECT account, s
 };
 
 /** Nagle-style group commit: one statement in flight; whatever arrives meanwhile goes in the next. */
-function groupCommit<T>(statement: { name: string; text: string }) {
-  let queue: { row: T; done: (error?: unknown) => void }[] = [];
+function groupCommit<T>(statement: HotStatement) {
+  type Waiting = { row: T; sent: () => void; done: (error?: unknown) => void };
+  let queue: Waiting[] = [];
   let writing = false;
   const flush = () => {
     if (writing || queue.length === 0) return;
     const batch = queue;
     queue = [];
     writing = true;
-    db.query({ ...statement, values: [JSON.stringify(batch.map((w) => w.row))] }).then(
+    const sent = () => {
+      for (const waiting of batch) waiting.sent();
+    };
+    hot.query(statement, [JSON.stringify(batch.map((w) => w.row))], sent).then(
       () => finish(batch),
       (error: unknown) => finish(batch, error),
     );
   };
-  const finish = (batch: typeof queue, error?: unknown) => {
+  const finish = (batch: Waiting[], error?: unknown) => {
     for (const waiting of batch) waiting.done(error);
     writing = false;
     flush();
   };
   return {
-    /** Resolves once committed. */
-    write: (row: T) =>
-      new Promise<void>((resolve, reject) => {
-        queue.push({ row, done: (error) => (error ? reject(error) : resolve()) });
-        if (queue.length === 1) setImmediate(flush);
-      }),
+    /** `sent` once the statement has left (or failed), `committed` once committed. */
+    write: (row: T) => {
+      let sent!: () => void;
+      const leaving = new Promise<void>((resolve) => (sent = resolve));
+      const committed = new Promise<void>((resolve, reject) => {
+        const done = (error?: unknown) => {
+          sent();
+          if (error) reject(error);
+          else resolve();
+        };
+        queue.push({ row, sent, done });
+      });
+      if (queue.length === 1) setImmediate(flush);
+      return { sent: leaving, committed };
+    },
     /** Batched by size or time; nobody waits. */
     enqueue: (row: T) => {
-      queue.push({ row, done: (error) => error && console.error('settlement failed', error) });
+      queue.push({ row, sent: () => {}, done: (error) => error && console.error('settlement failed', error) });
       if (queue.length >= 500) flush();
       else if (queue.length === 1) setTimeout(flush, 100);
     },
@@ -97,11 +114,16 @@ const settlements = groupCommit<Record<string, string | number>>(SETTLE);
 /** gpt-4o-mini's list prices, $/token. */
 const PRICE = { input: 0.15e-6, output: 0.6e-6 };
 type Usage = { prompt_tokens?: number; completion_tokens?: number } | undefined;
-function settle(requestId: string, account: string, model: string, usage: Usage): void {
+/** Queued once the intent has committed: the settlement deletes it. */
+function settle(intent: Promise<void>, requestId: string, account: string, model: string, usage: Usage): void {
   const input = usage?.prompt_tokens ?? 0;
   const output = usage?.completion_tokens ?? 0;
   const cost = (input * PRICE.input + output * PRICE.output).toFixed(12);
-  settlements.enqueue({ request_id: requestId, account, model, input_tokens: input, output_tokens: output, cost });
+  const row = { request_id: requestId, account, model, input_tokens: input, output_tokens: output, cost };
+  intent.then(
+    () => settlements.enqueue(row),
+    (error: unknown) => console.error('intent failed', error),
+  );
 }
 
 /** The usage of the last SSE event that carries one. */
@@ -121,7 +143,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, raw: string): P
   const body = JSON.parse(raw) as { model: string; stream?: boolean; stream_options?: unknown };
   if (body.stream) body.stream_options = { include_usage: true };
   const requestId = randomUUID();
-  await intents.write({ request_id: requestId, account, model: body.model });
+  const intent = intents.write({ request_id: requestId, account, model: body.model });
+  intent.committed.catch(() => {}); // a failure is reported when the settlement would be queued
+  await intent.sent;
   const answer = await pool.request({
     method: 'POST',
     path: `${basePath}/chat/completions`,
@@ -131,7 +155,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, raw: string): P
   if (!body.stream) {
     const text = await answer.body.text();
     res.writeHead(answer.statusCode, { 'content-type': 'application/json' }).end(text);
-    return settle(requestId, account, body.model, (JSON.parse(text) as { usage?: Usage }).usage);
+    return settle(intent.committed, requestId, account, body.model, (JSON.parse(text) as { usage?: Usage }).usage);
   }
   res.writeHead(answer.statusCode, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   let tail = '';
@@ -140,7 +164,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, raw: string): P
     tail = (tail + (chunk as Buffer).toString()).slice(-2048);
   }
   res.end();
-  settle(requestId, account, body.model, streamUsage(tail));
+  settle(intent.committed, requestId, account, body.model, streamUsage(tail));
 }
 
 const server = createServer((req, res) => {
@@ -160,7 +184,7 @@ server.listen(Number(arg('port')), '127.0.0.1');
 const stop = () => {
   server.close();
   server.closeAllConnections();
-  void Promise.all([pool.close(), db.end()]).then(() => process.exit(0));
+  void Promise.all([pool.close(), db.end(), hot.close()]).then(() => process.exit(0));
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

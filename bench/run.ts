@@ -467,7 +467,7 @@ async function productionEvidence(keyplanes: Keyplane[], redis: BenchRedis): Pro
 }
 
 interface WriterResult {
-  /** Wait for a committed write-ahead intent (group commit), ms. */
+  /** A request's wait for its write-ahead intent to be sent (group commit), ms. */
   intentP50Ms: number;
   intentP99Ms: number;
   /** Intents of settled records still on file (should be 0: settlement deletes them). */

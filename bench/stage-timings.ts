@@ -47,7 +47,7 @@ type Durations = Map<string, number[]>;
 /**
  * Each request's stages, in ms: the stage spans themselves (the first upstream attempt's), and
  * the gap between the end of `reserve` and the start of `upstream`, where the attempt's key is
- * taken and the request waits for its write-ahead intent to be committed.
+ * taken and the request waits for its write-ahead intent to be sent (before 2026-12-02: committed).
  */
 export function stageDurations(spans: readonly ReceivedSpan[], fromMs: number, toMs: number): Durations {
   const byTrace = new Map<string, ReceivedSpan[]>();
@@ -76,7 +76,7 @@ export function stageDurations(spans: readonly ReceivedSpan[], fromMs: number, t
     for (const name of ['authenticate', 'route', 'reserve']) add(name, took(stages.get(name)));
     const reserve = stages.get('reserve');
     const upstream = stages.get('upstream');
-    if (reserve && upstream) add('key and write-ahead intent (reserve → upstream)', upstream.startMs - reserve.endMs);
+    if (reserve && upstream) add('key and write-ahead intent sent (reserve → upstream)', upstream.startMs - reserve.endMs);
     add('upstream (first attempt: call and answer)', took(upstream));
     for (const name of ['respond', 'settle']) add(name, took(stages.get(name)));
   }

@@ -116,9 +116,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 /** The hot path's statements, each also told to `onQuery` (as Prisma's are). */
 function observed(direct: DirectSql, onQuery: (sql: string) => void): DirectSql {
   return {
-    query: (statement, values) => {
+    query: (statement, values, onSent) => {
       onQuery(statement.text);
-      return direct.query(statement, values);
+      return direct.query(statement, values, onSent);
     },
     close: () => direct.close(),
   };

@@ -18,8 +18,12 @@ export interface HotStatement {
  * organization's configuration and credit leases; everything else goes through Prisma.
  */
 export interface DirectSql {
-  /** The statement's rows, as the driver parses them. */
-  query<Row>(statement: HotStatement, values: readonly string[]): Promise<Row[]>;
+  /**
+   * The statement's rows, as the driver parses them. `onSent` is called once the statement has
+   * left this process (a server runs a statement it received in full even if this process dies
+   * right after); only the PostgreSQL server's driver can tell, the others never call it.
+   */
+  query<Row>(statement: HotStatement, values: readonly string[], onSent?: () => void): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -78,12 +82,48 @@ export function postgresDirectSql(
   // An idle connection that drops is replaced on the next query; its error must not crash the process.
   pool.on('error', () => {});
   return {
-    async query<Row>(statement: HotStatement, values: readonly string[]) {
-      const result = await pool.query({ name: statement.name, text: statement.text, values: [...values] });
-      return result.rows as Row[];
+    async query<Row>(statement: HotStatement, values: readonly string[], onSent?: () => void) {
+      const config = { name: statement.name, text: statement.text, values: [...values] };
+      if (!onSent) return (await pool.query(config)).rows as Row[];
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        return await new Promise<Row[]>((resolve, reject) => {
+          client.query(announcedQuery(config, onSent, (error, result) => (error ? reject(error) : resolve(result.rows as Row[]))));
+        });
+      } catch (error) {
+        failure = error as Error;
+        throw error;
+      } finally {
+        // As pool.query does: a connection whose statement failed is not reused.
+        client.release(failure);
+      }
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * A query that calls `onSent` as the driver submits it, when its socket then holds nothing
+ * unsent: the driver writes a statement's messages in one corked write, which Node hands to the
+ * kernel at once when the socket can take it, and the kernel delivers what it was handed even
+ * if this process is killed the next moment. When part of it stayed in the socket's buffer,
+ * `onSent` is not called (the caller waits for the result instead).
+ */
+function announcedQuery(
+  config: pg.QueryConfig<string[]>,
+  onSent: () => void,
+  callback: (error: Error | undefined, result: pg.QueryResult) => void,
+): pg.Query {
+  const query = new pg.Query(config, callback);
+  // The driver's submit returns an error instead of throwing one (its types say void).
+  const submit = query.submit.bind(query) as (connection: pg.Connection) => Error | null;
+  query.submit = (connection) => {
+    const error = submit(connection);
+    if (!error && connection.stream.writableLength === 0) onSent();
+    return error;
+  };
+  return query;
 }
 
 /**

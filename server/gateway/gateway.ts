@@ -71,7 +71,11 @@ export function createGateway(
       dispatcher,
       platformMultiplier: config.hostedCostMultiplier,
       upstreamTimeoutMs: config.upstreamTimeoutMs,
-      writeAhead: (run) => journal.record(usageIntent(run)),
+      writeAhead: (run) => {
+        const intent = journal.record(usageIntent(run));
+        run.intentCommitted = intent.committed;
+        return intent.sent;
+      },
       alerts: new PlatformAlerts(new AlertOutbox(db.prisma), pool, logger),
       keyCheck: new KeyCheck({ timeoutMs: Math.min(config.upstreamTimeoutMs, 10_000) }),
     },
@@ -90,6 +94,8 @@ export function createGateway(
     /** Flush usage; returns how many settlements could not be written. */
     async close() {
       stopSweeper();
+      // Settlements wait for their intents' commits: let the last ones reach the writer first.
+      await journal.drain();
       const unwritten = await writer.close();
       // Every settled request's intent is gone now; the rest are recovered by the next pass anywhere.
       await journal.close();

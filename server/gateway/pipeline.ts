@@ -292,7 +292,10 @@ function routingFailure(
   );
 }
 
-/** Settle once the response is fully written (or the client gave up), never before. */
+/**
+ * Settle once the response is fully written (or the client gave up) and the write-ahead intent
+ * has committed, never before: the settlement deletes the intent, so it must come second.
+ */
 function settleAfterResponse(run: RequestRun, reply: FastifyReply, deps: PipelineDependencies): void {
   const done = () => {
     if (run.cancellation.aborted && run.status === 'SUCCESS') run.fail('CANCELLED', 'CANCELLED', 499, 'The client closed the connection');
@@ -303,6 +306,7 @@ function settleAfterResponse(run: RequestRun, reply: FastifyReply, deps: Pipelin
     logRequest(deps.logger, run, reply.request.method, reply.request.url.split('?')[0] ?? reply.request.url);
     endRequestTrace(run);
   };
-  if (reply.raw.writableFinished || reply.raw.destroyed) done();
-  else reply.raw.once('close', done);
+  const afterIntent = () => (run.intentCommitted ? void run.intentCommitted.then(done) : done());
+  if (reply.raw.writableFinished || reply.raw.destroyed) afterIntent();
+  else reply.raw.once('close', afterIntent);
 }

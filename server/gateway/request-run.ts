@@ -63,6 +63,8 @@ export class RequestRun {
   routing: RoutingDecision | null = null;
   attempts = 0;
   reservation: Reservation | null = null;
+  /** Whether the write-ahead intent committed (IntentWrite); settlement waits for it. Null until the first call. */
+  intentCommitted: Promise<boolean> | null = null;
 
   /** The provider's last usage report (totals so far). */
   usage: Omit<UsageEvent, 'type'> | null = null;

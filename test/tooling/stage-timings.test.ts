@@ -45,10 +45,10 @@ describe('stage timings from request spans', () => {
     const at = (name: string) => durations.get(name)?.map((ms) => Number(ms.toFixed(3)));
     expect(at('request (authenticate → settled)')).toEqual([3, 3]);
     expect(at('authenticate')).toEqual([0.05, 0.05]);
-    expect(at('key and write-ahead intent (reserve → upstream)')).toEqual([1, 1]);
+    expect(at('key and write-ahead intent sent (reserve → upstream)')).toEqual([1, 1]);
     // The first attempt only, also when a second one followed.
     expect(at('upstream (first attempt: call and answer)')).toEqual([1, 1]);
     expect(at('settle')).toEqual([0.05, 0.05]);
-    expect(formatStages(durations)).toMatch(/key and write-ahead intent \(reserve → upstream\)\s+2\s+1\.000\s+1\.000\s+1\.000\s+1\.00/);
+    expect(formatStages(durations)).toMatch(/key and write-ahead intent sent \(reserve → upstream\)\s+2\s+1\.000\s+1\.000\s+1\.000\s+1\.00/);
   });
 });

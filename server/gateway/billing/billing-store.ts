@@ -269,9 +269,12 @@ export class BillingStore {
     return result ?? { inserted: 0, ledger: 0 };
   }
 
-  /** Commit a batch of write-ahead intents (and the instance's row, if new) in one statement. */
-  async writeIntents(instanceId: string, intents: readonly UsageIntent[]): Promise<void> {
-    await this.direct.query(INSERT_INTENTS, intentParameters(instanceId, intents));
+  /**
+   * Commit a batch of write-ahead intents (and the instance's row, if new) in one statement;
+   * `onSent` once the statement has left this process, where the driver can tell (DirectSql).
+   */
+  async writeIntents(instanceId: string, intents: readonly UsageIntent[], onSent?: () => void): Promise<void> {
+    await this.direct.query(INSERT_INTENTS, intentParameters(instanceId, intents), onSent);
   }
 
   /** Say this instance is alive, so nobody recovers its intents. */

@@ -14,15 +14,36 @@ export interface IntentJournalOptions {
   deadAfterMs?: number;
 }
 
+/** A request's intent on its way to the store. */
+export interface IntentWrite {
+  /**
+   * Resolves once this process dying can no longer lose the intent: its statement has left for
+   * the database (PostgreSQL runs a statement it has received in full whatever becomes of the
+   * client), or, where the store cannot tell that, once it has committed. The upstream call
+   * waits for this, not for the commit. Rejects when the intent could not be sent: the call must
+   * not be made.
+   */
+  sent: Promise<void>;
+  /**
+   * Whether the intent committed (false: the database refused it, before or after it was sent).
+   * Never rejects. Settlement waits for it, so the statement that deletes an intent never runs
+   * before the one that writes it.
+   */
+  committed: Promise<boolean>;
+}
+
 interface Waiting {
   intent: UsageIntent;
-  resolve: () => void;
-  reject: (error: unknown) => void;
+  sent: () => void;
+  refused: (error: unknown) => void;
+  committed: (ok: boolean) => void;
 }
 
 /**
  * Write-ahead accounting with group commit. A request about to call upstream hands its intent
- * here and waits until the intent is committed. One batch is written at a time (Nagle-style):
+ * here and waits until the intent's statement has been sent (`IntentWrite`): the upstream call
+ * overlaps the commit, which at a steady rate took 0.5–1 ms of the added p50 when the call
+ * waited for it. One batch is written at a time (Nagle-style):
  * an idle journal writes at once, and whatever arrives while a batch is being written joins the
  * next one, which goes out the moment the previous commits. So at a steady rate an intent costs
  * one commit, and under load batches grow with the load instead of statements piling up (each
@@ -51,12 +72,17 @@ export class IntentJournal {
     this.deadAfterMs = options.deadAfterMs ?? 15_000;
   }
 
-  /** Resolves once the intent is durable; rejects when it could not be written (the call must not be made). */
-  record(intent: UsageIntent): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ intent, resolve, reject });
-      this.schedule();
+  /** Queue the intent for the next batch; see IntentWrite for what each promise says. */
+  record(intent: UsageIntent): IntentWrite {
+    let committed!: (ok: boolean) => void;
+    const committing = new Promise<boolean>((resolve) => {
+      committed = resolve;
     });
+    const sent = new Promise<void>((resolve, reject) => {
+      this.queue.push({ intent, sent: resolve, refused: reject, committed });
+    });
+    this.schedule();
+    return { sent, committed: committing };
   }
 
   /** Start a write soon unless one is running (its end starts the next) or already scheduled. */
@@ -77,18 +103,35 @@ export class IntentJournal {
     if (this.writing) return;
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
+    let sent = false;
+    const send = () => {
+      if (sent) return;
+      sent = true;
+      for (const waiting of batch) waiting.sent();
+    };
     this.writing = this.store
       .writeIntents(
         this.instanceId,
         batch.map((waiting) => waiting.intent),
+        send,
       )
       .then(
         () => {
-          for (const waiting of batch) waiting.resolve();
+          send();
+          for (const waiting of batch) waiting.committed(true);
         },
         (error: unknown) => {
-          this.logger.error({ err: error, intents: batch.length }, 'Writing usage intents failed; their requests are refused');
-          for (const waiting of batch) waiting.reject(error);
+          if (sent) {
+            // Their calls are under way: each request's usage record now rests on its settlement alone.
+            this.logger.error(
+              { err: error, intents: batch.length },
+              'Writing usage intents failed after their requests were sent upstream',
+            );
+          } else {
+            this.logger.error({ err: error, intents: batch.length }, 'Writing usage intents failed; their requests are refused');
+            for (const waiting of batch) waiting.refused(error);
+          }
+          for (const waiting of batch) waiting.committed(false);
         },
       )
       .finally(() => {
@@ -126,6 +169,12 @@ export class IntentJournal {
     return total;
   }
 
+  /** Wait until every intent recorded so far is written (or failed): the settlements waiting for them can then be enqueued. */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.writing) await this.writing;
+  }
+
   /**
    * Stop timers and wait for batches in flight. Call after the settlement writer has drained:
    * retiring the instance lets the next recovery pass take whatever it could not settle.
@@ -133,8 +182,7 @@ export class IntentJournal {
   async close(): Promise<void> {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.recoveryTimer) clearInterval(this.recoveryTimer);
-    this.flush();
-    while (this.writing) await this.writing;
+    await this.drain();
     await this.store
       .retireInstance(this.instanceId)
       .catch((error: unknown) => this.logger.warn({ err: error }, 'Retiring this instance failed'));

@@ -40,7 +40,10 @@ export interface CallDependencies {
   platformMultiplier: string;
   /** Upstream must send headers, and then each chunk, within this long. */
   upstreamTimeoutMs: number;
-  /** Write-ahead accounting: resolves once the run's intent is durable (its first upstream call may then be made). */
+  /**
+   * Write-ahead accounting: resolves once the run's intent can no longer be lost with this process
+   * (its first upstream call may then be made), and leaves the commit in `run.intentCommitted`.
+   */
   writeAhead: (run: RequestRun) => Promise<void>;
   /** Operators' alerts when platform keys go out of service. */
   alerts: Pick<PlatformAlerts, 'keyDisabled' | 'keyCooling'>;

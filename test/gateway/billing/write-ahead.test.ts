@@ -23,7 +23,7 @@ describe.each(availableBackends())('write-ahead usage intents on %s', (backend) 
   const tenant = () => seedBillingTenant(db);
   const intent = testIntent;
 
-  it('commits intents arriving together in one batch, and each resolves once durable', async () => {
+  it('commits intents arriving together in one batch, and each says so once committed', async () => {
     const t = await tenant();
     const batches: number[] = [];
     const counting = {
@@ -37,7 +37,8 @@ describe.each(availableBackends())('write-ahead usage intents on %s', (backend) 
       retireInstance: store.retireInstance.bind(store),
     };
     const journal = new IntentJournal(counting, logger, 'instance-batch', { maxWaitMs: 5 });
-    await Promise.all(Array.from({ length: 40 }, (_, i) => journal.record(intent(t, `${t.organizationId}-${i}`))));
+    const writes = Array.from({ length: 40 }, (_, i) => journal.record(intent(t, `${t.organizationId}-${i}`)));
+    expect(await Promise.all(writes.map((write) => write.committed))).toEqual(writes.map(() => true));
     expect(batches).toEqual([40]);
     expect(await db.prisma.usageIntent.count({ where: { organizationId: t.organizationId } })).toBe(40);
     expect((await db.prisma.gatewayInstance.findUnique({ where: { id: 'instance-batch' } }))?.id).toBe('instance-batch');
