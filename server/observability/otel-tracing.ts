@@ -95,7 +95,7 @@ export function createOtelTracing(config: TracingConfig, logger: Logger): Tracin
       ids.next = start.requestId;
       let span: Span;
       try {
-        span = tracer.startSpan(start.name, { kind: SpanKind.SERVER, attributes: clean(start.attributes) }, parent);
+        span = tracer.startSpan(start.name, { kind: SpanKind.SERVER, attributes: clean(start.attributes), startTime: now() }, parent);
       } finally {
         ids.next = null;
       }
@@ -115,14 +115,14 @@ class OtelRequestTrace implements RequestTrace {
   ) {}
 
   stage(stage: Stage, attributes?: SpanAttributes): StageSpan {
-    const options = { kind: STAGE_KIND[stage], ...(attributes ? { attributes: clean(attributes) } : {}) };
+    const options = { kind: STAGE_KIND[stage], startTime: now(), ...(attributes ? { attributes: clean(attributes) } : {}) };
     return new OtelStageSpan(this.tracer.startSpan(stage, options, this.context));
   }
 
   end(attributes: SpanAttributes, failure: string | null): void {
     this.span.setAttributes(clean(attributes));
     if (failure) this.span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
-    this.span.end();
+    this.span.end(now());
   }
 }
 
@@ -143,9 +143,17 @@ class OtelStageSpan implements StageSpan {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    this.span.end();
+    this.span.end(now());
   }
 }
+
+/**
+ * Now, in ms since the epoch to the microsecond, on the monotonic clock: every span's start and
+ * end are given from it. Left to itself the SDK starts each span at `Date.now()` (whole ms) and
+ * times only its duration finely, so the gap between two spans (say, reserve's end and the
+ * upstream call's start) was off by up to a millisecond.
+ */
+const now = () => performance.timeOrigin + performance.now();
 
 /** Undefined values are left out (OTLP has no null). */
 function clean(attributes: SpanAttributes): OtelAttributes {

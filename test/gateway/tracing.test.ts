@@ -105,6 +105,15 @@ describe('OpenTelemetry request traces', () => {
     });
     expect(served?.attributes['keyplane.failure_class']).toBeUndefined();
     expect(served?.status.code).not.toBe(STATUS_ERROR);
+    // Timed on one clock to the microsecond (the gaps between stages are measured from spans):
+    // each stage inside the request span, and the first attempt after the reserve stage.
+    expect([root, ...children].some((span) => !Number.isInteger(span.startMs))).toBe(true);
+    for (const child of children) {
+      expect(child.startMs, child.name).toBeGreaterThanOrEqual(root.startMs);
+      expect(child.endMs, child.name).toBeLessThanOrEqual(root.endMs);
+    }
+    const reserve = children.find((span) => span.name === 'reserve') as ReceivedSpan;
+    expect(failed?.startMs).toBeGreaterThanOrEqual(reserve.endMs);
   }
 
   it('a non-streaming request with a fallback: one span per stage and per attempt; trace id = request id = usage record', () => {
