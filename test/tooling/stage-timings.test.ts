@@ -49,6 +49,8 @@ describe('stage timings from request spans', () => {
     // The first attempt only, also when a second one followed.
     expect(at('upstream (first attempt: call and answer)')).toEqual([1, 1]);
     expect(at('settle')).toEqual([0.05, 0.05]);
-    expect(formatStages(durations)).toMatch(/key and write-ahead intent sent \(reserve → upstream\)\s+2\s+1\.000\s+1\.000\s+1\.000\s+1\.00/);
+    expect(formatStages(durations)).toMatch(
+      /key and write-ahead intent sent \(reserve → upstream\)\s+2\s+1\.000\s+1\.000\s+1\.000\s+1\.00/,
+    );
   });
 });
