@@ -85,6 +85,8 @@ export function postgresDirectSql(
     async query<Row>(statement: HotStatement, values: readonly string[], onSent?: () => void) {
       const config = { name: statement.name, text: statement.text, values: [...values] };
       if (!onSent) return (await pool.query(config)).rows as Row[];
+      // A query object carrying its own callback: pool.query would run it but never see it end
+      // (its releasing callback is dropped), so the connection is taken and given back here.
       const client = await pool.connect();
       let failure: Error | undefined;
       try {
