@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.js';
 import { generateEncryptionKey } from '../../server/secrets/key-ring.js';
 import { startUpstreamSimulator, type UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
+import { eventually } from '../support/eventually.js';
 import { createCreditsTenant, type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const TOKEN = 'embedded-crash-admin-token';
@@ -54,14 +55,6 @@ describe('SIGKILL on the embedded database: write-ahead journal file', { timeout
     return server;
   };
 
-  async function until(what: string, check: () => boolean, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   it('records every upstream call once after a restart, billed and debited alike', async () => {
     const first = await start();
     const tenant = await createCreditsTenant(first.url, TOKEN);
@@ -81,7 +74,7 @@ describe('SIGKILL on the embedded database: write-ahead journal file', { timeout
     await new Promise((resolve) => setTimeout(resolve, 500));
     sim.setKeyBehavior(PLATFORM_KEY, { kind: 'slow', chunkDelayMs: 200 });
     const inFlight = Array.from({ length: IN_FLIGHT }, (_, i) => call(i % 2 === 0));
-    await until('every slow call at the upstream', () => sim.requests.length === 3 + IN_FLIGHT);
+    await eventually('every slow call at the upstream', () => sim.requests.length === 3 + IN_FLIGHT, { timeoutMs: 60_000 });
     first.child.kill('SIGKILL');
     await first.exited;
     await Promise.all(inFlight);
@@ -91,8 +84,10 @@ describe('SIGKILL on the embedded database: write-ahead journal file', { timeout
 
     // The next start replays the file and records what never settled.
     const second = await start();
-    await until('the restarted server to record the dead process’s requests', () =>
-      second.output.join('').includes('Recorded requests a dead instance made and never settled'),
+    await eventually(
+      'the restarted server to record the dead process’s requests',
+      () => second.output.join('').includes('Recorded requests a dead instance made and never settled'),
+      { timeoutMs: 60_000 },
     );
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -4,6 +4,7 @@ import { Prisma } from '../../server/db/generated/client.js';
 import { LEASE_OWNER_CONNECTED } from '../../server/gateway/billing/billing-store.js';
 import { releaseExpiredReservations } from '../../server/gateway/billing/reservation-sweeper.js';
 import type { UpstreamSimulator } from '../../tools/simulator/upstream-simulator.js';
+import { eventually } from '../support/eventually.js';
 import { redisAvailable } from '../support/redis.js';
 import { type Instances, startInstances } from '../support/server-instances.js';
 import { createCreditsTenant, type ServerProcess } from '../support/server-process.js';
@@ -51,14 +52,6 @@ describe.skipIf(!ready)('SIGKILL with calls in flight: write-ahead accounting', 
   const upstreamCalls = (key: string) => sim.requests.filter((request) => request.apiKey === key).length;
   const records = () => db.prisma.usageRecord.count({ where: { organizationId: tenant.org } });
 
-  async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   async function killDuringLoad(stream: boolean) {
     // Slow answers keep the calls at the upstream: streams chunk by chunk, non-streaming answers after a pause.
     const slow = { kind: 'slow', chunkDelayMs: stream ? 150 : 1_000 } as const;
@@ -67,7 +60,9 @@ describe.skipIf(!ready)('SIGKILL with calls in flight: write-ahead accounting', 
     const beforeA = upstreamCalls(KEY_A);
     const onA = Array.from({ length: IN_FLIGHT }, () => call(a.url, stream));
     const onB = Array.from({ length: IN_FLIGHT }, () => call(b.url, stream));
-    await until('every call of the doomed instance at the upstream', () => upstreamCalls(KEY_A) - beforeA === IN_FLIGHT);
+    await eventually('every call of the doomed instance at the upstream', () => upstreamCalls(KEY_A) - beforeA === IN_FLIGHT, {
+      timeoutMs: 15_000,
+    });
     a.child.kill('SIGKILL');
     await a.exited;
     expect((await Promise.all(onB)).every((status) => status === 200)).toBe(true);
@@ -77,7 +72,7 @@ describe.skipIf(!ready)('SIGKILL with calls in flight: write-ahead accounting', 
     // A restarted instance (and B) recover the dead instance's intents once its heartbeat is stale.
     a = await instances.start(KEY_A);
     const calls = () => upstreamCalls(KEY_A) + upstreamCalls(KEY_B);
-    await until('a usage record for every upstream call', async () => (await records()) === calls());
+    await eventually('a usage record for every upstream call', async () => (await records()) === calls(), { timeoutMs: 15_000 });
     // Nothing more arrives later: no call is recorded twice.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await records()).toBe(calls());
