@@ -21,8 +21,7 @@ import { registerHealthRoutes } from './health.routes.js';
 import { limitJsonDepth } from './json-body.parser.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
 import { registerMetricsRoute } from './metrics.routes.js';
-import { addSecurityHeaders } from './security-headers.js';
-import { limitSlowClients } from './slow-client.js';
+import { addRequestGuards } from './request-guards.js';
 import { registerStatementRoutes } from './statement.routes.js';
 import { registerDashboard } from './static.routes.js';
 
@@ -54,13 +53,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     genReqId: newRequestId,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    // Headers that never finish arriving are Node's to cut off; slow bodies are limitSlowClients'.
+    // Headers that never finish arriving are Node's to cut off; slow bodies are the request guards' (slow-client.ts).
     requestTimeout: deps.requestTimeoutMs ?? 60_000,
     trustProxy: deps.trustProxy ?? false,
   });
   app.setErrorHandler(errorHandler);
-  limitSlowClients(app, deps.requestTimeoutMs ?? 60_000);
-  addSecurityHeaders(app);
+  addRequestGuards(app, deps.requestTimeoutMs ?? 60_000);
   limitJsonDepth(app);
   await app.register(fastifyCookie);
   registerGraphQL(app, deps.services, deps.logger);

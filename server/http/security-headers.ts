@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * The dashboard's policy: its own built scripts, styles and API only. React and recharts set
@@ -29,14 +29,11 @@ const COMMON: readonly (readonly [string, string])[] = [
 ];
 
 /**
- * Security headers on every response. Set on the raw response in onRequest, so they also reach
- * answers written past Fastify (the gateway's hijacked streams) and error replies.
+ * Security headers on every response. Set on the raw response before routing (request-guards.ts),
+ * so they also reach answers written past Fastify (the gateway's hijacked streams) and error replies.
  */
-export function addSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, reply, done) => {
-    const raw = reply.raw;
-    for (const [name, value] of COMMON) raw.setHeader(name, value);
-    raw.setHeader('content-security-policy', request.url.startsWith('/graphql') ? GRAPHQL_POLICY : DASHBOARD_POLICY);
-    done();
-  });
+export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  const raw = reply.raw;
+  for (const [name, value] of COMMON) raw.setHeader(name, value);
+  raw.setHeader('content-security-policy', request.url.startsWith('/graphql') ? GRAPHQL_POLICY : DASHBOARD_POLICY);
 }

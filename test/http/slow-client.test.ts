@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { limitSlowClients } from '../../server/http/slow-client.js';
+import { addRequestGuards } from '../../server/http/request-guards.js';
 
 const TIMEOUT_MS = 300;
 
@@ -33,8 +33,13 @@ describe('a client trickling its request body', () => {
 
   beforeAll(async () => {
     app = Fastify();
-    limitSlowClients(app, TIMEOUT_MS);
+    addRequestGuards(app, TIMEOUT_MS);
     app.post('/echo', async (request) => ({ got: request.body }));
+    // Answers long after the deadline: a body that arrived in time is never cut off later.
+    app.post('/slow-answer', async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 2));
+      return { got: request.body };
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as { port: number }).port;
   });
@@ -59,6 +64,20 @@ describe('a client trickling its request body', () => {
     const { answer } = await trickle(port, head(body.length, true), [body.slice(0, half), body.slice(half)], 50);
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(answer).toContain('{"got":{"ok":true}}');
+  });
+
+  it('leaves an exchange alone once its body has arrived, however long the answer takes', async () => {
+    const body = JSON.stringify({ ok: true });
+    const started = Date.now();
+    const response = await fetch(`http://127.0.0.1:${port}/slow-answer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('{"got":{"ok":true}}');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS * 2 - 20);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('cuts off only the trickling client: requests that arrive meanwhile, before and after its deadline, are answered', async () => {

@@ -119,7 +119,7 @@ function writable(raw: ServerResponse): Promise<void> {
 /**
  * A 200 JSON answer written to the socket directly, as streams are: Fastify's send path
  * (serializer lookup, onSend hooks, header checks one by one) did more work than the write.
- * The security headers are already on the raw response (security-headers.ts).
+ * The security headers are already on the raw response (request-guards.ts).
  */
 function writeJson(reply: FastifyReply, headers: Record<string, string>, body: string): void {
   reply.hijack();
