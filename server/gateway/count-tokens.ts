@@ -18,6 +18,7 @@ import { enforceModelAccess } from './routing/model-access.js';
 import { resolveModel } from './routing/model-resolution.js';
 import type { RoutableOffer } from './routing/router.js';
 import { secretScrubber } from './secret-scrubber.js';
+import { authenticated } from './stages/authenticate.stage.js';
 import { passThroughRequest } from './stages/pass-through-relay.js';
 import { MAX_ERROR_BYTES, readAnswerText } from './stages/upstream-body.js';
 
@@ -54,7 +55,7 @@ function anthropicKey(offer: RoutableOffer, identity: GatewayIdentity, scope: Pr
 
 export async function handleCountTokens(request: FastifyRequest, reply: FastifyReply, deps: CountTokensDependencies): Promise<void> {
   try {
-    const identity = await deps.authenticator.authenticate(request.headers);
+    const identity = await authenticated(deps.authenticator, request);
     const parsed = parseMessagesRequest(request.body, { requireMaxTokens: false });
     if (!parsed.ok) throw new GatewayError('BAD_USER_INPUT', 'invalid_request', parsed.message);
     const model = parsed.request.model;

@@ -27,7 +27,7 @@ import { enforceModelAccess } from './routing/model-access.js';
 import { resolveModel } from './routing/model-resolution.js';
 import { explainNoKeySource } from './routing/no-key-source.js';
 import type { RoutableOffer, RouteCandidate, Router } from './routing/router.js';
-import type { GatewayAuthenticator } from './stages/authenticate.stage.js';
+import { authenticated, type GatewayAuthenticator } from './stages/authenticate.stage.js';
 import { type CallDependencies, callUpstream } from './stages/call.stage.js';
 import type { Reserver } from './stages/reserve.stage.js';
 import type { ScopeResolver } from './stages/resolve.stage.js';
@@ -116,6 +116,19 @@ export async function handleEmbeddingsRequest(
   });
 }
 
+/**
+ * Answers a request whose gateway key was refused before its body was read (`authenticateEarly`):
+ * the same frame as any other refusal — its front door's error, request log, metrics, trace.
+ */
+export function answerRefusedKey(
+  frontDoor: Pick<FrontDoor, 'id' | 'renderError'>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: PipelineDependencies,
+): Promise<void> {
+  return runRequest(frontDoor, request, reply, deps, async () => {});
+}
+
 /** The frame every front door shares: the run, cancellation, authentication, errors in the front door's shape, settlement. */
 async function runRequest(
   frontDoor: Pick<FrontDoor, 'id' | 'renderError'>,
@@ -132,7 +145,7 @@ async function runRequest(
     if (!reply.raw.writableFinished) run.cancellation.abort();
   });
   try {
-    const identity = await tracedStage(run, 'authenticate', () => deps.authenticator.authenticate(request.headers));
+    const identity = await tracedStage(run, 'authenticate', () => authenticated(deps.authenticator, request));
     run.gatewayKeyId = identity.gatewayKeyId;
     run.organizationId = identity.organizationId;
     run.projectId = identity.projectId;

@@ -8,16 +8,45 @@ import { openAiResponsesFrontDoor } from '../gateway/front-doors/openai-response
 import type { Gateway } from '../gateway/gateway.js';
 import { GatewayError, toGatewayError } from '../gateway/gateway-error.js';
 import { type ListedModel, listUsableModels, type ModelListContext, modelListed, providerReachable } from '../gateway/list-models.js';
-import { handleEmbeddingsRequest, handleFrontDoorRequest, type PipelineDependencies } from '../gateway/pipeline.js';
+import { answerRefusedKey, handleEmbeddingsRequest, handleFrontDoorRequest, type PipelineDependencies } from '../gateway/pipeline.js';
 import type { ProjectScope } from '../gateway/request-context.js';
 import { resolveModel } from '../gateway/routing/model-resolution.js';
+import { authenticateEarly } from '../gateway/stages/authenticate.stage.js';
 
 /** Chat bodies may carry images and long histories. */
 const GATEWAY_BODY_LIMIT = 20 * 1024 * 1024;
 
+/**
+ * An onRequest hook for a /v1 route that takes a body: the gateway key is checked from the
+ * headers before the body is read, so a key that does not exist costs no read into memory and
+ * no parse of up to 20 MB of JSON. `refuse` answers a refused key as its route would; an
+ * accepted key's identity waits for the handler (`authenticated`).
+ */
+function authenticateBeforeBody(
+  deps: Pick<PipelineDependencies, 'authenticator'>,
+  refuse: (request: FastifyRequest, reply: FastifyReply) => Promise<void>,
+) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    try {
+      await authenticateEarly(deps.authenticator, request);
+      return undefined;
+    } catch {
+      await refuse(request, reply);
+      return reply;
+    }
+  };
+}
+
 /** One front door's POST route, served by the one pipeline. */
 export function frontDoorRoute(app: FastifyInstance, path: string, frontDoor: FrontDoor, deps: PipelineDependencies): void {
-  app.post(path, { bodyLimit: GATEWAY_BODY_LIMIT }, (request, reply) => handleFrontDoorRequest(frontDoor, request, reply, deps));
+  app.post(
+    path,
+    {
+      bodyLimit: GATEWAY_BODY_LIMIT,
+      onRequest: authenticateBeforeBody(deps, (request, reply) => answerRefusedKey(frontDoor, request, reply, deps)),
+    },
+    (request, reply) => handleFrontDoorRequest(frontDoor, request, reply, deps),
+  );
 }
 
 /** The /v1 API: every front door, and the model list. */
@@ -25,10 +54,20 @@ export function registerGatewayRoutes(app: FastifyInstance, gateway: Gateway): v
   frontDoorRoute(app, '/v1/chat/completions', openAiChatFrontDoor, gateway);
   // Claude Code adds `?beta=true`; the query does not change the route.
   frontDoorRoute(app, '/v1/messages', anthropicMessagesFrontDoor, gateway);
-  app.post('/v1/messages/count_tokens', { bodyLimit: GATEWAY_BODY_LIMIT }, (request, reply) => handleCountTokens(request, reply, gateway));
+  const countTokens = (request: FastifyRequest, reply: FastifyReply) => handleCountTokens(request, reply, gateway);
+  app.post(
+    '/v1/messages/count_tokens',
+    { bodyLimit: GATEWAY_BODY_LIMIT, onRequest: authenticateBeforeBody(gateway, countTokens) },
+    countTokens,
+  );
   frontDoorRoute(app, '/v1/responses', openAiResponsesFrontDoor, gateway);
-  app.post('/v1/embeddings', { bodyLimit: GATEWAY_BODY_LIMIT }, (request, reply) =>
-    handleEmbeddingsRequest(embeddingsFrontDoor, request, reply, gateway),
+  app.post(
+    '/v1/embeddings',
+    {
+      bodyLimit: GATEWAY_BODY_LIMIT,
+      onRequest: authenticateBeforeBody(gateway, (request, reply) => answerRefusedKey(embeddingsFrontDoor, request, reply, gateway)),
+    },
+    (request, reply) => handleEmbeddingsRequest(embeddingsFrontDoor, request, reply, gateway),
   );
 
   /** What decides this gateway key's project's models right now (a caller's key widens it). */

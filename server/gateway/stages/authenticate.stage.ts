@@ -68,3 +68,24 @@ export class GatewayAuthenticator {
     return { gatewayKeyId: id, ...identity };
   }
 }
+
+/** Authentications started from a request's headers before its body was read, by request. */
+const startedEarly = new WeakMap<object, Promise<GatewayIdentity>>();
+
+/**
+ * Authenticates `request` from its headers alone, before its body is read (an onRequest hook),
+ * and keeps the answer for `authenticated`: a refused key is answered without reading, let alone
+ * parsing, a body that may be megabytes of JSON.
+ */
+export function authenticateEarly(authenticator: GatewayAuthenticator, request: { headers: GatewayKeyHeaders }): Promise<GatewayIdentity> {
+  const identity = authenticator.authenticate(request.headers);
+  // A refusal is taken up by whoever answers it (`authenticated`), not left unhandled here.
+  identity.catch(() => undefined);
+  startedEarly.set(request, identity);
+  return identity;
+}
+
+/** The request's identity: what `authenticateEarly` found for it, or found now. */
+export function authenticated(authenticator: GatewayAuthenticator, request: { headers: GatewayKeyHeaders }): Promise<GatewayIdentity> {
+  return startedEarly.get(request) ?? authenticator.authenticate(request.headers);
+}
